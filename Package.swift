@@ -1,0 +1,109 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Baton",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "baton", targets: ["baton"]),
+        .library(name: "BatonModel", targets: ["BatonModel"]),
+        .library(name: "BatonServer", targets: ["BatonServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "BatonModel", swiftSettings: upcoming),
+        .target(name: "BatonDecider", dependencies: ["BatonModel"], swiftSettings: upcoming),
+        .target(name: "BatonPersistence", dependencies: ["BatonModel"], swiftSettings: upcoming),
+        .target(
+            name: "BatonEngine",
+            dependencies: [
+                "BatonModel", "BatonDecider", "BatonPersistence",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonSQLite",
+            dependencies: ["BatonModel", "BatonPersistence", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonHTTP",
+            dependencies: [
+                "BatonModel", "BatonEngine", "BatonPersistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonServer",
+            dependencies: [
+                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "baton",
+            dependencies: [
+                "BatonServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonTesting",
+            dependencies: [
+                "BatonModel", "BatonServer", "BatonPersistence",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/BatonTesting",
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "BatonPersistenceTests", dependencies: ["BatonPersistence", "BatonModel"], swiftSettings: upcoming),
+        .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], swiftSettings: upcoming),
+        .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "BatonSQLiteTests",
+            dependencies: ["BatonSQLite", "BatonPersistence", "BatonModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BatonHTTPTests",
+            dependencies: [
+                "BatonTesting", "BatonServer", "BatonModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BatonEndToEndTests",
+            dependencies: [
+                "BatonTesting", "BatonModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: upcoming
+        ),
+    ]
+)

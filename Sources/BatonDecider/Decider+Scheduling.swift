@@ -1,0 +1,197 @@
+import BatonModel
+import Foundation
+
+extension Decider {
+    /// Schedules a task for `node`: a new attempt with the given retry count.
+    @discardableResult
+    func schedule(_ node: WorkflowTask, in workflow: inout Workflow, retryCount: Int = 0,
+                  retrying previous: Task? = nil, effects: inout DecisionEffects) -> Int {
+        var task = Task(
+            taskId: makeId(), taskType: node.type == .simple ? node.name : node.type.rawValue, taskDefName: node.name,
+            referenceTaskName: node.taskReferenceName, workflowInstanceId: workflow.workflowId,
+            seq: (workflow.tasks.map(\.seq).max() ?? 0) + 1, scheduledTime: now)
+        task.workflowTask = node
+        task.workflowType = workflow.workflowName
+        task.correlationId = workflow.correlationId
+        task.workflowPriority = workflow.priority
+        task.retryCount = retryCount
+        task.retriedTaskId = previous?.taskId
+        if let previous { task.reasonForIncompletion = previous.reasonForIncompletion }
+        let taskDef = node.taskDefinition
+        var input = resolver(for: workflow).resolve(node.inputParameters, currentTaskId: task.taskId)
+        for (key, value) in taskDef?.inputTemplate ?? [:] where input[key] == nil || input[key] == .null {
+            input[key] = value
+        }
+        task.inputData = input
+        switch TaskKind(node.type) {
+        case .worker:
+            task.responseTimeoutSeconds = taskDef?.responseTimeoutSeconds ?? 3600
+            task.rateLimitPerFrequency = taskDef?.rateLimitPerFrequency ?? 0
+            task.rateLimitFrequencyInSeconds = taskDef?.rateLimitFrequencyInSeconds ?? 1
+            task.isolationGroupId = taskDef?.isolationGroupId
+            task.executionNameSpace = taskDef?.executionNameSpace
+            task.domain = domain(for: task.taskType, in: workflow.taskToDomain)
+            task.startDelayInSeconds = node.startDelay
+            task.callbackAfterSeconds = Int64(node.startDelay)
+        case .waiting:
+            startWaiting(&task, node: node)
+        case .system:
+            task.status = .failedWithTerminalError
+            task.reasonForIncompletion = "Task type \(node.type.rawValue) is not supported by this version of Baton"
+            task.endTime = now
+        }
+        workflow.tasks.append(task)
+        return workflow.tasks.count - 1
+    }
+
+    /// Puts a WAIT or HUMAN task in progress, with the instant it completes by itself, if any.
+    func startWaiting(_ task: inout Task, node: WorkflowTask) {
+        task.status = .inProgress
+        task.startTime = now
+        task.firstStartTime = now
+        guard node.type == .wait else { return }
+        let duration = task.inputData["duration"].flatMap { $0.isNull ? nil : $0 }
+        let until = task.inputData["until"].flatMap { $0.isNull ? nil : $0 }
+        func fail(_ reason: String) {
+            task.status = .failedWithTerminalError
+            task.reasonForIncompletion = reason
+            task.endTime = now
+        }
+        switch (duration, until) {
+        case (.some, .some):
+            fail("Both 'duration' and 'until' specified. Please provide only one input")
+        case (.some(let value), nil):
+            guard let seconds = WaitSchedule.durationSeconds(value.interpolated) else {
+                return fail("Invalid duration '\(value.interpolated)' for the WAIT task")
+            }
+            task.waitUntil = now + seconds * 1000
+            task.callbackAfterSeconds = seconds
+        case (nil, .some(let value)):
+            guard let instant = WaitSchedule.untilMillis(value.interpolated) else {
+                return fail("Invalid 'until' value '\(value.interpolated)': expected yyyy-MM-dd HH:mm, yyyy-MM-dd HH:mm z or yyyy-MM-dd")
+            }
+            task.waitUntil = max(instant, now)
+            task.callbackAfterSeconds = max(0, (instant - now) / 1000)
+        case (nil, nil):
+            break
+        }
+    }
+
+    /// The domain a task of `taskType` is scheduled in: the last domain listed for its type (or `*`),
+    /// or none for `NO_DOMAIN`.
+    func domain(for taskType: String, in taskToDomain: [String: String]) -> String? {
+        guard let mapping = taskToDomain[taskType] ?? taskToDomain["*"] else { return nil }
+        let domains = mapping.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let chosen = domains.last, !chosen.isEmpty, chosen != "NO_DOMAIN" else { return nil }
+        return chosen
+    }
+
+    /// Schedules what follows a task that ended well: the next node in its list, or what follows
+    /// the list's parent.
+    func scheduleSuccessor(ofTaskAt index: Int, in workflow: inout Workflow, definition: WorkflowDef,
+                           effects: inout DecisionEffects) {
+        let reference = workflow.tasks[index].referenceTaskName
+        guard var next = DefinitionGraph(definition).node(after: reference) else { return }
+        // Nodes already run (skipped ahead, or run before a retry) are not scheduled twice.
+        while let existing = workflow.tasks.last(where: { $0.referenceTaskName == next.taskReferenceName && !$0.retried }) {
+            guard existing.status.isTerminal, existing.executed else { return }
+            guard let after = DefinitionGraph(definition).node(after: next.taskReferenceName) else { return }
+            next = after
+        }
+        schedule(next, in: &workflow, effects: &effects)
+    }
+
+    /// Retries a failed task, lets the workflow go on past an optional one, or ends the workflow.
+    func handleFailure(ofTaskAt index: Int, in workflow: inout Workflow, definition: WorkflowDef,
+                       effects: inout DecisionEffects) {
+        let failed = workflow.tasks[index]
+        workflow.tasks[index].executed = true
+        let node = failed.workflowTask ?? definition.node(referenceName: failed.baseReferenceName)
+        let policy = RetryPolicy(definition: node?.taskDefinition ?? TaskDef(name: failed.taskDefName, retryCount: 0),
+                                 overrideCount: node?.retryCount)
+        if let node, failed.status.isRetriable, failed.retryCount < policy.allowedRetries,
+           !totalTimeoutExceeded(failed, policy: policy) {
+            workflow.tasks[index].retried = true
+            let delay = policy.delaySeconds(afterAttempt: failed.retryCount)
+            let retryIndex = schedule(node, in: &workflow, retryCount: failed.retryCount + 1, retrying: failed,
+                                      effects: &effects)
+            if TaskKind(node.type).isWorkerTask {
+                workflow.tasks[retryIndex].startDelayInSeconds = Int(delay)
+                workflow.tasks[retryIndex].callbackAfterSeconds = delay
+            }
+            effects.notes.append(DecisionNote(kind: "task.retried", detail: "retry \(failed.retryCount + 1) in \(delay)s",
+                                              taskId: failed.taskId))
+            return
+        }
+        if node?.optional == true {
+            workflow.tasks[index].status = .completedWithErrors
+            scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
+            return
+        }
+        let status: WorkflowStatus
+        switch failed.status {
+        case .canceled: status = .terminated
+        case .timedOut: status = .timedOut
+        default: status = .failed
+        }
+        let reason = "Task \(failed.taskId) failed with status: \(failed.status.rawValue) and reason: '"
+            + "\(failed.reasonForIncompletion ?? "")'"
+        end(&workflow, status: status, reason: reason, failedTaskId: failed.taskId, effects: &effects)
+    }
+
+    func totalTimeoutExceeded(_ task: Task, policy: RetryPolicy) -> Bool {
+        let total = policy.definition.totalTimeoutSeconds
+        guard total > 0 else { return false }
+        return now - task.scheduledTime >= total * 1000
+    }
+
+    /// Fires whatever is due on a live task: a WAIT's end, or a response, poll or task timeout.
+    /// Returns whether the task changed.
+    func fireTimeouts(ofTaskAt index: Int, in workflow: inout Workflow, effects: inout DecisionEffects) -> Bool {
+        let task = workflow.tasks[index]
+        if task.waitUntil > 0, task.status == .inProgress, now >= task.waitUntil {
+            workflow.tasks[index].status = .completed
+            workflow.tasks[index].endTime = now
+            workflow.tasks[index].updateTime = now
+            return true
+        }
+        guard TaskKind(task).isWorkerTask else { return false }
+        let taskDef = task.workflowTask?.taskDefinition
+        if task.status == .inProgress, task.responseTimeoutSeconds > 0,
+           now - task.updateTime >= (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000 {
+            timeOut(taskAt: index, in: &workflow,
+                    reason: "responseTimeout: \(task.responseTimeoutSeconds) exceeded for the taskId: \(task.taskId) "
+                        + "with Task Definition: \(task.taskDefName)")
+            effects.notes.append(DecisionNote(kind: "task.timed_out", detail: "response timeout", taskId: task.taskId))
+            return true
+        }
+        guard let taskDef, taskDef.timeoutPolicy != .alertOnly else { return false }
+        var breach: String?
+        if taskDef.timeoutSeconds > 0, task.startTime > 0,
+           now - task.startTime - task.pausedMillis >= taskDef.timeoutSeconds * 1000 {
+            breach = "Task timed out after \((now - task.startTime - task.pausedMillis) / 1000) seconds. "
+                + "Timeout configured as \(taskDef.timeoutSeconds) seconds. Timeout policy configured to "
+                + taskDef.timeoutPolicy.rawValue
+        } else if task.status == .scheduled, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+                  now - task.scheduledTime - task.pausedMillis >= (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000 {
+            breach = "Task poll timed out after \(pollTimeout) seconds: no worker polled it. Timeout policy "
+                + "configured to \(taskDef.timeoutPolicy.rawValue)"
+        }
+        guard let breach else { return false }
+        timeOut(taskAt: index, in: &workflow, reason: breach)
+        effects.notes.append(DecisionNote(kind: "task.timed_out", detail: breach, taskId: task.taskId))
+        if taskDef.timeoutPolicy == .timeOutWorkflow {
+            workflow.tasks[index].executed = true
+            let reason = "Task \(task.taskId) failed with status: TIMED_OUT and reason: '\(breach)'"
+            end(&workflow, status: .timedOut, reason: reason, failedTaskId: task.taskId, effects: &effects)
+        }
+        return true
+    }
+
+    func timeOut(taskAt index: Int, in workflow: inout Workflow, reason: String) {
+        workflow.tasks[index].status = .timedOut
+        workflow.tasks[index].reasonForIncompletion = reason
+        workflow.tasks[index].endTime = now
+        workflow.tasks[index].updateTime = now
+    }
+}

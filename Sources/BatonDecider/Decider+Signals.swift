@@ -1,0 +1,219 @@
+import BatonModel
+
+extension Decider {
+    /// Pauses a RUNNING workflow: no new work starts until it is resumed. Returns false when it was
+    /// already paused (a no-op).
+    public func pause(_ workflow: inout Workflow) throws(DeciderError) -> Bool {
+        if workflow.status.isTerminal {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) has ended (\(workflow.status.rawValue)), "
+                + "status cannot be updated.")
+        }
+        guard workflow.status == .running else { return false }
+        workflow.status = .paused
+        workflow.pausedAt = now
+        workflow.updateTime = now
+        return true
+    }
+
+    /// Resumes a PAUSED workflow and decides at once. Paused time does not count toward timeouts.
+    public func resume(_ workflow: inout Workflow) throws(DeciderError) -> DecisionEffects {
+        guard workflow.status == .paused else {
+            throw DeciderError(.conflict, "The workflow \(workflow.workflowId) is not PAUSED so cannot resume. "
+                + "Current status is \(workflow.status.rawValue)")
+        }
+        let paused = max(0, now - (workflow.pausedAt > 0 ? workflow.pausedAt : now))
+        workflow.status = .running
+        workflow.pausedAt = 0
+        workflow.pausedMillis += paused
+        workflow.updateTime = now
+        for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
+            workflow.tasks[index].pausedMillis += paused
+            if workflow.tasks[index].status == .inProgress, TaskKind(workflow.tasks[index]).isWorkerTask {
+                workflow.tasks[index].updateTime = now
+            }
+        }
+        return decide(&workflow)
+    }
+
+    /// Terminates a workflow that has not completed: every live task is canceled. Returns nil when the
+    /// workflow was already TERMINATED (a no-op).
+    public func terminate(_ workflow: inout Workflow, reason: String?,
+                          triggerFailureWorkflow: Bool) throws(DeciderError) -> DecisionEffects? {
+        switch workflow.status {
+        case .completed:
+            throw DeciderError(.conflict, "Cannot terminate a COMPLETED workflow.")
+        case .terminated:
+            return nil
+        default:
+            var effects = DecisionEffects()
+            end(&workflow, status: .terminated, reason: reason, startFailureWorkflow: triggerFailureWorkflow,
+                effects: &effects)
+            return effects
+        }
+    }
+
+    /// Restarts an ended workflow from its first task under the same id, with its original input.
+    ///
+    /// - Parameter latestDefinition: the definition to run on instead of the snapshot, for
+    ///   "restart with latest definitions".
+    public func restart(_ workflow: inout Workflow,
+                        latestDefinition: WorkflowDef? = nil) throws(DeciderError) -> DecisionEffects {
+        guard workflow.status.isTerminal else {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is not in terminal state "
+                + "(\(workflow.status.rawValue)), unable to restart.")
+        }
+        if workflow.status == .completed, workflow.workflowDefinition?.restartable == false {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is COMPLETED and its definition is "
+                + "not restartable")
+        }
+        if let latestDefinition {
+            workflow.workflowDefinition = latestDefinition
+            workflow.workflowName = latestDefinition.name
+            workflow.workflowVersion = latestDefinition.version
+        }
+        resetForNewRun(&workflow)
+        workflow.createTime = now
+        return decide(&workflow)
+    }
+
+    /// Reruns a workflow, from the start or from one task (see `RerunWorkflowRequest`).
+    ///
+    /// From the start: ended workflows only; the input, correlation id and task-to-domain mapping
+    /// are replaced when given. From a task: also a RUNNING or PAUSED workflow; the task runs again as a
+    /// new attempt, the attempts it replaces are kept (CANCELED, `retried`), later tasks are removed.
+    public func rerun(_ workflow: inout Workflow, _ request: RerunWorkflowRequest) throws(DeciderError) -> DecisionEffects {
+        if let input = request.workflowInput { workflow.input = input }
+        if let correlationId = request.correlationId { workflow.correlationId = correlationId }
+        if let taskToDomain = request.taskToDomain { workflow.taskToDomain = taskToDomain }
+        guard let taskId = request.reRunFromTaskId, !taskId.isEmpty else {
+            guard workflow.status.isTerminal else {
+                throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is not in terminal state "
+                    + "(\(workflow.status.rawValue)), unable to rerun from the start. Rerun from a task instead.")
+            }
+            resetForNewRun(&workflow)
+            return decide(&workflow)
+        }
+        guard let target = workflow.tasks.first(where: { $0.taskId == taskId }) else {
+            throw DeciderError(.invalid, "Task \(taskId) not found in workflow \(workflow.workflowId)")
+        }
+        guard let definition = workflow.workflowDefinition,
+              let node = target.workflowTask ?? definition.node(referenceName: target.baseReferenceName) else {
+            throw DeciderError(.invalid, "Task \(taskId) has no node in the workflow's definition")
+        }
+        var effects = DecisionEffects()
+        let reference = target.referenceTaskName
+        let attempts = workflow.tasks.filter { $0.referenceTaskName == reference }
+        let latest = attempts.max { $0.seq < $1.seq } ?? target
+        // Later tasks are removed; their live leases die with them.
+        let removed = workflow.tasks.filter { $0.seq > target.seq && $0.referenceTaskName != reference }
+        workflow.tasks.removeAll { task in removed.contains { $0.taskId == task.taskId } }
+        for task in removed {
+            effects.notes.append(DecisionNote(kind: "task.removed", detail: "removed by rerun from task \(taskId)",
+                                              taskId: task.taskId))
+        }
+        for index in workflow.tasks.indices where workflow.tasks[index].referenceTaskName == reference {
+            let before = workflow.tasks[index].status
+            if before != .canceled {
+                effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(before.rawValue); replaced by rerun",
+                                                  taskId: workflow.tasks[index].taskId))
+            }
+            workflow.tasks[index].status = .canceled
+            workflow.tasks[index].retried = true
+            workflow.tasks[index].executed = true
+            if workflow.tasks[index].endTime == 0 { workflow.tasks[index].endTime = now }
+            workflow.tasks[index].updateTime = now
+        }
+        if workflow.status.isTerminal {
+            workflow.status = .running
+            workflow.endTime = 0
+            workflow.reasonForIncompletion = nil
+            workflow.failedReferenceTaskNames = []
+            workflow.failedTaskNames = []
+            workflow.output = [:]
+        }
+        workflow.updateTime = now
+        let index = schedule(node, in: &workflow, retryCount: latest.retryCount + 1, retrying: latest, effects: &effects)
+        workflow.tasks[index].reasonForIncompletion = nil
+        workflow.tasks[index].inputData = request.taskInput ?? target.inputData
+        if node.type == .wait { startWaiting(&workflow.tasks[index], node: node) }
+        let decided = decide(&workflow)
+        effects.notes += decided.notes
+        effects.failureWorkflow = decided.failureWorkflow
+        return effects
+    }
+
+    /// Retries an ended workflow from its failed tasks: each last failed, timed-out or canceled attempt
+    /// runs again as a new attempt, and the attempt it replaces is marked CANCELED and `retried`.
+    public func retry(_ workflow: inout Workflow) throws(DeciderError) -> DecisionEffects {
+        guard workflow.status.isTerminal else {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is still running. "
+                + "status=\(workflow.status.rawValue); only FAILED, TIMED_OUT or TERMINATED workflows can be retried")
+        }
+        guard workflow.status != .completed else {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is COMPLETED; there is nothing to retry. "
+                + "Use restart or rerun to run it again")
+        }
+        guard !workflow.tasks.isEmpty else {
+            throw DeciderError(.conflict, "Workflow \(workflow.workflowId) has not started yet")
+        }
+        var latestByReference: [String: Int] = [:]
+        for index in workflow.tasks.indices {
+            let reference = workflow.tasks[index].referenceTaskName
+            if let known = latestByReference[reference], workflow.tasks[known].seq > workflow.tasks[index].seq { continue }
+            latestByReference[reference] = index
+        }
+        let retriable: Set<TaskStatus> = [.failed, .failedWithTerminalError, .timedOut, .canceled]
+        let toRetry = latestByReference.values
+            .filter { retriable.contains(workflow.tasks[$0].status) }
+            .sorted { workflow.tasks[$0].seq < workflow.tasks[$1].seq }
+        guard !toRetry.isEmpty || workflow.status == .timedOut else {
+            throw DeciderError(.conflict, "There are no retryable tasks! Use restart if you want to attempt entire "
+                + "workflow execution again.")
+        }
+        var effects = DecisionEffects()
+        workflow.status = .running
+        workflow.lastRetriedTime = now
+        workflow.pausedMillis = 0
+        workflow.reasonForIncompletion = nil
+        workflow.endTime = 0
+        workflow.failedReferenceTaskNames = []
+        workflow.failedTaskNames = []
+        workflow.output = [:]
+        workflow.updateTime = now
+        for index in toRetry {
+            let previous = workflow.tasks[index]
+            guard let node = previous.workflowTask
+                ?? workflow.workflowDefinition?.node(referenceName: previous.baseReferenceName) else { continue }
+            effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(previous.status.rawValue); replaced by retry",
+                                              taskId: previous.taskId))
+            workflow.tasks[index].status = .canceled
+            workflow.tasks[index].retried = true
+            workflow.tasks[index].executed = true
+            workflow.tasks[index].updateTime = now
+            let retry = schedule(node, in: &workflow, retryCount: previous.retryCount + 1, retrying: previous,
+                                 effects: &effects)
+            workflow.tasks[retry].reasonForIncompletion = nil
+        }
+        let decided = decide(&workflow)
+        effects.notes += decided.notes
+        effects.failureWorkflow = decided.failureWorkflow
+        return effects
+    }
+
+    /// Clears an execution for a fresh run under the same id: no tasks, no output, no failure, and
+    /// variables back to the definition's.
+    func resetForNewRun(_ workflow: inout Workflow) {
+        workflow.tasks = []
+        workflow.status = .running
+        workflow.reasonForIncompletion = nil
+        workflow.endTime = 0
+        workflow.lastRetriedTime = 0
+        workflow.pausedAt = 0
+        workflow.pausedMillis = 0
+        workflow.output = [:]
+        workflow.failedReferenceTaskNames = []
+        workflow.failedTaskNames = []
+        workflow.variables = workflow.workflowDefinition?.variables ?? [:]
+        workflow.updateTime = now
+    }
+}

@@ -1,0 +1,230 @@
+import BatonModel
+
+/// The pure workflow state machine: given an execution and the current instant, what happens next.
+///
+/// Every change to an execution goes through one of the Decider's methods: `decide(_:)` after anything
+/// happened, and one method per signal or worker result. The Decider reads no clock and does no I/O:
+/// the instant and the source of new ids are injected, so the same inputs always give the same outcome.
+public struct Decider: Sendable {
+    /// The instant the decision is made, in epoch milliseconds.
+    public var now: Int64
+    /// Makes a fresh unique id for a new task attempt.
+    public var makeId: @Sendable () -> String
+
+    /// The most rounds one decision runs (each round may schedule tasks that complete at once).
+    static let maximumRounds = 1_000
+
+    /// Creates a Decider deciding at `now` that names new task attempts with `makeId`.
+    public init(now: Int64, makeId: @escaping @Sendable () -> String) {
+        self.now = now
+        self.makeId = makeId
+    }
+
+    /// Moves a RUNNING workflow on: fires due timeouts and waits, retries failed tasks, schedules what
+    /// follows each finished task, and ends the workflow when nothing is left. PAUSED and terminal
+    /// workflows are left as they are.
+    public func decide(_ workflow: inout Workflow) -> DecisionEffects {
+        var effects = DecisionEffects()
+        guard workflow.status == .running else { return effects }
+        guard let definition = workflow.workflowDefinition else {
+            end(&workflow, status: .failed, reason: "The workflow has no definition", effects: &effects)
+            return effects
+        }
+        if timeOutWorkflowIfDue(&workflow, definition: definition, effects: &effects) { return effects }
+        if workflow.tasks.isEmpty {
+            guard let first = definition.tasks.first else {
+                complete(&workflow, definition: definition)
+                return effects
+            }
+            schedule(first, in: &workflow, effects: &effects)
+        }
+        var rounds = 0
+        var changed = true
+        while changed, rounds < Decider.maximumRounds, workflow.status == .running {
+            changed = false
+            rounds += 1
+            for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
+                if fireTimeouts(ofTaskAt: index, in: &workflow, effects: &effects) { changed = true }
+            }
+            for index in pendingTerminalTasks(of: workflow) {
+                guard workflow.status == .running else { return effects }
+                changed = true
+                if workflow.tasks[index].status.isSuccessful {
+                    workflow.tasks[index].executed = true
+                    scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
+                } else {
+                    handleFailure(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
+                }
+            }
+        }
+        if workflow.status == .running, workflow.tasks.allSatisfy({ $0.status.isTerminal && $0.executed }) {
+            complete(&workflow, definition: definition)
+        }
+        return effects
+    }
+
+    /// Indexes of tasks that ended but whose ending the Decider has not acted on yet, in `seq` order.
+    func pendingTerminalTasks(of workflow: Workflow) -> [Int] {
+        workflow.tasks.indices
+            .filter { workflow.tasks[$0].status.isTerminal && !workflow.tasks[$0].executed }
+            .sorted { workflow.tasks[$0].seq < workflow.tasks[$1].seq }
+    }
+
+    /// The next instant at which `decide(_:)` must run again even if nothing else happens, or `nil`.
+    ///
+    /// Covers the workflow timeout, WAIT tasks with a duration, response, poll and task timeouts.
+    /// Delayed retries need no wake-up: they are queued with a visibility time instead.
+    public func nextWakeUp(of workflow: Workflow) -> Int64? {
+        guard workflow.status == .running, let definition = workflow.workflowDefinition else { return nil }
+        var earliest: Int64?
+        func consider(_ instant: Int64) { earliest = min(earliest ?? instant, instant) }
+        if definition.timeoutSeconds > 0, definition.timeoutPolicy == .timeOutWorkflow {
+            consider(workflowTimeoutBase(workflow) + definition.timeoutSeconds * 1000)
+        }
+        for task in workflow.tasks where !task.status.isTerminal {
+            if task.waitUntil > 0 { consider(task.waitUntil) }
+            guard TaskKind(task).isWorkerTask, let taskDef = task.workflowTask?.taskDefinition else { continue }
+            if task.status == .inProgress, task.responseTimeoutSeconds > 0 {
+                consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
+            }
+            if taskDef.timeoutSeconds > 0, task.startTime > 0, taskDef.timeoutPolicy != .alertOnly {
+                consider(task.startTime + task.pausedMillis + taskDef.timeoutSeconds * 1000)
+            }
+            if task.status == .scheduled, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+               taskDef.timeoutPolicy != .alertOnly {
+                consider(task.scheduledTime + task.pausedMillis + (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000)
+            }
+        }
+        return earliest
+    }
+
+    // MARK: - Ending the workflow
+
+    func workflowTimeoutBase(_ workflow: Workflow) -> Int64 {
+        (workflow.lastRetriedTime > 0 ? workflow.lastRetriedTime : workflow.createTime) + workflow.pausedMillis
+    }
+
+    func timeOutWorkflowIfDue(_ workflow: inout Workflow, definition: WorkflowDef,
+                              effects: inout DecisionEffects) -> Bool {
+        guard definition.timeoutSeconds > 0, definition.timeoutPolicy == .timeOutWorkflow else { return false }
+        let elapsed = now - workflowTimeoutBase(workflow)
+        guard elapsed >= definition.timeoutSeconds * 1000 else { return false }
+        let reason = "Workflow timed out after \(elapsed / 1000) seconds. Timeout configured as "
+            + "\(definition.timeoutSeconds) seconds. Timeout policy configured to TIME_OUT_WF"
+        end(&workflow, status: .timedOut, reason: reason, effects: &effects)
+        return true
+    }
+
+    /// Completes the workflow and computes its output.
+    func complete(_ workflow: inout Workflow, definition: WorkflowDef) {
+        workflow.status = .completed
+        workflow.endTime = now
+        workflow.updateTime = now
+        workflow.output = output(of: workflow, definition: definition)
+    }
+
+    /// Ends the workflow unsuccessfully: cancels every live task, records the failed tasks and the
+    /// reason, and asks for the failure workflow when the definition names one.
+    func end(_ workflow: inout Workflow, status: WorkflowStatus, reason: String?,
+             failedTaskId: String? = nil, startFailureWorkflow: Bool = true, effects: inout DecisionEffects) {
+        cancelLiveTasks(of: &workflow)
+        workflow.status = status
+        workflow.reasonForIncompletion = reason
+        workflow.endTime = now
+        workflow.updateTime = now
+        let failed = workflow.tasks.filter { $0.status == .failed || $0.status == .failedWithTerminalError }
+        workflow.failedReferenceTaskNames = uniqued(failed.map(\.referenceTaskName))
+        workflow.failedTaskNames = uniqued(failed.map(\.taskDefName))
+        if let definition = workflow.workflowDefinition {
+            workflow.output = output(of: workflow, definition: definition)
+        }
+        effects.notes.append(DecisionNote(kind: "workflow.\(status.rawValue.lowercased())", detail: reason))
+        if startFailureWorkflow, status != .completed, let request = failureWorkflow(for: workflow, failedTaskId: failedTaskId) {
+            effects.failureWorkflow = request
+        }
+    }
+
+    /// Cancels every task that has not ended.
+    func cancelLiveTasks(of workflow: inout Workflow) {
+        for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
+            workflow.tasks[index].status = .canceled
+            workflow.tasks[index].endTime = now
+            workflow.tasks[index].updateTime = now
+            workflow.tasks[index].executed = true
+        }
+    }
+
+    /// The workflow's output: its definition's `outputParameters`, else the last task's output.
+    func output(of workflow: Workflow, definition: WorkflowDef) -> JSONObject {
+        if !definition.outputParameters.isEmpty {
+            return resolver(for: workflow).resolve(definition.outputParameters)
+        }
+        let last = workflow.tasks.filter { $0.status != .canceled }.max { $0.seq < $1.seq }
+        return last?.outputData ?? [:]
+    }
+
+    func failureWorkflow(for workflow: Workflow, failedTaskId: String?) -> FailureWorkflowStart? {
+        guard let definition = workflow.workflowDefinition, var name = definition.failureWorkflow,
+              !name.isEmpty else { return nil }
+        if name.hasPrefix("${") {
+            name = resolver(for: workflow).resolve(.string(name)).stringValue ?? ""
+            guard !name.isEmpty else { return nil }
+        }
+        var input = workflow.input
+        input["workflowId"] = .string(workflow.workflowId)
+        input["reason"] = workflow.reasonForIncompletion.map(JSONValue.string) ?? .null
+        input["failureStatus"] = .string(workflow.status.rawValue)
+        if let failedTaskId { input["failureTaskId"] = .string(failedTaskId) }
+        input["failedWorkflow"] = workflow.jsonValue
+        return FailureWorkflowStart(name: name, version: definition.failureWorkflowVersion, input: input,
+                                    correlationId: workflow.correlationId, taskToDomain: workflow.taskToDomain)
+    }
+
+    func resolver(for workflow: Workflow) -> ParameterResolver {
+        ParameterResolver(context: ParameterResolver.makeContext(workflow: workflow, tasks: workflow.tasks))
+    }
+
+    func uniqued(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}
+
+/// What a decision asks of the engine beyond saving the execution.
+public struct DecisionEffects: Sendable, Hashable {
+    /// The failure workflow to start, when the workflow ended unsuccessfully and names one.
+    public var failureWorkflow: FailureWorkflowStart?
+    /// State changes worth recording in the workflow's event log.
+    public var notes: [DecisionNote] = []
+
+    public init() {}
+}
+
+/// A state change the Decider made that belongs in the workflow's event log.
+public struct DecisionNote: Sendable, Hashable {
+    public var kind: String
+    public var detail: String?
+    public var taskId: String?
+
+    public init(kind: String, detail: String? = nil, taskId: String? = nil) {
+        self.kind = kind
+        self.detail = detail
+        self.taskId = taskId
+    }
+}
+
+/// A request to start a workflow's failure workflow.
+public struct FailureWorkflowStart: Sendable, Hashable {
+    public var name: String
+    public var version: Int?
+    public var input: JSONObject
+    public var correlationId: String?
+    public var taskToDomain: [String: String]
+}
+
+extension Workflow {
+    /// The whole execution as a JSON value (as a failure workflow receives it).
+    var jsonValue: JSONValue {
+        (try? JSONValue(encoding: self)) ?? .null
+    }
+}

@@ -1,0 +1,34 @@
+import BatonModel
+
+/// Navigation in a definition's task graph: which node follows which.
+public struct DefinitionGraph: Sendable {
+    public let definition: WorkflowDef
+
+    public init(_ definition: WorkflowDef) {
+        self.definition = definition
+    }
+
+    /// The node that runs after the node with `reference` has ended well, or `nil` when its list ends
+    /// and nothing follows.
+    public func node(after reference: String) -> WorkflowTask? {
+        let base = Task.baseReferenceName(of: reference)
+        return successor(of: base, in: definition.tasks, continuation: nil).flatMap { $0 }
+    }
+
+    /// Searches `list` for `reference`; returns `.some(next)` once found (`next` may be nil), `nil` if absent.
+    private func successor(of reference: String, in list: [WorkflowTask],
+                           continuation: WorkflowTask?) -> WorkflowTask?? {
+        for (position, node) in list.enumerated() {
+            let following = position + 1 < list.count ? list[position + 1] : continuation
+            if node.taskReferenceName == reference { return .some(following) }
+            for branch in node.decisionCases.values + [node.defaultCase] {
+                if let found = successor(of: reference, in: branch, continuation: following) { return found }
+            }
+            for branch in node.forkTasks {
+                if let found = successor(of: reference, in: branch, continuation: nil) { return found }
+            }
+            if let found = successor(of: reference, in: node.loopOver, continuation: nil) { return found }
+        }
+        return nil
+    }
+}

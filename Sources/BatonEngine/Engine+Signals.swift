@@ -1,0 +1,114 @@
+public import BatonModel
+import BatonDecider
+import BatonPersistence
+
+extension Engine {
+    /// Pauses a RUNNING workflow: no new task starts until it is resumed. Pausing a PAUSED workflow does nothing.
+    public func pause(workflowId: String, actor: String = "anonymous") async throws(EngineError) {
+        try await signal("pause", workflowId: workflowId, actor: actor) { workflow, decider in
+            let changed = try decider.pause(&workflow)
+            return (DecisionEffects(), changed ? nil : "already PAUSED: nothing to do")
+        }
+    }
+
+    /// Resumes a PAUSED workflow and schedules at once what was held.
+    public func resume(workflowId: String, actor: String = "anonymous") async throws(EngineError) {
+        try await signal("resume", workflowId: workflowId, actor: actor) { workflow, decider in
+            (try decider.resume(&workflow), nil)
+        }
+    }
+
+    /// Terminates a workflow that has not completed; its live tasks are canceled.
+    public func terminate(workflowId: String, reason: String?, triggerFailureWorkflow: Bool = false,
+                          actor: String = "anonymous") async throws(EngineError) {
+        try await signal("terminate", workflowId: workflowId, actor: actor, reason: reason) { workflow, decider in
+            let effects = try decider.terminate(&workflow, reason: reason, triggerFailureWorkflow: triggerFailureWorkflow)
+            return (effects ?? DecisionEffects(), effects == nil ? "already TERMINATED: nothing to do" : nil)
+        }
+    }
+
+    /// Restarts an ended workflow from the beginning under the same id, on its own definition or
+    /// on the latest registered one.
+    public func restart(workflowId: String, useLatestDefinitions: Bool,
+                        actor: String = "anonymous") async throws(EngineError) {
+        let detail = useLatestDefinitions ? "with latest definitions" : "with current definitions"
+        try await signal("restart", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx in
+            var latest: WorkflowDef?
+            if useLatestDefinitions {
+                guard let registered = try tx.workflowDef(named: workflow.workflowName, version: nil) else {
+                    throw EngineError.notFound("No such workflow found by name: \(workflow.workflowName), version: latest")
+                }
+                latest = try self.withTaskDefinitions(registered, from: tx)
+            }
+            return (try decider.restart(&workflow, latestDefinition: latest), nil)
+        }
+    }
+
+    /// Reruns a workflow from the start or from one task; returns the workflow's id.
+    public func rerun(workflowId: String, _ request: RerunWorkflowRequest,
+                      actor: String = "anonymous") async throws(EngineError) -> String {
+        let detail = request.reRunFromTaskId.map { "from task \($0)" } ?? "from the start"
+        try await signal("rerun", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider in
+            (try decider.rerun(&workflow, request), nil)
+        }
+        return workflowId
+    }
+
+    /// Retries an ended workflow from its last failed tasks.
+    public func retry(workflowId: String, resumeSubworkflowTasks: Bool = false,
+                      actor: String = "anonymous") async throws(EngineError) {
+        try await signal("retry", workflowId: workflowId, actor: actor) { workflow, decider in
+            (try decider.retry(&workflow), nil)
+        }
+    }
+
+    /// Deletes a workflow with its tasks and history, whatever its status.
+    public func remove(workflowId: String) async throws(EngineError) {
+        try await transaction { tx, _ in
+            guard try tx.deleteWorkflow(id: workflowId) else {
+                throw EngineError.notFound("No such workflow found by id: \(workflowId)")
+            }
+        }
+    }
+
+    /// Applies a signal to each id independently (at most 1000), reporting per-id success or failure.
+    public func bulk(_ workflowIds: [String],
+                     _ apply: @Sendable (String) async throws -> Void) async throws(EngineError) -> BulkResponse {
+        guard workflowIds.count <= 1000 else {
+            throw EngineError.invalid("Cannot process more than 1000 workflows. Please use multiple requests.")
+        }
+        var response = BulkResponse()
+        for id in workflowIds {
+            do {
+                try await apply(id)
+                response.bulkSuccessfulResults.append(id)
+            } catch {
+                response.bulkErrorResults[id] = EngineError.from(error).message
+            }
+        }
+        return response
+    }
+
+    /// Applies a signal and records it in the event log: `change` returns the effects and, when the
+    /// signal changed nothing, why.
+    func signal(
+        _ name: String, workflowId: String, actor: String, reason: String? = nil,
+        _ change: @escaping @Sendable (inout Workflow, Decider) throws -> (DecisionEffects, String?)
+    ) async throws(EngineError) {
+        try await signal(name, workflowId: workflowId, actor: actor, reason: reason) { workflow, decider, _ in
+            try change(&workflow, decider)
+        }
+    }
+
+    func signal(
+        _ name: String, workflowId: String, actor: String, reason: String? = nil,
+        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction) throws -> (DecisionEffects, String?)
+    ) async throws(EngineError) {
+        try await mutate(workflowId: workflowId, actor: actor) { workflow, decider, tx in
+            var (effects, noOp) = try change(&workflow, decider, tx)
+            let detail = [reason, noOp].compactMap { $0 }.joined(separator: "; ")
+            effects.notes.insert(DecisionNote(kind: "signal.\(name)", detail: detail.isEmpty ? nil : detail), at: 0)
+            return ((), effects)
+        }
+    }
+}

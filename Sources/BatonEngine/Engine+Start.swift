@@ -1,0 +1,127 @@
+public import BatonModel
+import BatonDecider
+import BatonPersistence
+import Logging
+
+extension Engine {
+    /// Starts a workflow and returns its id. The first tasks are scheduled before this returns.
+    ///
+    /// With an `idempotencyKey`, a workflow already started with that key is handled per the
+    /// request's `idempotencyStrategy` (FAIL when none is given).
+    public func start(_ request: StartWorkflowRequest, actor: String = "anonymous") async throws(EngineError) -> String {
+        guard let name = request.name ?? request.workflowDef?.name, !name.isEmpty else {
+            throw EngineError.invalid("Workflow name cannot be null or empty")
+        }
+        if let priority = request.priority, !(0...99).contains(priority) {
+            throw EngineError.invalid("priority: \(priority) must be between 0 and 99")
+        }
+        if let inline = request.workflowDef {
+            let problems = DefinitionValidator.problems(in: inline)
+            if !problems.isEmpty { throw EngineError.invalid(problems.joined(separator: "; ")) }
+        }
+        let now = clock.now()
+        return try await transaction { tx, changes in
+            try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: now), in: tx,
+                                    changes: &changes)
+        }
+    }
+
+    /// Creates, decides and saves a new execution inside a transaction; returns its id.
+    func createWorkflow(_ request: StartWorkflowRequest, name: String, actor: String, decider: Decider,
+                        parent: (workflowId: String, taskId: String)? = nil,
+                        in tx: any StoreTransaction, changes: inout Changes) throws -> String {
+        if let key = request.idempotencyKey, !key.isEmpty, let existing = try tx.workflow(idempotencyKey: key) {
+            switch request.idempotencyStrategy ?? .fail {
+            case .returnExisting:
+                return existing.id
+            case .fail:
+                throw EngineError.conflict("Workflow \(existing.id) was already started with idempotencyKey '\(key)' "
+                    + "(idempotencyStrategy FAIL)")
+            case .failOnRunning where !existing.status.isTerminal:
+                throw EngineError.conflict("Workflow \(existing.id) with idempotencyKey '\(key)' is still "
+                    + "\(existing.status.rawValue) (idempotencyStrategy FAIL_ON_RUNNING)")
+            case .failOnRunning:
+                break
+            }
+        }
+        let registered: WorkflowDef
+        if let inline = request.workflowDef {
+            registered = inline
+        } else if let found = try tx.workflowDef(named: name, version: request.version) {
+            registered = found
+        } else {
+            let version = request.version.map(String.init) ?? "latest"
+            throw EngineError.notFound("No such workflow defined. name=\(name), version=\(version)")
+        }
+        let definition = try withTaskDefinitions(registered, from: tx)
+        var input = request.input
+        for (key, value) in definition.inputTemplate where input[key] == nil { input[key] = value }
+        var workflow = Workflow(workflowId: makeId(), definition: definition, input: input, createTime: decider.now)
+        workflow.correlationId = request.correlationId
+        workflow.priority = request.priority ?? 0
+        workflow.taskToDomain = request.taskToDomain
+        workflow.idempotencyKey = request.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
+        workflow.createdBy = request.createdBy
+        workflow.parentWorkflowId = parent?.workflowId
+        workflow.parentWorkflowTaskId = parent?.taskId
+        var effects = decider.decide(&workflow)
+        effects.notes.insert(DecisionNote(kind: "workflow.started",
+                                          detail: "\(definition.name) version \(definition.version)"), at: 0)
+        try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx, changes: &changes)
+        return workflow.workflowId
+    }
+
+    /// The definition with each worker node's registered task definition attached (an ad-hoc one with
+    /// Conductor's defaults when none is registered), so the execution keeps running on the
+    /// definitions it started with.
+    func withTaskDefinitions(_ definition: WorkflowDef, from tx: any StoreReader) throws -> WorkflowDef {
+        var cache: [String: TaskDef] = [:]
+        func attach(_ nodes: [WorkflowTask]) throws -> [WorkflowTask] {
+            try nodes.map { original in
+                var node = original
+                if node.taskDefinition == nil {
+                    if TaskKind(node.type).isWorkerTask {
+                        if let known = cache[node.name] {
+                            node.taskDefinition = known
+                        } else {
+                            let found = try tx.taskDef(named: node.name) ?? TaskDef(name: node.name)
+                            cache[node.name] = found
+                            node.taskDefinition = found
+                        }
+                    } else {
+                        node.taskDefinition = TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 0)
+                    }
+                }
+                node.decisionCases = try node.decisionCases.mapValues(attach)
+                node.defaultCase = try attach(node.defaultCase)
+                node.forkTasks = try node.forkTasks.map(attach)
+                node.loopOver = try attach(node.loopOver)
+                return node
+            }
+        }
+        var result = definition
+        result.tasks = try attach(definition.tasks)
+        return result
+    }
+
+    /// Starts the failure workflow of `workflow`; returns its id, or an error text when it could not start.
+    func startFailureWorkflow(_ failure: FailureWorkflowStart, for workflow: Workflow, decider: Decider,
+                              in tx: any StoreTransaction, changes: inout Changes) throws -> String {
+        var request = StartWorkflowRequest(name: failure.name, version: failure.version, input: failure.input,
+                                           correlationId: failure.correlationId, taskToDomain: failure.taskToDomain)
+        request.createdBy = "baton"
+        do {
+            let id = try createWorkflow(request, name: failure.name, actor: "baton", decider: decider, in: tx,
+                                        changes: &changes)
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: "failure_workflow.started",
+                                        actor: "baton", detail: id))
+            return id
+        } catch let error as EngineError {
+            logger.warning("Failure workflow could not start",
+                           metadata: ["baton.workflow.id": "\(workflow.workflowId)", "baton.error": "\(error.message)"])
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: "failure_workflow.failed",
+                                        actor: "baton", detail: error.message))
+            return "Error starting failure workflow \(failure.name): \(error.message)"
+        }
+    }
+}

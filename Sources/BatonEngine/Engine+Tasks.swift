@@ -1,0 +1,181 @@
+public import BatonModel
+import BatonDecider
+import BatonPersistence
+import Logging
+
+extension Engine {
+    /// The longest a poll may wait for a task, in milliseconds (Conductor's limit).
+    public static let maximumPollTimeout: Int64 = 5_000
+    /// The most tasks one batch poll may take.
+    public static let maximumPollCount = 1_000
+
+    /// Hands up to `count` tasks of `taskType` (in `domain`) to a worker, marking them IN_PROGRESS.
+    /// Waits up to `timeout` milliseconds for one to be queued when none is ready.
+    public func poll(taskType: String, workerId: String?, domain: String?, count: Int = 1,
+                     timeout: Int64 = 0) async throws(EngineError) -> [Task] {
+        guard !taskType.isEmpty else { throw EngineError.invalid("taskType cannot be empty") }
+        guard (1...Engine.maximumPollCount).contains(count) else {
+            throw EngineError.invalid("count: \(count) must be between 1 and \(Engine.maximumPollCount)")
+        }
+        guard (0...Engine.maximumPollTimeout).contains(timeout) else {
+            throw EngineError.invalid("Long Poll Timeout value cannot be more than 5 seconds (got \(timeout) ms)")
+        }
+        let queue = Engine.queueName(taskType: taskType, domain: domain)
+        let deadline = ContinuousClock.now + .milliseconds(timeout)
+        while true {
+            let generation = notifier.generation(of: queue)
+            let tasks = try await claim(queue: queue, domain: domain, count: count, workerId: workerId)
+            let remaining = deadline - ContinuousClock.now
+            if !tasks.isEmpty || remaining <= .zero { return tasks }
+            await notifier.wait(for: queue, after: generation, timeout: remaining)
+        }
+    }
+
+    func claim(queue: String, domain: String?, count: Int, workerId: String?) async throws(EngineError) -> [Task] {
+        let now = clock.now()
+        return try await transaction { tx, _ in
+            let decider = self.decider(at: now)
+            try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+            var claimed: [Task] = []
+            for id in try tx.claim(queueName: queue, count: count, now: now) {
+                guard var task = try tx.task(id: id), task.status == .scheduled else { continue }
+                let previous = task
+                decider.start(&task, workerId: workerId)
+                try tx.save(task, previous: previous)
+                if task.responseTimeoutSeconds > 0 {
+                    try tx.advanceWakeUp(workflowId: task.workflowInstanceId,
+                                         to: now + task.responseTimeoutSeconds * 1000)
+                }
+                claimed.append(task)
+            }
+            return claimed
+        }
+    }
+
+    /// Records a worker's result for a task and moves its workflow on. Returns the task id.
+    ///
+    /// A result for a task or workflow that has already ended changes nothing: it is acknowledged, as
+    /// Conductor does, and recorded in the workflow's event log.
+    @discardableResult
+    public func update(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> String {
+        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
+        guard !result.workflowInstanceId.isEmpty else { throw EngineError.invalid("workflowInstanceId cannot be empty") }
+        guard result.status != nil || result.extendLease else { throw EngineError.invalid("status cannot be null") }
+        let now = clock.now()
+        try await transaction { tx, changes in
+            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+        }
+        return result.taskId
+    }
+
+    /// Records a worker's result inside a transaction (see `update(_:actor:)`).
+    func record(_ result: TaskResult, actor: String, now: Int64, in tx: any StoreTransaction,
+                changes: inout Changes) throws {
+        guard let original = try tx.workflow(id: result.workflowInstanceId, includeTasks: true) else {
+            throw EngineError.notFound("No such workflow found by id: \(result.workflowInstanceId)")
+        }
+        var workflow = original
+        let decider = self.decider(at: now)
+        let outcome: TaskResultOutcome
+        if workflow.tasks.contains(where: { $0.taskId == result.taskId }) {
+            outcome = try decider.apply(result, to: &workflow)
+        } else {
+            // A task removed by a rerun: its worker's late result is acknowledged and recorded.
+            let removed = try tx.events(workflowId: workflow.workflowId)
+                .contains { $0.kind == "task.removed" && $0.taskId == result.taskId }
+            guard removed else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
+            outcome = .ignored(reason: "Task \(result.taskId) was removed by a rerun")
+        }
+        switch outcome {
+        case .ignored(let reason):
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: now, kind: "task.result_ignored",
+                                        actor: actor, taskId: result.taskId,
+                                        detail: "\(result.status?.rawValue ?? "lease") result ignored: \(reason)"))
+            self.logger.info("Late task result ignored", metadata: [
+                "baton.workflow.id": "\(workflow.workflowId)", "baton.task.id": "\(result.taskId)"])
+        case .leaseExtended:
+            if let task = workflow.tasks.first(where: { $0.taskId == result.taskId }) {
+                try tx.save(task, previous: original.tasks.first { $0.taskId == result.taskId })
+                try tx.setWakeUp(workflowId: workflow.workflowId, at: decider.nextWakeUp(of: workflow))
+            }
+        case .applied:
+            let effects = decider.decide(&workflow)
+            try self.save(workflow, replacing: original, effects: effects, actor: actor, decider: decider, in: tx,
+                          changes: &changes)
+        }
+        if !result.logs.isEmpty, workflow.tasks.contains(where: { $0.taskId == result.taskId }) {
+            try tx.append(result.logs.map { log in
+                TaskExecLog(log: log.log, taskId: result.taskId, createdTime: log.createdTime > 0 ? log.createdTime : now)
+            }, taskId: result.taskId)
+        }
+    }
+
+    /// Records a result and, in the same round trip, hands the worker its next task of the same type
+    /// and domain, if one is ready.
+    public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> Task? {
+        let (taskType, domain) = try await reading { reader -> (String, String?) in
+            guard let task = try reader.task(id: result.taskId) else {
+                throw EngineError.notFound("No such task found by id: \(result.taskId)")
+            }
+            return (task.taskType, task.domain)
+        }
+        try await update(result, actor: actor)
+        return try await poll(taskType: taskType, workerId: result.workerId, domain: domain, count: 1).first
+    }
+
+    /// Updates the live attempt of the task with `referenceName` in a workflow, merging `output` into
+    /// its output (the way people signal a WAIT task). Returns the task id.
+    @discardableResult
+    public func update(workflowId: String, referenceName: String, status: TaskResultStatus, output: JSONObject,
+                       workerId: String?, actor: String = "anonymous") async throws(EngineError) -> String {
+        let now = clock.now()
+        return try await transaction { tx, changes in
+            guard let workflow = try tx.workflow(id: workflowId, includeTasks: true) else {
+                throw EngineError.notFound("No such workflow found by id: \(workflowId)")
+            }
+            let result = try self.decider(at: now).result(forReferenceName: referenceName, in: workflow, status: status,
+                                                          output: output, workerId: workerId)
+            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            return result.taskId
+        }
+    }
+
+    /// The task attempt with `taskId`.
+    public func task(id taskId: String) async throws(EngineError) -> Task {
+        guard let task = try await reading({ try $0.task(id: taskId) }) else {
+            throw EngineError.notFound("Task not found for taskId: \(taskId)")
+        }
+        return task
+    }
+
+    /// A task's log lines, oldest first.
+    public func logs(taskId: String) async throws(EngineError) -> [TaskExecLog] {
+        try await reading { try $0.logs(taskId: taskId) }
+    }
+
+    /// Appends a log line to a task.
+    public func addLog(_ line: String, taskId: String) async throws(EngineError) {
+        let now = clock.now()
+        try await transaction { tx, _ in
+            guard try tx.task(id: taskId) != nil else { throw EngineError.notFound("Task not found for taskId: \(taskId)") }
+            try tx.append([TaskExecLog(log: line, taskId: taskId, createdTime: now)], taskId: taskId)
+        }
+    }
+
+    /// The number of tasks waiting in the queue of a task type (in a domain).
+    public func queueSize(taskType: String, domain: String?, namespace: String? = nil,
+                          isolationGroup: String? = nil) async throws(EngineError) -> Int {
+        let name = Engine.queueName(taskType: taskType, domain: domain, namespace: namespace, isolationGroup: isolationGroup)
+        return try await reading { try $0.queueSize(name) }
+    }
+
+    /// The size of every non-empty queue, by queue name.
+    public func queueSizes() async throws(EngineError) -> [String: Int] {
+        try await reading { try $0.queueSizes() }
+    }
+
+    /// When workers last polled a task type's queues.
+    public func pollData(taskType: String) async throws(EngineError) -> [PollData] {
+        try await reading { try $0.pollData(taskType: taskType) }
+    }
+}

@@ -1,0 +1,153 @@
+public import BatonModel
+public import BatonPersistence
+import BatonDecider
+import Foundation
+public import Logging
+
+/// Makes decisions happen: every operation on a workflow is one store transaction that loads the
+/// execution, asks the Decider what follows, and saves the outcome, queue entries and wake-up time.
+public final class Engine: Sendable {
+    let store: any Store
+    let clock: any EngineClock
+    let logger: Logger
+    let notifier = QueueNotifier()
+    let makeId: @Sendable () -> String
+
+    /// Creates an engine over `store`, reading time from `clock`.
+    public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
+                makeId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.makeId = makeId
+    }
+
+    /// A Decider for the current instant.
+    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId) }
+
+    /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
+    /// queue the transaction put a task in.
+    func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction, inout Changes) throws -> Result
+    ) async throws(EngineError) -> Result {
+        do {
+            let (result, changes) = try await store.write { tx in
+                var changes = Changes()
+                let result = try body(tx, &changes)
+                return (result, changes)
+            }
+            if !changes.queued.isEmpty { notifier.signal(changes.queued) }
+            return result
+        } catch {
+            throw EngineError.from(error)
+        }
+    }
+
+    /// Reads from the store, translating failures.
+    func reading<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreReader) throws -> Result
+    ) async throws(EngineError) -> Result {
+        do {
+            return try await store.read(body)
+        } catch {
+            throw EngineError.from(error)
+        }
+    }
+
+    /// Loads a workflow with its tasks, applies `change` to it, and saves what changed.
+    func mutate<Result: Sendable>(
+        workflowId: String, actor: String,
+        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction) throws -> (Result, DecisionEffects)
+    ) async throws(EngineError) -> Result {
+        let now = clock.now()
+        return try await transaction { tx, changes in
+            guard let original = try tx.workflow(id: workflowId, includeTasks: true) else {
+                throw EngineError.notFound("No such workflow found by id: \(workflowId)")
+            }
+            var workflow = original
+            let decider = self.decider(at: now)
+            let (result, effects) = try change(&workflow, decider, tx)
+            try self.save(workflow, replacing: original, effects: effects, actor: actor, decider: decider, in: tx,
+                          changes: &changes)
+            return result
+        }
+    }
+
+    /// Writes the difference between `original` and `workflow`: the workflow row, changed and removed
+    /// tasks, queue entries, the wake-up time, event-log entries, and the failure workflow if asked for.
+    func save(_ workflow: Workflow, replacing original: Workflow?, effects: DecisionEffects, actor: String,
+              decider: Decider, in tx: any StoreTransaction, changes: inout Changes) throws {
+        var workflow = workflow
+        if let failure = effects.failureWorkflow {
+            let startedId = try startFailureWorkflow(failure, for: workflow, decider: decider, in: tx, changes: &changes)
+            workflow.output["conductor.failure_workflow"] = .string(startedId)
+        }
+        var bare = workflow
+        bare.tasks = []
+        if let original {
+            var previous = original
+            previous.tasks = []
+            if previous != bare { try tx.save(bare, previous: previous) }
+        } else {
+            try tx.save(bare, previous: nil)
+        }
+        let before = Dictionary(original?.tasks.map { ($0.taskId, $0) } ?? [], uniquingKeysWith: { first, _ in first })
+        for task in workflow.tasks {
+            let previous = before[task.taskId]
+            if previous != task { try tx.save(task, previous: previous) }
+            let wanted = queueEntry(for: task, in: workflow)
+            let had = previous.flatMap { queueEntry(for: $0, in: original ?? workflow) }
+            if wanted != had {
+                if let wanted {
+                    try tx.enqueue(wanted)
+                    changes.queued.insert(wanted.queueName)
+                } else {
+                    try tx.dequeue(taskId: task.taskId)
+                }
+            }
+        }
+        let remaining = Set(workflow.tasks.map(\.taskId))
+        let removed = before.keys.filter { !remaining.contains($0) }
+        if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
+        try tx.setWakeUp(workflowId: workflow.workflowId, at: decider.nextWakeUp(of: workflow))
+        for note in effects.notes {
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
+                                        actor: actor, taskId: note.taskId, detail: note.detail))
+        }
+        if original?.status != workflow.status, original != nil {
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now,
+                                        kind: "status.\(workflow.status.rawValue.lowercased())", actor: actor,
+                                        detail: workflow.reasonForIncompletion))
+        }
+    }
+
+    /// The queue entry a task should have: worker tasks that are SCHEDULED in a RUNNING workflow.
+    func queueEntry(for task: Task, in workflow: Workflow) -> QueueEntry? {
+        guard workflow.status == .running, task.status == .scheduled, TaskKind(task).isWorkerTask else { return nil }
+        return QueueEntry(taskId: task.taskId, workflowId: task.workflowInstanceId,
+                          queueName: Engine.queueName(for: task), priority: task.workflowPriority,
+                          visibleAt: task.updateTime + task.callbackAfterSeconds * 1000)
+    }
+
+    /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them.
+    static func queueName(for task: Task) -> String {
+        queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
+                  isolationGroup: task.isolationGroupId)
+    }
+
+    /// The queue name for a task type polled in a domain.
+    static func queueName(taskType: String, domain: String?, namespace: String? = nil,
+                          isolationGroup: String? = nil) -> String {
+        var name = taskType
+        if let domain, !domain.isEmpty { name = domain + ":" + name }
+        if let namespace, !namespace.isEmpty { name += "@" + namespace }
+        if let isolationGroup, !isolationGroup.isEmpty { name += "-" + isolationGroup }
+        return name
+    }
+}
+
+/// What a transaction did that matters after it commits.
+struct Changes: Sendable {
+    /// The queues that received a task.
+    var queued: Set<String> = []
+}

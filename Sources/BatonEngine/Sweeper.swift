@@ -1,0 +1,54 @@
+import BatonPersistence
+import Logging
+public import ServiceLifecycle
+
+/// The background service that fires timers: it decides every workflow whose wake-up time has come
+/// (WAIT durations, timeouts), in batches, and stops on graceful shutdown.
+public struct Sweeper: Service {
+    let engine: Engine
+    let interval: Duration
+    let batchSize: Int
+
+    /// Creates a sweeper that looks for due workflows every `interval`.
+    public init(engine: Engine, interval: Duration = .milliseconds(200), batchSize: Int = 200) {
+        self.engine = engine
+        self.interval = interval
+        self.batchSize = batchSize
+    }
+
+    public func run() async throws {
+        while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
+            let fired = await sweepOnce()
+            if fired < batchSize {
+                try? await gracefulShutdownSleep(for: interval)
+            }
+        }
+    }
+
+    /// Decides every due workflow once; returns how many were due.
+    @discardableResult
+    public func sweepOnce() async -> Int {
+        let now = engine.clock.now()
+        let limit = batchSize
+        let due: [String]
+        do {
+            due = try await engine.store.read { try $0.dueWorkflowIds(at: now, limit: limit) }
+        } catch {
+            engine.logger.error("Sweeper could not read due workflows", metadata: ["baton.error": "\(error)"])
+            return 0
+        }
+        for workflowId in due {
+            do {
+                try await engine.decide(workflowId: workflowId)
+            } catch {
+                engine.logger.error("Sweeper could not decide a workflow",
+                                    metadata: ["baton.workflow.id": "\(workflowId)", "baton.error": "\(error.message)"])
+            }
+        }
+        return due.count
+    }
+
+    private func gracefulShutdownSleep(for duration: Duration) async throws {
+        try await _Concurrency.Task.sleep(for: duration)
+    }
+}

@@ -1,0 +1,21 @@
+public import Hummingbird
+
+/// The per-request context of Baton's routes: Hummingbird's core storage plus who is asking.
+public struct BatonRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Who sent the request, as recorded in the audit trail ("anonymous" while auth is off).
+    public var actor: String = "anonymous"
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Bodies are read by the routes themselves, up to `HTTPLimits.maximumBodySize`.
+    public var maxUploadSize: Int { HTTPLimits.maximumBodySize }
+}
+
+/// Limits on what a client may send.
+public enum HTTPLimits {
+    /// The largest request body accepted, in bytes; larger ones get 413.
+    public static let maximumBodySize = 8 * 1024 * 1024
+}

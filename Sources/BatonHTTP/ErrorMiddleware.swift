@@ -1,0 +1,88 @@
+import BatonEngine
+import BatonModel
+import Foundation
+public import Hummingbird
+import Logging
+
+/// Turns every error a route throws into Conductor's ErrorResponse JSON with the matching status.
+/// This file is the one place where errors become HTTP status codes.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let instance: String
+
+    public init(instance: String) {
+        self.instance = instance
+    }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, message, retryable) = Self.describe(error)
+            if status.code >= 500 {
+                context.logger.error("Request failed", metadata: ["baton.error": "\(error)", "hb.request.path": "\(request.uri.path)"])
+            }
+            let body = ErrorResponse(status: Int(status.code), message: message, instance: instance, retryable: retryable)
+            var response = try JSONResponse.make(body, status: status)
+            if retryable { response.headers[.retryAfter] = "1" }
+            return response
+        }
+    }
+
+    /// The status, message and retryability for an error.
+    static func describe(_ error: any Error) -> (HTTPResponse.Status, String, Bool) {
+        switch error {
+        case let error as EngineError:
+            switch error.code {
+            case .invalid: return (.badRequest, error.message, false)
+            case .notFound: return (.notFound, error.message, false)
+            case .conflict: return (.conflict, error.message, false)
+            case .unavailable: return (.serviceUnavailable, error.message, true)
+            default: return (.internalServerError, error.message, false)
+            }
+        case let error as BadRequest:
+            return (.badRequest, error.message, false)
+        case let error as DecodingError:
+            return (.badRequest, "Invalid JSON body: \(Self.describe(error))", false)
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return (.notFound, error.body ?? "No such resource", false)
+            case .contentTooLarge:
+                return (.contentTooLarge, "Request body is larger than \(HTTPLimits.maximumBodySize) bytes", false)
+            default: return (error.status, error.body ?? error.status.reasonPhrase, false)
+            }
+        case let error as any HTTPResponseError:
+            return (error.status, "\(error)", false)
+        default:
+            return (.internalServerError, "Internal error: \(error)", false)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "expected \(type)\(path(context)): \(context.debugDescription)"
+        case .valueNotFound(let type, let context): return "missing \(type)\(path(context))"
+        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
+        case .dataCorrupted(let context):
+            var message = context.debugDescription
+            if let underlying = context.underlyingError as NSError? {
+                message += " (\(underlying.localizedDescription))"
+            }
+            return message + path(context)
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// A client error found while reading a request (a bad query parameter, a missing body).
+public struct BadRequest: Error, Sendable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}

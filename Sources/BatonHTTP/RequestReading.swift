@@ -1,0 +1,83 @@
+import BatonModel
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reading query parameters and bodies the way Conductor's clients send them.
+extension Request {
+    /// A query parameter's value, nil when absent.
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+
+    /// Every value of a repeated query parameter.
+    func queryValues(_ name: String) -> [String] {
+        uri.queryParameters.getAll(name)
+    }
+
+    /// A boolean query parameter, in any case (`true`, `True`, `TRUE`); `fallback` when absent.
+    func flag(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let text = query(name), !text.isEmpty else { return fallback }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw BadRequest("Query parameter '\(name)' must be true or false, not '\(text)'")
+        }
+    }
+
+    /// A whole-number query parameter; nil when absent.
+    func integer(_ name: String) throws -> Int? {
+        guard let text = query(name), !text.isEmpty else { return nil }
+        guard let value = Int(text) else { throw BadRequest("Query parameter '\(name)' must be a whole number, not '\(text)'") }
+        return value
+    }
+
+    /// The raw body, at most `HTTPLimits.maximumBodySize` bytes.
+    func bodyData() async throws -> Data {
+        let buffer = try await body.collect(upTo: HTTPLimits.maximumBodySize)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// The JSON body decoded as `T`, or `fallback` when the body is empty.
+    func decode<T: Decodable>(_ type: T.Type, orIfEmpty fallback: @autoclosure () -> T) async throws -> T {
+        let data = try await bodyData()
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return fallback() }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// The JSON body decoded as `T`; an empty body is a 400.
+    func decode<T: Decodable>(_ type: T.Type) async throws -> T {
+        let data = try await bodyData()
+        guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            throw BadRequest("The request needs a JSON body (\(T.self))")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}
+
+/// Building JSON and text responses.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func empty(_ status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status)
+    }
+}
+
+extension Parameters {
+    /// A path parameter that the route guarantees.
+    func path(_ name: String) throws -> String {
+        guard let value = get(name) else { throw BadRequest("Missing path parameter \(name)") }
+        return value
+    }
+}

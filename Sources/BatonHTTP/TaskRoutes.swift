@@ -1,0 +1,98 @@
+import BatonEngine
+import BatonModel
+import Foundation
+import Hummingbird
+
+/// `/api/tasks`: polling, results, signals by reference name, logs and queue sizes.
+struct TaskRoutes {
+    let engine: Engine
+
+    /// The statuses a task may be given by reference name (the seed's three, and IN_PROGRESS).
+    static let statusesByReferenceName: Set<TaskResultStatus> = [.completed, .failed, .failedWithTerminalError, .inProgress]
+
+    func register(on group: RouterGroup<BatonRequestContext>) {
+        group.get("poll/{taskType}") { request, context in
+            let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
+                                              domain: request.query("domain"), count: 1, timeout: 0)
+            guard let task = tasks.first else { return JSONResponse.empty(.noContent) }
+            return try JSONResponse.make(task)
+        }
+        group.get("poll/batch/{taskType}") { request, context in
+            let timeout = try request.integer("timeout") ?? 100
+            return try JSONResponse.make(await engine.poll(
+                taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
+                domain: request.query("domain"), count: request.integer("count") ?? 1, timeout: Int64(timeout)))
+        }
+        group.post("") { request, context in
+            let result = try await request.decode(TaskResult.self)
+            return JSONResponse.text(try await engine.update(result, actor: context.actor))
+        }
+        group.post("update-v2") { request, context in
+            let result = try await request.decode(TaskResult.self)
+            guard let next = try await engine.updateAndPoll(result, actor: context.actor) else {
+                return JSONResponse.empty(.noContent)
+            }
+            return try JSONResponse.make(next)
+        }
+        group.post("{id}/{taskRefName}/{status}") { request, context in
+            JSONResponse.text(try await updateByReferenceName(request, context).taskId)
+        }
+        group.post("{id}/{taskRefName}/{status}/sync") { request, context in
+            let (workflowId, _) = try await updateByReferenceName(request, context)
+            return try JSONResponse.make(await engine.workflow(id: workflowId, includeTasks: true))
+        }
+        group.get("queue/sizes") { request, _ in
+            var sizes: [String: Int] = [:]
+            for taskType in request.queryValues("taskType").flatMap({ $0.split(separator: ",").map(String.init) }) {
+                sizes[taskType] = try await engine.queueSize(taskType: taskType, domain: nil)
+            }
+            return try JSONResponse.make(sizes)
+        }
+        group.get("queue/size") { request, _ in
+            guard let taskType = request.query("taskType"), !taskType.isEmpty else {
+                throw BadRequest("Query parameter 'taskType' is required")
+            }
+            return try JSONResponse.make(await engine.queueSize(
+                taskType: taskType, domain: request.query("domain"), namespace: request.query("executionNamespace"),
+                isolationGroup: request.query("isolationGroupId")))
+        }
+        group.get("queue/all") { _, _ in
+            try JSONResponse.make(await engine.queueSizes())
+        }
+        group.get("queue/polldata") { request, _ in
+            guard let taskType = request.query("taskType"), !taskType.isEmpty else {
+                throw BadRequest("Query parameter 'taskType' is required")
+            }
+            return try JSONResponse.make(await engine.pollData(taskType: taskType))
+        }
+        group.get("{id}") { _, context in
+            try JSONResponse.make(await engine.task(id: context.parameters.path("id")))
+        }
+        group.get("{id}/log") { _, context in
+            let logs = try await engine.logs(taskId: context.parameters.path("id"))
+            return logs.isEmpty ? JSONResponse.empty(.noContent) : try JSONResponse.make(logs)
+        }
+        group.post("{id}/log") { request, context in
+            let data = try await request.bodyData()
+            let text = (try? JSONDecoder().decode(String.self, from: data)) ?? String(decoding: data, as: UTF8.self)
+            try await engine.addLog(text, taskId: context.parameters.path("id"))
+            return JSONResponse.empty()
+        }
+    }
+
+    private func updateByReferenceName(_ request: Request,
+                                       _ context: BatonRequestContext) async throws -> (workflowId: String, taskId: String) {
+        let workflowId = try context.parameters.path("id")
+        let statusText = try context.parameters.path("status")
+        guard let status = TaskResultStatus(rawValue: statusText.uppercased()),
+              Self.statusesByReferenceName.contains(status) else {
+            throw BadRequest("Invalid task status '\(statusText)'; use one of "
+                + Self.statusesByReferenceName.map(\.rawValue).sorted().joined(separator: ", "))
+        }
+        let output = try await request.decode(JSONObject.self, orIfEmpty: [:])
+        let taskId = try await engine.update(workflowId: workflowId, referenceName: context.parameters.path("taskRefName"),
+                                             status: status, output: output, workerId: request.query("workerid"),
+                                             actor: context.actor)
+        return (workflowId, taskId)
+    }
+}

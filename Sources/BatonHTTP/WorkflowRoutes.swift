@@ -1,0 +1,146 @@
+import BatonEngine
+import BatonModel
+import BatonPersistence
+import Hummingbird
+
+/// `/api/workflow`: starting, reading, searching and signalling workflow executions.
+struct WorkflowRoutes {
+    let engine: Engine
+
+    func register(on group: RouterGroup<BatonRequestContext>) {
+        registerStartAndRead(on: group)
+        registerSearch(on: group)
+        registerSignals(on: group)
+    }
+
+    private func registerStartAndRead(on group: RouterGroup<BatonRequestContext>) {
+        group.post("") { request, context in
+            let start = try await request.decode(StartWorkflowRequest.self)
+            return JSONResponse.text(try await engine.start(start, actor: context.actor))
+        }
+        group.post("{id}") { request, context in
+            var start = StartWorkflowRequest(name: try context.parameters.path("id"))
+            start.version = try request.integer("version")
+            start.correlationId = request.query("correlationId")
+            start.priority = try request.integer("priority")
+            start.input = try await request.decode(JSONObject.self, orIfEmpty: [:])
+            return JSONResponse.text(try await engine.start(start, actor: context.actor))
+        }
+        group.get("{id}") { request, context in
+            try JSONResponse.make(await engine.workflow(id: context.parameters.path("id"),
+                                                        includeTasks: request.flag("includeTasks", default: true)))
+        }
+        group.get("{id}/status") { request, context in
+            let workflow = try await engine.workflow(id: context.parameters.path("id"), includeTasks: false)
+            var status: JSONObject = ["workflowId": .string(workflow.workflowId), "status": .string(workflow.status.rawValue)]
+            if let correlationId = workflow.correlationId { status["correlationId"] = .string(correlationId) }
+            if try request.flag("includeOutput", default: false) { status["output"] = .object(workflow.output) }
+            if try request.flag("includeVariables", default: false) { status["variables"] = .object(workflow.variables) }
+            return try JSONResponse.make(status)
+        }
+        group.get("{id}/tasks") { request, context in
+            let workflow = try await engine.workflow(id: context.parameters.path("id"))
+            let statuses = Set(request.queryValues("status").flatMap { $0.split(separator: ",") }.map { $0.uppercased() })
+            let tasks = workflow.tasks.filter { statuses.isEmpty || statuses.contains($0.status.rawValue) }
+            let start = max(0, try request.integer("start") ?? 0)
+            let count = max(0, try request.integer("count") ?? 15)
+            let page = Array(tasks.dropFirst(start).prefix(count))
+            return try JSONResponse.make(SearchResult(totalHits: Int64(tasks.count), results: page))
+        }
+        group.get("{id}/events") { _, context in
+            try JSONResponse.make(await engine.events(workflowId: context.parameters.path("id")))
+        }
+        group.get("{id}/correlated/{correlationId}") { request, context in
+            try JSONResponse.make(await engine.workflows(
+                name: context.parameters.path("id"), correlationId: context.parameters.path("correlationId"),
+                includeClosed: request.flag("includeClosed", default: false),
+                includeTasks: request.flag("includeTasks", default: false)))
+        }
+        group.post("{id}/correlated") { request, context in
+            let name = try context.parameters.path("id")
+            let correlationIds = try await request.decode([String].self)
+            let includeClosed = try request.flag("includeClosed", default: false)
+            let includeTasks = try request.flag("includeTasks", default: false)
+            var result: [String: [Workflow]] = [:]
+            for correlationId in correlationIds {
+                result[correlationId] = try await engine.workflows(name: name, correlationId: correlationId,
+                                                                   includeClosed: includeClosed, includeTasks: includeTasks)
+            }
+            return try JSONResponse.make(result)
+        }
+        group.get("running/{name}") { request, context in
+            try JSONResponse.make(await engine.runningWorkflowIds(
+                name: context.parameters.path("id"), version: request.integer("version"),
+                startTime: request.integer("startTime").map(Int64.init), endTime: request.integer("endTime").map(Int64.init)))
+        }
+    }
+
+    private func registerSearch(on group: RouterGroup<BatonRequestContext>) {
+        group.get("search") { request, _ in
+            let result = try await engine.search(Self.search(from: request))
+            return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(WorkflowSummary.init)))
+        }
+        group.get("search-v2") { request, _ in
+            try JSONResponse.make(await engine.search(Self.search(from: request)))
+        }
+    }
+
+    static func search(from request: Request) throws -> WorkflowSearch {
+        do {
+            return try WorkflowSearch(query: request.query("query"), freeText: request.query("freeText"),
+                                      sort: request.queryValues("sort"), start: request.integer("start"),
+                                      size: request.integer("size"),
+                                      topLevelOnly: request.flag("topLevelOnly", default: false))
+        } catch let error as SearchError {
+            throw BadRequest(error.message)
+        }
+    }
+
+    private func registerSignals(on group: RouterGroup<BatonRequestContext>) {
+        group.put("{id}/pause") { _, context in
+            try await engine.pause(workflowId: context.parameters.path("id"), actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.put("{id}/resume") { _, context in
+            try await engine.resume(workflowId: context.parameters.path("id"), actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.post("{id}/restart") { request, context in
+            try await engine.restart(workflowId: context.parameters.path("id"),
+                                     useLatestDefinitions: request.flag("useLatestDefinitions", default: false),
+                                     actor: context.actor)
+            return JSONResponse.empty(.noContent)
+        }
+        group.post("{id}/rerun") { request, context in
+            let rerun = try await request.decode(RerunWorkflowRequest.self, orIfEmpty: RerunWorkflowRequest())
+            return JSONResponse.text(try await engine.rerun(workflowId: context.parameters.path("id"), rerun,
+                                                            actor: context.actor))
+        }
+        group.post("{id}/retry") { request, context in
+            try await engine.retry(workflowId: context.parameters.path("id"),
+                                   resumeSubworkflowTasks: request.flag("resumeSubworkflowTasks", default: false),
+                                   actor: context.actor)
+            return JSONResponse.empty(.noContent)
+        }
+        group.delete("{id}") { request, context in
+            try await engine.terminate(workflowId: context.parameters.path("id"), reason: request.query("reason"),
+                                       triggerFailureWorkflow: request.flag("triggerFailureWorkflow", default: false),
+                                       actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.delete("{id}/remove") { _, context in
+            try await engine.remove(workflowId: context.parameters.path("id"))
+            return JSONResponse.empty()
+        }
+        group.delete("{id}/terminate-remove") { request, context in
+            let workflowId = try context.parameters.path("id")
+            try await engine.terminate(workflowId: workflowId, reason: request.query("reason"), actor: context.actor)
+            try await engine.remove(workflowId: workflowId)
+            return JSONResponse.empty()
+        }
+        group.put("decide/{id}") { _, context in
+            try await engine.decide(workflowId: context.parameters.path("id"))
+            return JSONResponse.empty()
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// The body of `POST /api/workflow`: which workflow to start, and with what.
+public struct StartWorkflowRequest: Codable, Sendable, Hashable {
+    public var name: String?
+    public var version: Int?
+    public var correlationId: String?
+    public var input: JSONObject
+    public var taskToDomain: [String: String]
+    public var workflowDef: WorkflowDef?
+    public var priority: Int?
+    public var createdBy: String?
+    public var idempotencyKey: String?
+    public var idempotencyStrategy: IdempotencyStrategy?
+
+    public init(name: String, version: Int? = nil, input: JSONObject = [:], correlationId: String? = nil,
+                priority: Int? = nil, taskToDomain: [String: String] = [:]) {
+        self.name = name
+        self.version = version
+        self.input = input
+        self.correlationId = correlationId
+        self.priority = priority
+        self.taskToDomain = taskToDomain
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        version = try c.decodeIfPresent(Int.self, forKey: .version)
+        correlationId = try c.decodeIfPresent(String.self, forKey: .correlationId)
+        input = try c.value(.input, or: [:])
+        taskToDomain = try c.value(.taskToDomain, or: [:])
+        workflowDef = try c.decodeIfPresent(WorkflowDef.self, forKey: .workflowDef)
+        priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+        createdBy = try c.decodeIfPresent(String.self, forKey: .createdBy)
+        idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        idempotencyStrategy = try c.decodeIfPresent(IdempotencyStrategy.self, forKey: .idempotencyStrategy)
+    }
+}
+
+/// The body of `POST /api/workflow/{id}/rerun`.
+public struct RerunWorkflowRequest: Codable, Sendable, Hashable {
+    public var reRunFromWorkflowId: String?
+    public var workflowInput: JSONObject?
+    public var reRunFromTaskId: String?
+    public var taskInput: JSONObject?
+    public var correlationId: String?
+    public var taskToDomain: [String: String]?
+
+    public init(reRunFromTaskId: String? = nil, taskInput: JSONObject? = nil, workflowInput: JSONObject? = nil,
+                correlationId: String? = nil, taskToDomain: [String: String]? = nil) {
+        self.reRunFromTaskId = reRunFromTaskId
+        self.taskInput = taskInput
+        self.workflowInput = workflowInput
+        self.correlationId = correlationId
+        self.taskToDomain = taskToDomain
+    }
+}
+
+/// The answer of a bulk signal: which ids it applied to, and why it failed for the others.
+public struct BulkResponse: Codable, Sendable, Hashable {
+    public var bulkSuccessfulResults: [String]
+    public var bulkErrorResults: [String: String]
+
+    public init(bulkSuccessfulResults: [String] = [], bulkErrorResults: [String: String] = [:]) {
+        self.bulkSuccessfulResults = bulkSuccessfulResults
+        self.bulkErrorResults = bulkErrorResults
+    }
+}
+
+/// A page of search results and the number of all matches.
+public struct SearchResult<Element: Codable & Sendable>: Codable, Sendable {
+    public var totalHits: Int64
+    public var results: [Element]
+
+    public init(totalHits: Int64, results: [Element]) {
+        self.totalHits = totalHits
+        self.results = results
+    }
+}
+
+extension SearchResult: Equatable where Element: Equatable {}
+
+/// Conductor's error body.
+public struct ErrorResponse: Codable, Sendable, Hashable, Error {
+    public var status: Int
+    public var message: String
+    public var instance: String?
+    public var retryable: Bool
+    public var code: String?
+
+    public init(status: Int, message: String, code: String? = nil, instance: String? = nil, retryable: Bool = false) {
+        self.status = status
+        self.message = message
+        self.code = code
+        self.instance = instance
+        self.retryable = retryable
+    }
+}
+
+/// When a worker last polled a queue.
+public struct PollData: Codable, Sendable, Hashable {
+    public var queueName: String
+    public var domain: String?
+    public var workerId: String?
+    public var lastPollTime: Int64
+
+    public init(queueName: String, domain: String?, workerId: String?, lastPollTime: Int64) {
+        self.queueName = queueName
+        self.domain = domain
+        self.workerId = workerId
+        self.lastPollTime = lastPollTime
+    }
+}
+
+/// One entry of a workflow's audit trail: a signal or state change, who caused it, and why.
+public struct WorkflowEvent: Codable, Sendable, Hashable {
+    public var workflowId: String
+    public var time: Int64
+    public var kind: String
+    public var actor: String
+    public var taskId: String?
+    public var detail: String?
+
+    public init(workflowId: String, time: Int64, kind: String, actor: String, taskId: String? = nil,
+                detail: String? = nil) {
+        self.workflowId = workflowId
+        self.time = time
+        self.kind = kind
+        self.actor = actor
+        self.taskId = taskId
+        self.detail = detail
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+
+/// One attempt of one task in a workflow execution, as Conductor's `Task` JSON.
+public struct Task: Codable, Sendable, Hashable {
+    public var taskId: String
+    public var taskType: String
+    public var taskDefName: String
+    public var referenceTaskName: String
+    public var status: TaskStatus
+    public var inputData: JSONObject
+    public var outputData: JSONObject
+    public var workflowInstanceId: String
+    public var workflowType: String?
+    public var correlationId: String?
+    public var seq: Int
+    public var retryCount: Int
+    public var retried: Bool
+    public var retriedTaskId: String?
+    public var executed: Bool
+    public var pollCount: Int
+    public var scheduledTime: Int64
+    public var startTime: Int64
+    public var endTime: Int64
+    public var updateTime: Int64
+    public var firstStartTime: Int64
+    public var startDelayInSeconds: Int
+    public var callbackAfterSeconds: Int64
+    public var callbackFromWorker: Bool
+    public var responseTimeoutSeconds: Int64
+    public var workerId: String?
+    public var reasonForIncompletion: String?
+    public var workflowTask: WorkflowTask?
+    public var domain: String?
+    public var workflowPriority: Int
+    public var iteration: Int
+    public var subWorkflowId: String?
+    public var subworkflowChanged: Bool
+    public var parentTaskId: String?
+    public var rateLimitPerFrequency: Int
+    public var rateLimitFrequencyInSeconds: Int
+    public var executionNameSpace: String?
+    public var isolationGroupId: String?
+
+    /// Engine bookkeeping, never sent: when a WAIT task with a duration or `until` completes (epoch ms, 0 = never).
+    public var waitUntil: Int64 = 0
+    /// Engine bookkeeping, never sent: paused time (ms) that does not count toward this task's timeouts.
+    public var pausedMillis: Int64 = 0
+
+    /// Creates a task attempt in the SCHEDULED state.
+    public init(taskId: String, taskType: String, taskDefName: String, referenceTaskName: String,
+                workflowInstanceId: String, seq: Int, scheduledTime: Int64) {
+        self.taskId = taskId
+        self.taskType = taskType
+        self.taskDefName = taskDefName
+        self.referenceTaskName = referenceTaskName
+        self.status = .scheduled
+        self.inputData = [:]
+        self.outputData = [:]
+        self.workflowInstanceId = workflowInstanceId
+        self.seq = seq
+        self.retryCount = 0
+        self.retried = false
+        self.executed = false
+        self.pollCount = 0
+        self.scheduledTime = scheduledTime
+        self.startTime = 0
+        self.endTime = 0
+        self.updateTime = scheduledTime
+        self.firstStartTime = 0
+        self.startDelayInSeconds = 0
+        self.callbackAfterSeconds = 0
+        self.callbackFromWorker = true
+        self.responseTimeoutSeconds = 0
+        self.workflowPriority = 0
+        self.iteration = 0
+        self.subworkflowChanged = false
+        self.rateLimitPerFrequency = 0
+        self.rateLimitFrequencyInSeconds = 1
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskId, taskType, taskDefName, referenceTaskName, status, inputData, outputData, workflowInstanceId
+        case workflowType, correlationId, seq, retryCount, retried, retriedTaskId, executed, pollCount
+        case scheduledTime, startTime, endTime, updateTime, firstStartTime, startDelayInSeconds
+        case callbackAfterSeconds, callbackFromWorker, responseTimeoutSeconds, workerId, reasonForIncompletion
+        case workflowTask, taskDefinition, domain, workflowPriority, iteration, loopOverTask, queueWaitTime
+        case subWorkflowId, subworkflowChanged, parentTaskId, rateLimitPerFrequency, rateLimitFrequencyInSeconds
+        case executionNameSpace, isolationGroupId
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskId = try c.value(.taskId, or: "")
+        taskType = try c.value(.taskType, or: "")
+        taskDefName = try c.value(.taskDefName, or: "")
+        referenceTaskName = try c.value(.referenceTaskName, or: "")
+        status = try c.value(.status, or: .scheduled)
+        inputData = try c.value(.inputData, or: [:])
+        outputData = try c.value(.outputData, or: [:])
+        workflowInstanceId = try c.value(.workflowInstanceId, or: "")
+        workflowType = try c.decodeIfPresent(String.self, forKey: .workflowType)
+        correlationId = try c.decodeIfPresent(String.self, forKey: .correlationId)
+        seq = try c.value(.seq, or: 0)
+        retryCount = try c.value(.retryCount, or: 0)
+        retried = try c.value(.retried, or: false)
+        retriedTaskId = try c.decodeIfPresent(String.self, forKey: .retriedTaskId)
+        executed = try c.value(.executed, or: false)
+        pollCount = try c.value(.pollCount, or: 0)
+        scheduledTime = try c.value(.scheduledTime, or: 0)
+        startTime = try c.value(.startTime, or: 0)
+        endTime = try c.value(.endTime, or: 0)
+        updateTime = try c.value(.updateTime, or: 0)
+        firstStartTime = try c.value(.firstStartTime, or: 0)
+        startDelayInSeconds = try c.value(.startDelayInSeconds, or: 0)
+        callbackAfterSeconds = try c.value(.callbackAfterSeconds, or: 0)
+        callbackFromWorker = try c.value(.callbackFromWorker, or: true)
+        responseTimeoutSeconds = try c.value(.responseTimeoutSeconds, or: 0)
+        workerId = try c.decodeIfPresent(String.self, forKey: .workerId)
+        reasonForIncompletion = try c.decodeIfPresent(String.self, forKey: .reasonForIncompletion)
+        workflowTask = try c.decodeIfPresent(WorkflowTask.self, forKey: .workflowTask)
+        domain = try c.decodeIfPresent(String.self, forKey: .domain)
+        workflowPriority = try c.value(.workflowPriority, or: 0)
+        iteration = try c.value(.iteration, or: 0)
+        subWorkflowId = try c.decodeIfPresent(String.self, forKey: .subWorkflowId)
+        subworkflowChanged = try c.value(.subworkflowChanged, or: false)
+        parentTaskId = try c.decodeIfPresent(String.self, forKey: .parentTaskId)
+        rateLimitPerFrequency = try c.value(.rateLimitPerFrequency, or: 0)
+        rateLimitFrequencyInSeconds = try c.value(.rateLimitFrequencyInSeconds, or: 1)
+        executionNameSpace = try c.decodeIfPresent(String.self, forKey: .executionNameSpace)
+        isolationGroupId = try c.decodeIfPresent(String.self, forKey: .isolationGroupId)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(taskId, forKey: .taskId)
+        try c.encode(taskType, forKey: .taskType)
+        try c.encode(taskDefName, forKey: .taskDefName)
+        try c.encode(referenceTaskName, forKey: .referenceTaskName)
+        try c.encode(status, forKey: .status)
+        try c.encode(inputData, forKey: .inputData)
+        try c.encode(outputData, forKey: .outputData)
+        try c.encode(workflowInstanceId, forKey: .workflowInstanceId)
+        try c.encodeIfPresent(workflowType, forKey: .workflowType)
+        try c.encodeIfPresent(correlationId, forKey: .correlationId)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(retryCount, forKey: .retryCount)
+        try c.encode(retried, forKey: .retried)
+        try c.encodeIfPresent(retriedTaskId, forKey: .retriedTaskId)
+        try c.encode(executed, forKey: .executed)
+        try c.encode(pollCount, forKey: .pollCount)
+        try c.encode(scheduledTime, forKey: .scheduledTime)
+        try c.encode(startTime, forKey: .startTime)
+        try c.encode(endTime, forKey: .endTime)
+        try c.encode(updateTime, forKey: .updateTime)
+        try c.encode(firstStartTime, forKey: .firstStartTime)
+        try c.encode(startDelayInSeconds, forKey: .startDelayInSeconds)
+        try c.encode(callbackAfterSeconds, forKey: .callbackAfterSeconds)
+        try c.encode(callbackFromWorker, forKey: .callbackFromWorker)
+        try c.encode(responseTimeoutSeconds, forKey: .responseTimeoutSeconds)
+        try c.encodeIfPresent(workerId, forKey: .workerId)
+        try c.encodeIfPresent(reasonForIncompletion, forKey: .reasonForIncompletion)
+        try c.encodeIfPresent(workflowTask, forKey: .workflowTask)
+        try c.encodeIfPresent(workflowTask?.taskDefinition, forKey: .taskDefinition)
+        try c.encodeIfPresent(domain, forKey: .domain)
+        try c.encode(workflowPriority, forKey: .workflowPriority)
+        try c.encode(iteration, forKey: .iteration)
+        try c.encode(iteration > 0, forKey: .loopOverTask)
+        try c.encode(queueWaitTime, forKey: .queueWaitTime)
+        try c.encodeIfPresent(subWorkflowId, forKey: .subWorkflowId)
+        try c.encode(subworkflowChanged, forKey: .subworkflowChanged)
+        try c.encodeIfPresent(parentTaskId, forKey: .parentTaskId)
+        try c.encode(rateLimitPerFrequency, forKey: .rateLimitPerFrequency)
+        try c.encode(rateLimitFrequencyInSeconds, forKey: .rateLimitFrequencyInSeconds)
+        try c.encodeIfPresent(executionNameSpace, forKey: .executionNameSpace)
+        try c.encodeIfPresent(isolationGroupId, forKey: .isolationGroupId)
+    }
+
+    /// How long the attempt waited in its queue before a worker took it (ms).
+    public var queueWaitTime: Int64 {
+        guard startTime > 0, scheduledTime > 0 else { return 0 }
+        return max(0, startTime - scheduledTime - callbackAfterSeconds * 1000)
+    }
+
+    /// The reference name without a DO_WHILE iteration suffix (`ref__2` → `ref`).
+    public var baseReferenceName: String { Task.baseReferenceName(of: referenceTaskName) }
+
+    /// Strips a DO_WHILE iteration suffix (`ref__2` → `ref`) from a reference name.
+    public static func baseReferenceName(of name: String) -> String {
+        guard let range = name.range(of: "__", options: .backwards),
+              !name[range.upperBound...].isEmpty, name[range.upperBound...].allSatisfy(\.isNumber)
+        else { return name }
+        return String(name[..<range.lowerBound])
+    }
+}
+
+/// One log line a worker attached to a task.
+public struct TaskExecLog: Codable, Sendable, Hashable {
+    public var log: String
+    public var taskId: String?
+    public var createdTime: Int64
+
+    public init(log: String, taskId: String?, createdTime: Int64) {
+        self.log = log
+        self.taskId = taskId
+        self.createdTime = createdTime
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        log = try c.value(.log, or: "")
+        taskId = try c.decodeIfPresent(String.self, forKey: .taskId)
+        createdTime = try c.value(.createdTime, or: 0)
+    }
+}
+
+/// A worker's report on a task: `POST /api/tasks` and `/api/tasks/update-v2`.
+public struct TaskResult: Codable, Sendable, Hashable {
+    public var workflowInstanceId: String
+    public var taskId: String
+    public var status: TaskResultStatus?
+    public var outputData: JSONObject?
+    public var reasonForIncompletion: String?
+    public var callbackAfterSeconds: Int64
+    public var workerId: String?
+    public var logs: [TaskExecLog]
+    public var subWorkflowId: String?
+    public var extendLease: Bool
+
+    public init(workflowInstanceId: String, taskId: String, status: TaskResultStatus, outputData: JSONObject? = nil,
+                reasonForIncompletion: String? = nil, callbackAfterSeconds: Int64 = 0, workerId: String? = nil) {
+        self.workflowInstanceId = workflowInstanceId
+        self.taskId = taskId
+        self.status = status
+        self.outputData = outputData
+        self.reasonForIncompletion = reasonForIncompletion
+        self.callbackAfterSeconds = callbackAfterSeconds
+        self.workerId = workerId
+        self.logs = []
+        self.extendLease = false
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        workflowInstanceId = try c.value(.workflowInstanceId, or: "")
+        taskId = try c.value(.taskId, or: "")
+        status = try c.decodeIfPresent(TaskResultStatus.self, forKey: .status)
+        outputData = try c.decodeIfPresent(JSONObject.self, forKey: .outputData)
+        reasonForIncompletion = try c.decodeIfPresent(String.self, forKey: .reasonForIncompletion)
+        callbackAfterSeconds = try c.value(.callbackAfterSeconds, or: 0)
+        workerId = try c.decodeIfPresent(String.self, forKey: .workerId)
+        logs = try c.value(.logs, or: [])
+        subWorkflowId = try c.decodeIfPresent(String.self, forKey: .subWorkflowId)
+        extendLease = try c.value(.extendLease, or: false)
+    }
+}

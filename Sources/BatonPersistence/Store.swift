@@ -1,0 +1,157 @@
+import BatonModel
+
+/// A database that holds Baton's definitions, executions, queues and event log.
+///
+/// Every change is one transaction: `write` runs its body atomically and returns only after the
+/// commit is durable, so a reply sent after it never acknowledges a lost write. Implementations may
+/// group concurrent writes into one commit; each body still succeeds or fails on its own.
+public protocol Store: Sendable {
+    /// Runs `body` in a write transaction and returns its result once committed.
+    func write<Result: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> Result) async throws -> Result
+    /// Runs `body` against a consistent snapshot that includes every committed write.
+    func read<Result: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> Result) async throws -> Result
+    /// Closes the database; no call may follow.
+    func close() async throws
+}
+
+/// Everything a transaction can read.
+public protocol StoreReader: ExecutionReading, MetadataReading, QueueReading {}
+
+/// Everything a write transaction can read and change.
+public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue {}
+
+/// Reading workflow executions, their tasks, logs and event trails.
+public protocol ExecutionReading {
+    /// The execution with `id`, with its tasks (in `seq` order) when `includeTasks` is true.
+    func workflow(id: String, includeTasks: Bool) throws -> Workflow?
+    /// The task attempt with `id`.
+    func task(id: String) throws -> Task?
+    /// The executions that match `search`, without tasks, and the number of all matches.
+    func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow])
+    /// The ids of the executions of `name` with `correlationId`, newest first.
+    func workflowIds(name: String, correlationId: String) throws -> [String]
+    /// The ids of the RUNNING executions of `name` (of `version`, when given).
+    func runningWorkflowIds(name: String, version: Int?) throws -> [String]
+    /// The ids of executions of `name` and `version` created in `[startTime, endTime]`.
+    func workflowIds(name: String, version: Int?, createdFrom startTime: Int64, to endTime: Int64) throws -> [String]
+    /// The newest execution started with `idempotencyKey`, with its status.
+    func workflow(idempotencyKey: String) throws -> (id: String, status: WorkflowStatus)?
+    /// The ids of RUNNING executions whose wake-up time is due at `now`, at most `limit` of them.
+    func dueWorkflowIds(at now: Int64, limit: Int) throws -> [String]
+    /// The event trail of an execution, oldest first.
+    func events(workflowId: String) throws -> [WorkflowEvent]
+    /// A task's log lines, oldest first.
+    func logs(taskId: String) throws -> [TaskExecLog]
+}
+
+/// Changing workflow executions. Saves take the previous version so that only what changed is written.
+public protocol ExecutionWriting {
+    /// Inserts (`previous` nil) or updates an execution's own fields; its tasks are saved separately.
+    func save(_ workflow: Workflow, previous: Workflow?) throws
+    /// Inserts (`previous` nil) or updates a task attempt.
+    func save(_ task: Task, previous: Task?) throws
+    /// Deletes task attempts, with their queue entries and logs.
+    func deleteTasks(ids: [String]) throws
+    /// Deletes an execution with its tasks, queue entries, logs and events. Returns whether it existed.
+    func deleteWorkflow(id: String) throws -> Bool
+    /// Sets when the execution must be decided again (nil: only when something happens).
+    func setWakeUp(workflowId: String, at instant: Int64?) throws
+    /// Moves the wake-up time earlier to `instant` if it is later or unset.
+    func advanceWakeUp(workflowId: String, to instant: Int64) throws
+    /// Appends an entry to a workflow's event trail.
+    func append(_ event: WorkflowEvent) throws
+    /// Appends log lines to a task.
+    func append(_ logs: [TaskExecLog], taskId: String) throws
+}
+
+/// Reading task and workflow definitions.
+public protocol MetadataReading {
+    /// The task definition named `name`.
+    func taskDef(named name: String) throws -> TaskDef?
+    /// Every task definition, by name.
+    func taskDefs() throws -> [TaskDef]
+    /// The definition `name` at `version`, or its latest version when `version` is nil.
+    func workflowDef(named name: String, version: Int?) throws -> WorkflowDef?
+    /// Every version of every workflow definition, by name then version.
+    func workflowDefs() throws -> [WorkflowDef]
+}
+
+/// Changing task and workflow definitions.
+public protocol MetadataWriting {
+    /// Inserts or replaces a task definition.
+    func save(_ taskDef: TaskDef) throws
+    /// Deletes a task definition; returns whether it existed.
+    func deleteTaskDef(named name: String) throws -> Bool
+    /// Inserts or replaces one version of a workflow definition.
+    func save(_ workflowDef: WorkflowDef) throws
+    /// Deletes one version of a workflow definition; returns whether it existed.
+    func deleteWorkflowDef(named name: String, version: Int) throws -> Bool
+}
+
+/// Reading queue sizes and poll records.
+public protocol QueueReading {
+    /// The number of entries in a queue, visible or not yet.
+    func queueSize(_ queueName: String) throws -> Int
+    /// The size of every non-empty queue, by name.
+    func queueSizes() throws -> [String: Int]
+    /// The last polls of a task type's queues (every domain).
+    func pollData(taskType: String) throws -> [PollData]
+}
+
+/// The queues of tasks waiting for a worker.
+public protocol TaskQueue {
+    /// Puts a task in its queue, or moves its existing entry.
+    func enqueue(_ entry: QueueEntry) throws
+    /// Removes a task from the queues, if it is in one.
+    func dequeue(taskId: String) throws
+    /// Removes up to `count` visible entries from a queue, highest priority then oldest first,
+    /// and returns their task ids.
+    func claim(queueName: String, count: Int, now: Int64) throws -> [String]
+    /// Records that a worker polled a queue.
+    func recordPoll(_ poll: PollData) throws
+}
+
+/// A task waiting in a queue for a worker.
+public struct QueueEntry: Sendable, Hashable {
+    public var taskId: String
+    public var workflowId: String
+    public var queueName: String
+    public var priority: Int
+    /// When it may be handed out (epoch ms).
+    public var visibleAt: Int64
+
+    public init(taskId: String, workflowId: String, queueName: String, priority: Int, visibleAt: Int64) {
+        self.taskId = taskId
+        self.workflowId = workflowId
+        self.queueName = queueName
+        self.priority = priority
+        self.visibleAt = visibleAt
+    }
+}
+
+/// A store failure, with a code the layers above can act on.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, independent of the database behind the store.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        /// The database is busy, locked or out of space; the same request may succeed later.
+        public static let unavailable = Code(name: "unavailable")
+        /// A row that must be unique already exists.
+        public static let duplicate = Code(name: "duplicate")
+        /// Stored data could not be read back.
+        public static let corrupt = Code(name: "corrupt")
+        /// Anything else.
+        public static let failed = Code(name: "failed")
+        public var description: String { name }
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

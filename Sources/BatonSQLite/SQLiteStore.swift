@@ -1,0 +1,149 @@
+public import BatonPersistence
+import BatonModel
+import Foundation
+import GRDB
+import Synchronization
+
+/// Baton's embedded store: one SQLite file in WAL mode, written through a group-committing writer.
+public final class SQLiteStore: Store {
+    /// How hard SQLite works to make a commit survive a crash.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// Every commit is flushed to disk before it is acknowledged: survives power loss.
+        case full = "FULL"
+        /// Commits survive a crash of the process (`kill -9`); the last ones may be lost on power loss.
+        case normal = "NORMAL"
+    }
+
+    private let pool: DatabasePool
+    private let batcher: WriteBatcher
+    let definitions: DefinitionSnapshots
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, durability: Durability = .full) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.failed, "Cannot open the SQLite database at \(path): \(error)")
+        }
+        batcher = WriteBatcher(writer: pool)
+        definitions = DefinitionSnapshots()
+    }
+
+    public func write<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        let definitions = self.definitions
+        do {
+            return try await batcher.write { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+        } catch let error as DatabaseError {
+            throw StoreError(error)
+        }
+    }
+
+    public func read<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreReader) throws -> Result
+    ) async throws -> Result {
+        let definitions = self.definitions
+        do {
+            return try await pool.read { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+        } catch let error as DatabaseError {
+            throw StoreError(error)
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+}
+
+extension StoreError {
+    init(_ error: DatabaseError) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN:
+            self.init(.unavailable, "The database is unavailable: \(error.message ?? "\(error.resultCode)")")
+        case .SQLITE_CONSTRAINT:
+            self.init(.duplicate, error.message ?? "constraint violated")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            self.init(.corrupt, error.message ?? "database corrupt")
+        default:
+            self.init(.failed, "\(error)")
+        }
+    }
+}
+
+/// The definition snapshots executions run on, stored once per distinct definition and cached decoded.
+final class DefinitionSnapshots: Sendable {
+    private struct Cache {
+        var keysByDefinition: [WorkflowDef: String] = [:]
+        var definitionsByKey: [String: Snapshot] = [:]
+    }
+
+    /// A decoded definition with its nodes by reference name.
+    struct Snapshot: Sendable {
+        let definition: WorkflowDef
+        let nodes: [String: WorkflowTask]
+    }
+
+    private let cache = Mutex(Cache())
+    private static let limit = 4096
+
+    /// The key of `definition`, saving it when the store has not seen it yet.
+    func key(for definition: WorkflowDef, in db: Database) throws -> String {
+        if let key = cache.withLock({ $0.keysByDefinition[definition] }) { return key }
+        let json = try String(decoding: Self.encoder.encode(definition), as: UTF8.self)
+        let key = Self.fingerprint(json)
+        try db.execute(sql: "INSERT OR IGNORE INTO definition_snapshots (key, json) VALUES (?, ?)", arguments: [key, json])
+        remember(definition, key: key)
+        return key
+    }
+
+    /// The definition stored under `key`.
+    func snapshot(forKey key: String, in db: Database) throws -> Snapshot {
+        if let snapshot = cache.withLock({ $0.definitionsByKey[key] }) { return snapshot }
+        guard let json = try String.fetchOne(db, sql: "SELECT json FROM definition_snapshots WHERE key = ?", arguments: [key])
+        else { throw StoreError(.corrupt, "Definition snapshot \(key) is missing") }
+        let definition = try JSONDecoder().decode(WorkflowDef.self, from: Data(json.utf8))
+        return remember(definition, key: key)
+    }
+
+    @discardableResult
+    private func remember(_ definition: WorkflowDef, key: String) -> Snapshot {
+        var nodes: [String: WorkflowTask] = [:]
+        for node in definition.allNodes { nodes[node.taskReferenceName] = node }
+        let snapshot = Snapshot(definition: definition, nodes: nodes)
+        cache.withLock { cache in
+            if cache.keysByDefinition.count > Self.limit { cache = Cache() }
+            cache.keysByDefinition[definition] = key
+            cache.definitionsByKey[key] = snapshot
+        }
+        return snapshot
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// A 128-bit FNV-1a style fingerprint of the definition's JSON, in hex.
+    static func fingerprint(_ text: String) -> String {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325
+        var second: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in text.utf8 {
+            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            second = (second &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
+            second ^= second >> 29
+        }
+        return String(first, radix: 16) + String(second, radix: 16) + "-" + String(text.utf8.count)
+    }
+}

@@ -1,0 +1,114 @@
+import BatonModel
+import BatonPersistence
+import Foundation
+import GRDB
+
+extension SQLiteTransaction {
+    func taskDef(named name: String) throws -> TaskDef? {
+        try String.fetchOne(db, sql: "SELECT json FROM task_defs WHERE name = ?", arguments: [name])
+            .map { try decode(TaskDef.self, from: $0) }
+    }
+
+    func taskDefs() throws -> [TaskDef] {
+        try String.fetchAll(db, sql: "SELECT json FROM task_defs ORDER BY name").map { try decode(TaskDef.self, from: $0) }
+    }
+
+    func workflowDef(named name: String, version: Int?) throws -> WorkflowDef? {
+        let json: String?
+        if let version {
+            json = try String.fetchOne(db, sql: "SELECT json FROM workflow_defs WHERE name = ? AND version = ?",
+                                       arguments: [name, version])
+        } else {
+            json = try String.fetchOne(db, sql: "SELECT json FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1",
+                                       arguments: [name])
+        }
+        return try json.map { try decode(WorkflowDef.self, from: $0) }
+    }
+
+    func workflowDefs() throws -> [WorkflowDef] {
+        try String.fetchAll(db, sql: "SELECT json FROM workflow_defs ORDER BY name, version")
+            .map { try decode(WorkflowDef.self, from: $0) }
+    }
+
+    func save(_ taskDef: TaskDef) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO task_defs (name, json) VALUES (?, ?)",
+                       arguments: [taskDef.name, try encode(taskDef)])
+    }
+
+    func deleteTaskDef(named name: String) throws -> Bool {
+        try db.execute(sql: "DELETE FROM task_defs WHERE name = ?", arguments: [name])
+        return db.changesCount > 0
+    }
+
+    func save(_ workflowDef: WorkflowDef) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO workflow_defs (name, version, json) VALUES (?, ?, ?)",
+                       arguments: [workflowDef.name, workflowDef.version, try encode(workflowDef)])
+    }
+
+    func deleteWorkflowDef(named name: String, version: Int) throws -> Bool {
+        try db.execute(sql: "DELETE FROM workflow_defs WHERE name = ? AND version = ?", arguments: [name, version])
+        return db.changesCount > 0
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.corrupt, "Stored \(T.self) cannot be read: \(error)")
+        }
+    }
+
+    private func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension SQLiteTransaction {
+    func queueSize(_ queueName: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM queue WHERE queue_name = ?", arguments: [queueName]) ?? 0
+    }
+
+    func queueSizes() throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT queue_name, COUNT(*) AS size FROM queue GROUP BY queue_name") {
+            sizes[row["queue_name"]] = row["size"]
+        }
+        return sizes
+    }
+
+    func pollData(taskType: String) throws -> [PollData] {
+        try Row.fetchAll(db, sql: "SELECT * FROM poll_data WHERE task_type = ? ORDER BY queue_name, worker_id",
+                         arguments: [taskType]).map {
+            PollData(queueName: $0["queue_name"], domain: $0["domain"], workerId: $0["worker_id"],
+                     lastPollTime: $0["last_poll_time"])
+        }
+    }
+
+    func enqueue(_ entry: QueueEntry) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO queue (task_id, workflow_id, queue_name, priority, visible_at) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.taskId, entry.workflowId, entry.queueName, entry.priority, entry.visibleAt])
+    }
+
+    func dequeue(taskId: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").execute(arguments: [taskId])
+    }
+
+    func claim(queueName: String, count: Int, now: Int64) throws -> [String] {
+        let ids = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT task_id FROM queue WHERE queue_name = ? AND visible_at <= ?
+            ORDER BY priority DESC, visible_at LIMIT ?
+            """), arguments: [queueName, now, count])
+        for id in ids { try dequeue(taskId: id) }
+        return ids
+    }
+
+    func recordPoll(_ poll: PollData) throws {
+        let taskType = poll.queueName.split(separator: ":").last.map(String.init) ?? poll.queueName
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO poll_data (queue_name, task_type, domain, worker_id, last_poll_time) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [poll.queueName, taskType, poll.domain, poll.workerId ?? "", poll.lastPollTime])
+    }
+}

@@ -1,0 +1,77 @@
+import BatonModel
+import BatonPersistence
+import Foundation
+import GRDB
+
+extension SQLiteTransaction {
+    func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow]) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        for condition in search.conditions {
+            let (clause, values) = sql(for: condition)
+            clauses.append(clause)
+            arguments += StatementArguments(values)
+        }
+        if let text = search.freeText {
+            let pattern = "%" + escapeLike(text) + "%"
+            clauses.append("""
+                (id = ? OR correlation_id = ? OR name LIKE ? ESCAPE '\\' OR input LIKE ? ESCAPE '\\' \
+                OR output LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')
+                """)
+            arguments += [text, text, pattern, pattern, pattern, pattern]
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows" + filter, arguments: arguments) ?? 0
+        let order = search.sort.isEmpty
+            ? "create_time DESC"
+            : search.sort.map { "\(column(for: $0.field)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?",
+                                    arguments: arguments + [search.size, search.start])
+        return (total, try rows.map(makeWorkflow))
+    }
+
+    private func column(for field: WorkflowSearch.Field) -> String {
+        switch field {
+        case .workflowId: return "id"
+        case .correlationId: return "correlation_id"
+        case .workflowType: return "name"
+        case .status: return "status"
+        case .startTime: return "create_time"
+        case .endTime: return "end_time"
+        case .updateTime: return "update_time"
+        case .parentWorkflowId: return "parent_workflow_id"
+        case .idempotencyKey: return "idempotency_key"
+        case .version: return "version"
+        case .priority: return "priority"
+        case .reasonForIncompletion: return "reason"
+        }
+    }
+
+    private func sql(for condition: WorkflowSearch.Condition) -> (String, [(any DatabaseValueConvertible)?]) {
+        let column = column(for: condition.field)
+        let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
+        func value(_ text: String) -> (any DatabaseValueConvertible)? { numeric ? Int64(text) : text }
+        switch condition.comparison {
+        case .equals(let text):
+            if condition.field == .parentWorkflowId, text.isEmpty { return ("(\(column) IS NULL OR \(column) = '')", []) }
+            return ("\(column) = ?", [value(text)])
+        case .notEquals(let text): return ("(\(column) IS NULL OR \(column) != ?)", [value(text)])
+        case .greaterThan(let text): return ("\(column) > ?", [value(text)])
+        case .lessThan(let text): return ("\(column) < ?", [value(text)])
+        case .oneOf(let texts):
+            return ("\(column) IN (\(texts.map { _ in "?" }.joined(separator: ",")))", texts.map(value))
+        case .like(let pattern):
+            let escaped = escapeLike(pattern).replacingOccurrences(of: "*", with: "%")
+            return ("\(column) LIKE ? ESCAPE '\\'", [escaped])
+        case .isNull: return ("\(column) IS NULL", [])
+        case .isNotNull: return ("\(column) IS NOT NULL", [])
+        case .between(let lower, let upper): return ("\(column) BETWEEN ? AND ?", [value(lower), value(upper)])
+        case .startsWith(let prefix): return ("\(column) LIKE ? ESCAPE '\\'", [escapeLike(prefix) + "%"])
+        }
+    }
+
+    private func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,267 @@
+import BatonModel
+import BatonPersistence
+import Foundation
+import GRDB
+
+/// The store's operations on one SQLite connection, inside a transaction the caller opened.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+    let definitions: DefinitionSnapshots
+
+    // MARK: - Executions: reading
+
+    func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM workflows WHERE id = ?"), arguments: [id])
+        else { return nil }
+        var workflow = try makeWorkflow(row)
+        if includeTasks {
+            let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM tasks WHERE workflow_id = ? ORDER BY seq"),
+                                        arguments: [id])
+            workflow.tasks = try rows.map { try makeTask($0, nodes: snapshot.nodes, workflow: workflow) }
+        }
+        return workflow
+    }
+
+    func task(id: String) throws -> Task? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id]),
+              let workflowRow = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM workflows WHERE id = ?"), arguments: [row["workflow_id"] as String])
+        else { return nil }
+        let workflow = try makeWorkflow(workflowRow)
+        let snapshot = try definitions.snapshot(forKey: workflowRow["definition_key"], in: db)
+        return try makeTask(row, nodes: snapshot.nodes, workflow: workflow)
+    }
+
+    func workflowIds(name: String, correlationId: String) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(
+            sql: "SELECT id FROM workflows WHERE correlation_id = ? AND name = ? ORDER BY create_time DESC"),
+            arguments: [correlationId, name])
+    }
+
+    func runningWorkflowIds(name: String, version: Int?) throws -> [String] {
+        if let version {
+            return try String.fetchAll(db, sql: "SELECT id FROM workflows WHERE name = ? AND version = ? AND status = 'RUNNING' ORDER BY create_time",
+                                       arguments: [name, version])
+        }
+        return try String.fetchAll(db, sql: "SELECT id FROM workflows WHERE name = ? AND status = 'RUNNING' ORDER BY create_time",
+                                   arguments: [name])
+    }
+
+    func workflowIds(name: String, version: Int?, createdFrom startTime: Int64, to endTime: Int64) throws -> [String] {
+        var sql = "SELECT id FROM workflows WHERE name = ? AND create_time >= ? AND create_time <= ?"
+        var arguments: StatementArguments = [name, startTime, endTime]
+        if let version {
+            sql += " AND version = ?"
+            arguments += [version]
+        }
+        return try String.fetchAll(db, sql: sql + " ORDER BY create_time", arguments: arguments)
+    }
+
+    func workflow(idempotencyKey: String) throws -> (id: String, status: WorkflowStatus)? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, status FROM workflows WHERE idempotency_key = ? ORDER BY create_time DESC LIMIT 1
+            """, arguments: [idempotencyKey]) else { return nil }
+        return (row["id"], try status(row["status"]))
+    }
+
+    func dueWorkflowIds(at now: Int64, limit: Int) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(
+            sql: "SELECT id FROM workflows WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?"),
+            arguments: [now, limit])
+    }
+
+    func events(workflowId: String) throws -> [WorkflowEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM events WHERE workflow_id = ? ORDER BY id", arguments: [workflowId]).map {
+            WorkflowEvent(workflowId: $0["workflow_id"], time: $0["time"], kind: $0["kind"], actor: $0["actor"],
+                          taskId: $0["task_id"], detail: $0["detail"])
+        }
+    }
+
+    func logs(taskId: String) throws -> [TaskExecLog] {
+        try Row.fetchAll(db, sql: "SELECT * FROM task_logs WHERE task_id = ? ORDER BY id", arguments: [taskId]).map {
+            TaskExecLog(log: $0["log"], taskId: $0["task_id"], createdTime: $0["created_time"])
+        }
+    }
+
+    // MARK: - Executions: writing
+
+    func save(_ workflow: Workflow, previous: Workflow?) throws {
+        guard let definition = workflow.workflowDefinition else {
+            throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
+        }
+        let key = try definitions.key(for: definition, in: db)
+        let arguments: StatementArguments = [
+            workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
+            workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
+            workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
+            workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime, workflow.lastRetriedTime,
+            workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion, key,
+            workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+            JSONValue.object(workflow.taskToDomain.mapValues(JSONValue.string)).jsonText,
+            JSONValue.array(workflow.failedReferenceTaskNames.map(JSONValue.string)).jsonText,
+            JSONValue.array(workflow.failedTaskNames.map(JSONValue.string)).jsonText,
+        ]
+        if previous == nil {
+            try db.cachedStatement(sql: """
+                INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
+                    parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
+                    create_time, update_time, end_time, last_retried_time, paused_at, paused_millis, reason,
+                    definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
+                    failed_task_names)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments)
+        } else {
+            try db.cachedStatement(sql: """
+                UPDATE workflows SET name = ?2, version = ?3, status = ?4, correlation_id = ?5,
+                    parent_workflow_id = ?6, parent_workflow_task_id = ?7, rerun_from_workflow_id = ?8,
+                    idempotency_key = ?9, event = ?10, created_by = ?11, priority = ?12, create_time = ?13,
+                    update_time = ?14, end_time = ?15, last_retried_time = ?16, paused_at = ?17, paused_millis = ?18,
+                    reason = ?19, definition_key = ?20, input = ?21, output = ?22, variables = ?23,
+                    task_to_domain = ?24, failed_reference_task_names = ?25, failed_task_names = ?26
+                WHERE id = ?1
+                """).execute(arguments: arguments)
+        }
+    }
+
+    func save(_ task: Task, previous: Task?) throws {
+        let arguments: StatementArguments = [
+            task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
+            task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
+            task.retriedTaskId, task.executed, task.pollCount, task.scheduledTime, task.startTime, task.endTime,
+            task.updateTime, task.firstStartTime, task.startDelayInSeconds, task.callbackAfterSeconds,
+            task.responseTimeoutSeconds, task.workerId, task.reasonForIncompletion, task.domain, task.workflowPriority,
+            task.iteration, task.subWorkflowId, task.parentTaskId, task.rateLimitPerFrequency,
+            task.rateLimitFrequencyInSeconds, task.executionNameSpace, task.isolationGroupId, task.waitUntil,
+            task.pausedMillis,
+        ]
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
+                input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
+                start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
+                response_timeout_seconds, worker_id, reason, domain, workflow_priority, iteration, sub_workflow_id,
+                parent_task_id, rate_limit_per_frequency, rate_limit_frequency_seconds, execution_namespace,
+                isolation_group_id, wait_until, paused_millis)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: arguments)
+    }
+
+    func deleteTasks(ids: [String]) throws {
+        for id in ids {
+            try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM task_logs WHERE task_id = ?").execute(arguments: [id])
+        }
+    }
+
+    func deleteWorkflow(id: String) throws -> Bool {
+        try db.execute(sql: "DELETE FROM task_logs WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = ?)",
+                       arguments: [id])
+        try db.execute(sql: "DELETE FROM tasks WHERE workflow_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM queue WHERE workflow_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM events WHERE workflow_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM workflows WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
+    }
+
+    func setWakeUp(workflowId: String, at instant: Int64?) throws {
+        try db.cachedStatement(sql: "UPDATE workflows SET wake_at = ? WHERE id = ?").execute(arguments: [instant, workflowId])
+    }
+
+    func advanceWakeUp(workflowId: String, to instant: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE workflows SET wake_at = ?1 WHERE id = ?2 AND (wake_at IS NULL OR wake_at > ?1)
+            """).execute(arguments: [instant, workflowId])
+    }
+
+    func append(_ event: WorkflowEvent) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [event.workflowId, event.time, event.kind, event.actor, event.taskId, event.detail])
+    }
+
+    func append(_ logs: [TaskExecLog], taskId: String) throws {
+        for log in logs {
+            try db.cachedStatement(sql: "INSERT INTO task_logs (task_id, log, created_time) VALUES (?, ?, ?)")
+                .execute(arguments: [taskId, log.log, log.createdTime])
+        }
+    }
+
+    // MARK: - Rows to models
+
+    func status(_ text: String) throws -> WorkflowStatus {
+        guard let status = WorkflowStatus(rawValue: text) else { throw StoreError(.corrupt, "Unknown workflow status \(text)") }
+        return status
+    }
+
+    func makeWorkflow(_ row: Row) throws -> Workflow {
+        let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
+        var workflow = Workflow(workflowId: row["id"], definition: snapshot.definition,
+                                input: try JSONObject(parsingObject: row["input"]), createTime: row["create_time"])
+        workflow.workflowName = row["name"]
+        workflow.workflowVersion = row["version"]
+        workflow.status = try status(row["status"])
+        workflow.correlationId = row["correlation_id"]
+        workflow.parentWorkflowId = row["parent_workflow_id"]
+        workflow.parentWorkflowTaskId = row["parent_workflow_task_id"]
+        workflow.reRunFromWorkflowId = row["rerun_from_workflow_id"]
+        workflow.idempotencyKey = row["idempotency_key"]
+        workflow.event = row["event"]
+        workflow.createdBy = row["created_by"]
+        workflow.priority = row["priority"]
+        workflow.updateTime = row["update_time"]
+        workflow.endTime = row["end_time"]
+        workflow.lastRetriedTime = row["last_retried_time"]
+        workflow.pausedAt = row["paused_at"]
+        workflow.pausedMillis = row["paused_millis"]
+        workflow.reasonForIncompletion = row["reason"]
+        workflow.output = try JSONObject(parsingObject: row["output"])
+        workflow.variables = try JSONObject(parsingObject: row["variables"])
+        workflow.taskToDomain = try JSONObject(parsingObject: row["task_to_domain"]).compactMapValues(\.stringValue)
+        workflow.failedReferenceTaskNames = try JSONValue(parsing: row["failed_reference_task_names"]).arrayValue?
+            .compactMap(\.stringValue) ?? []
+        workflow.failedTaskNames = try JSONValue(parsing: row["failed_task_names"]).arrayValue?.compactMap(\.stringValue) ?? []
+        return workflow
+    }
+
+    func makeTask(_ row: Row, nodes: [String: WorkflowTask], workflow: Workflow) throws -> Task {
+        let statusText: String = row["status"]
+        guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
+        let reference: String = row["reference_name"]
+        var task = Task(taskId: row["id"], taskType: row["task_type"], taskDefName: row["task_def_name"],
+                        referenceTaskName: reference, workflowInstanceId: row["workflow_id"], seq: row["seq"],
+                        scheduledTime: row["scheduled_time"])
+        task.status = status
+        task.inputData = try JSONObject(parsingObject: row["input"])
+        task.outputData = try JSONObject(parsingObject: row["output"])
+        task.workflowType = workflow.workflowName
+        task.correlationId = workflow.correlationId
+        task.retryCount = row["retry_count"]
+        task.retried = row["retried"]
+        task.retriedTaskId = row["retried_task_id"]
+        task.executed = row["executed"]
+        task.pollCount = row["poll_count"]
+        task.startTime = row["start_time"]
+        task.endTime = row["end_time"]
+        task.updateTime = row["update_time"]
+        task.firstStartTime = row["first_start_time"]
+        task.startDelayInSeconds = row["start_delay_seconds"]
+        task.callbackAfterSeconds = row["callback_after_seconds"]
+        task.responseTimeoutSeconds = row["response_timeout_seconds"]
+        task.workerId = row["worker_id"]
+        task.reasonForIncompletion = row["reason"]
+        task.domain = row["domain"]
+        task.workflowPriority = row["workflow_priority"]
+        task.iteration = row["iteration"]
+        task.subWorkflowId = row["sub_workflow_id"]
+        task.parentTaskId = row["parent_task_id"]
+        task.rateLimitPerFrequency = row["rate_limit_per_frequency"]
+        task.rateLimitFrequencyInSeconds = row["rate_limit_frequency_seconds"]
+        task.executionNameSpace = row["execution_namespace"]
+        task.isolationGroupId = row["isolation_group_id"]
+        task.waitUntil = row["wait_until"]
+        task.pausedMillis = row["paused_millis"]
+        task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
+        return task
+    }
+}

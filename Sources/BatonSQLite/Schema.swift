@@ -1,0 +1,136 @@
+import GRDB
+
+/// The SQLite schema, as named migrations. A migration is never edited once released: add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_defs (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE TABLE workflow_defs (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    json TEXT NOT NULL,
+                    PRIMARY KEY (name, version)
+                );
+                CREATE TABLE definition_snapshots (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE TABLE workflows (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    correlation_id TEXT,
+                    parent_workflow_id TEXT,
+                    parent_workflow_task_id TEXT,
+                    rerun_from_workflow_id TEXT,
+                    idempotency_key TEXT,
+                    event TEXT,
+                    created_by TEXT,
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    create_time INTEGER NOT NULL,
+                    update_time INTEGER NOT NULL,
+                    end_time INTEGER NOT NULL DEFAULT 0,
+                    last_retried_time INTEGER NOT NULL DEFAULT 0,
+                    paused_at INTEGER NOT NULL DEFAULT 0,
+                    paused_millis INTEGER NOT NULL DEFAULT 0,
+                    reason TEXT,
+                    definition_key TEXT NOT NULL REFERENCES definition_snapshots(key),
+                    input TEXT NOT NULL,
+                    output TEXT NOT NULL,
+                    variables TEXT NOT NULL,
+                    task_to_domain TEXT NOT NULL,
+                    failed_reference_task_names TEXT NOT NULL,
+                    failed_task_names TEXT NOT NULL,
+                    wake_at INTEGER
+                );
+                CREATE INDEX workflows_by_name ON workflows(name, create_time);
+                CREATE INDEX workflows_by_status ON workflows(status, create_time);
+                CREATE INDEX workflows_by_create_time ON workflows(create_time);
+                CREATE INDEX workflows_by_correlation ON workflows(correlation_id) WHERE correlation_id IS NOT NULL;
+                CREATE INDEX workflows_by_idempotency ON workflows(idempotency_key) WHERE idempotency_key IS NOT NULL;
+                CREATE INDEX workflows_by_parent ON workflows(parent_workflow_id) WHERE parent_workflow_id IS NOT NULL;
+                CREATE INDEX workflows_by_wake ON workflows(wake_at) WHERE wake_at IS NOT NULL;
+                CREATE TABLE tasks (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workflow_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    task_type TEXT NOT NULL,
+                    task_def_name TEXT NOT NULL,
+                    reference_name TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    output TEXT NOT NULL,
+                    retry_count INTEGER NOT NULL,
+                    retried INTEGER NOT NULL,
+                    retried_task_id TEXT,
+                    executed INTEGER NOT NULL,
+                    poll_count INTEGER NOT NULL,
+                    scheduled_time INTEGER NOT NULL,
+                    start_time INTEGER NOT NULL,
+                    end_time INTEGER NOT NULL,
+                    update_time INTEGER NOT NULL,
+                    first_start_time INTEGER NOT NULL,
+                    start_delay_seconds INTEGER NOT NULL,
+                    callback_after_seconds INTEGER NOT NULL,
+                    response_timeout_seconds INTEGER NOT NULL,
+                    worker_id TEXT,
+                    reason TEXT,
+                    domain TEXT,
+                    workflow_priority INTEGER NOT NULL,
+                    iteration INTEGER NOT NULL,
+                    sub_workflow_id TEXT,
+                    parent_task_id TEXT,
+                    rate_limit_per_frequency INTEGER NOT NULL,
+                    rate_limit_frequency_seconds INTEGER NOT NULL,
+                    execution_namespace TEXT,
+                    isolation_group_id TEXT,
+                    wait_until INTEGER NOT NULL,
+                    paused_millis INTEGER NOT NULL
+                );
+                CREATE INDEX tasks_by_workflow ON tasks(workflow_id, seq);
+                CREATE TABLE queue (
+                    task_id TEXT PRIMARY KEY NOT NULL,
+                    workflow_id TEXT NOT NULL,
+                    queue_name TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    visible_at INTEGER NOT NULL
+                );
+                CREATE INDEX queue_by_visibility ON queue(queue_name, visible_at);
+                CREATE INDEX queue_by_workflow ON queue(workflow_id);
+                CREATE TABLE task_logs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    task_id TEXT NOT NULL,
+                    log TEXT NOT NULL,
+                    created_time INTEGER NOT NULL
+                );
+                CREATE INDEX task_logs_by_task ON task_logs(task_id);
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    workflow_id TEXT NOT NULL,
+                    time INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    task_id TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX events_by_workflow ON events(workflow_id, id);
+                CREATE TABLE poll_data (
+                    queue_name TEXT NOT NULL,
+                    task_type TEXT NOT NULL,
+                    domain TEXT,
+                    worker_id TEXT NOT NULL,
+                    last_poll_time INTEGER NOT NULL,
+                    PRIMARY KEY (queue_name, worker_id)
+                );
+                CREATE INDEX poll_data_by_type ON poll_data(task_type);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,109 @@
+import GRDB
+import Synchronization
+
+/// Runs write transactions on SQLite's single writer, grouping those that arrive together into one
+/// commit ("group commit"). Each job runs in its own savepoint, so one job's error rolls back only
+/// its own changes; every job's caller resumes only after the shared commit.
+final class WriteBatcher: Sendable {
+    private struct Job: Sendable {
+        let run: @Sendable (Database) throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+
+    private let writer: DatabasePool
+    private let state = Mutex(State())
+    /// The most jobs one commit carries.
+    private let maximumBatch: Int
+
+    init(writer: DatabasePool, maximumBatch: Int = 512) {
+        self.writer = writer
+        self.maximumBatch = maximumBatch
+    }
+
+    /// Runs `body` in a transaction and returns its result once the transaction has committed.
+    func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            let box = Mutex<Result?>(nil)
+            let job = Job(
+                run: { db in
+                    let result = try body(db)
+                    box.withLock { $0 = result }
+                },
+                finish: { error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let result = box.withLock({ $0.take() }) {
+                        continuation.resume(returning: result)
+                    } else {
+                        continuation.resume(throwing: StoreFailure.missingResult)
+                    }
+                })
+            let startDrain = state.withLock { state -> Bool in
+                state.pending.append(job)
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain {
+                writer.asyncWriteWithoutTransaction { [self] db in drain(db) }
+            }
+        }
+    }
+
+    private func drain(_ db: Database) {
+        while true {
+            let batch = state.withLock { state -> [Job] in
+                guard !state.pending.isEmpty else {
+                    state.draining = false
+                    return []
+                }
+                let count = min(state.pending.count, maximumBatch)
+                let batch = Array(state.pending.prefix(count))
+                state.pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            run(batch, in: db)
+        }
+    }
+
+    private func run(_ batch: [Job], in db: Database) {
+        var outcomes: [(any Error)?] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            try db.inTransaction(.immediate) {
+                if batch.count == 1 {
+                    try batch[0].run(db)
+                    outcomes.append(nil)
+                    return .commit
+                }
+                for job in batch {
+                    do {
+                        try db.inSavepoint {
+                            try job.run(db)
+                            return .commit
+                        }
+                        outcomes.append(nil)
+                    } catch {
+                        outcomes.append(error)
+                    }
+                }
+                return .commit
+            }
+        } catch {
+            for job in batch { job.finish(error) }
+            return
+        }
+        for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
+    }
+}
+
+/// Internal failures of the SQLite store that are bugs, not user errors.
+enum StoreFailure: Error {
+    case missingResult
+}

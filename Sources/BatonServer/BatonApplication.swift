@@ -1,0 +1,64 @@
+import BatonEngine
+import BatonHTTP
+import BatonPersistence
+import BatonSQLite
+import Foundation
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// The composition root: the store, engine, routes and background services of one Baton server.
+public struct BatonApplication: Sendable {
+    /// The configuration it was built from.
+    public let configuration: ServerConfiguration
+    /// The engine every route calls.
+    public let engine: Engine
+    let store: any Store
+    let logger: Logger
+
+    /// Opens the database and builds the engine; call `run` to serve.
+    public init(configuration: ServerConfiguration) throws {
+        var logger = Logger(label: "baton")
+        logger.logLevel = configuration.logLevel
+        guard configuration.database.hasPrefix("sqlite:") || !configuration.database.contains("://") else {
+            throw ConfigurationError("Unsupported database '\(configuration.database)': give an SQLite file path "
+                + "(PostgreSQL support is not available in this version)")
+        }
+        guard let durability = SQLiteStore.Durability(rawValue: configuration.sqliteDurability.uppercased()) else {
+            throw ConfigurationError("Unknown SQLite durability '\(configuration.sqliteDurability)'; use FULL or NORMAL")
+        }
+        self.configuration = configuration
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.sqlitePath, durability: durability)
+        engine = Engine(store: store, logger: logger)
+    }
+
+    /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting
+    /// connections, finishes in-flight requests, stops the sweeper and closes the database.
+    ///
+    /// - Parameter onServerRunning: called with the bound port once the server listens.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router(context: BatonRequestContext.self)
+        BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName)
+        let logger = self.logger
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.notice("Baton is listening", metadata: ["baton.host": "\(host)", "baton.port": "\(port)"])
+                await onServerRunning(port)
+            },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        logger.notice("Baton stopped")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import BatonServer
+import Foundation
+import Logging
+
+/// `baton server`: serve Baton's API on an SQLite database.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Baton server.",
+        discussion: """
+            Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
+            BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS. A flag wins over the variable.
+            """)
+
+    @Option(help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default 8080; 0 picks a free port).")
+    var port: Int?
+
+    @Option(help: "SQLite database file, created on first start (default ./\(ServerConfiguration.defaultDatabase)).")
+    var database: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    @Option(help: "SQLite synchronous mode: FULL (survives power loss, default) or NORMAL (survives a crashed process).")
+    var sqliteSynchronous: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        if let host = host ?? environment["BATON_HOST"] { configuration.host = host }
+        if let portText = port.map(String.init) ?? environment["BATON_PORT"] {
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw ValidationError("Port must be a number from 0 to 65535, not '\(portText)'")
+            }
+            configuration.port = port
+        }
+        if let database = database ?? environment["BATON_DATABASE"], !database.isEmpty { configuration.database = database }
+        if let levelText = logLevel ?? environment["BATON_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+                throw ValidationError("Unknown log level '\(levelText)'")
+            }
+            configuration.logLevel = level
+        }
+        if let mode = sqliteSynchronous ?? environment["BATON_SQLITE_SYNCHRONOUS"] {
+            configuration.sqliteDurability = mode
+        }
+        let application: BatonApplication
+        do {
+            application = try BatonApplication(configuration: configuration)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.message)
+        }
+        try await application.run()
+    }
+}
