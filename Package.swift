@@ -83,9 +83,15 @@ let package = Package(
         .testTarget(name: "BatonPersistenceTests", dependencies: ["BatonPersistence", "BatonModel"], swiftSettings: upcoming),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], swiftSettings: upcoming),
         .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),
+        .target(
+            name: "BatonStoreConformance",
+            dependencies: ["BatonPersistence", "BatonModel"],
+            path: "Tests/BatonStoreConformance",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "BatonSQLiteTests",
-            dependencies: ["BatonSQLite", "BatonPersistence", "BatonModel"],
+            dependencies: ["BatonSQLite", "BatonPersistence", "BatonModel", "BatonStoreConformance"],
             swiftSettings: upcoming
         ),
         .testTarget(
