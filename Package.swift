@@ -74,8 +74,11 @@ let package = Package(
         .target(
             name: "BatonTesting",
             dependencies: [
-                "BatonModel", "BatonServer", "BatonPersistence",
+                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/BatonTesting",
             swiftSettings: upcoming
@@ -97,9 +100,9 @@ let package = Package(
         .testTarget(
             name: "BatonHTTPTests",
             dependencies: [
-                "BatonTesting", "BatonServer", "BatonModel",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -108,6 +111,7 @@ let package = Package(
             dependencies: [
                 "BatonTesting", "BatonModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),

@@ -110,7 +110,7 @@ extension Decider {
         let policy = RetryPolicy(definition: node?.taskDefinition ?? TaskDef(name: failed.taskDefName, retryCount: 0),
                                  overrideCount: node?.retryCount)
         if let node, failed.status.isRetriable, failed.retryCount < policy.allowedRetries,
-           !totalTimeoutExceeded(failed, policy: policy) {
+           !totalTimeoutExceeded(failed, in: workflow, policy: policy) {
             workflow.tasks[index].retried = true
             let delay = policy.delaySeconds(afterAttempt: failed.retryCount)
             let retryIndex = schedule(node, in: &workflow, retryCount: failed.retryCount + 1, retrying: failed,
@@ -134,15 +134,23 @@ extension Decider {
         case .timedOut: status = .timedOut
         default: status = .failed
         }
-        let reason = "Task \(failed.taskId) failed with status: \(failed.status.rawValue) and reason: '"
+        // Conductor names the status the workflow ends with, not the task's.
+        let reason = "Task \(failed.taskId) failed with status: \(status.rawValue) and reason: '"
             + "\(failed.reasonForIncompletion ?? "")'"
         end(&workflow, status: status, reason: reason, failedTaskId: failed.taskId, effects: &effects)
     }
 
-    func totalTimeoutExceeded(_ task: Task, policy: RetryPolicy) -> Bool {
+    /// Whether `totalTimeoutSeconds` has passed since the first attempt of `task` was scheduled.
+    func totalTimeoutExceeded(_ task: Task, in workflow: Workflow, policy: RetryPolicy) -> Bool {
         let total = policy.definition.totalTimeoutSeconds
         guard total > 0 else { return false }
-        return now - task.scheduledTime >= total * 1000
+        var first = task
+        for _ in workflow.tasks.indices {
+            guard let previousId = first.retriedTaskId,
+                  let previous = workflow.tasks.first(where: { $0.taskId == previousId }) else { break }
+            first = previous
+        }
+        return now - first.scheduledTime >= total * 1000
     }
 
     /// Fires whatever is due on a live task: a WAIT's end, or a response, poll or task timeout.
@@ -174,16 +182,17 @@ extension Decider {
                 + taskDef.timeoutPolicy.rawValue
         } else if task.status == .scheduled, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
                   now - task.scheduledTime - task.pausedMillis >= (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000 {
-            breach = "Task poll timed out after \(pollTimeout) seconds: no worker polled it. Timeout policy "
-                + "configured to \(taskDef.timeoutPolicy.rawValue)"
+            let elapsed = now - task.scheduledTime - task.pausedMillis - Int64(task.startDelayInSeconds) * 1000
+            breach = "Task poll timed out after \(elapsed / 1000) seconds. Poll timeout configured as \(pollTimeout) "
+                + "seconds. Timeout policy configured to \(taskDef.timeoutPolicy.rawValue)"
         }
         guard let breach else { return false }
         timeOut(taskAt: index, in: &workflow, reason: breach)
         effects.notes.append(DecisionNote(kind: "task.timed_out", detail: breach, taskId: task.taskId))
         if taskDef.timeoutPolicy == .timeOutWorkflow {
             workflow.tasks[index].executed = true
-            let reason = "Task \(task.taskId) failed with status: TIMED_OUT and reason: '\(breach)'"
-            end(&workflow, status: .timedOut, reason: reason, failedTaskId: task.taskId, effects: &effects)
+            // Conductor ends the workflow with the timeout's own reason.
+            end(&workflow, status: .timedOut, reason: breach, failedTaskId: task.taskId, effects: &effects)
         }
         return true
     }

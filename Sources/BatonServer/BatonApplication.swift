@@ -1,4 +1,4 @@
-import BatonEngine
+public import BatonEngine
 import BatonHTTP
 import BatonPersistence
 import BatonSQLite
@@ -17,7 +17,9 @@ public struct BatonApplication: Sendable {
     let logger: Logger
 
     /// Opens the database and builds the engine; call `run` to serve.
-    public init(configuration: ServerConfiguration) throws {
+    ///
+    /// - Parameter clock: the engine's source of time (tests pass a `ManualClock`).
+    public init(configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) throws {
         var logger = Logger(label: "baton")
         logger.logLevel = configuration.logLevel
         guard configuration.database.hasPrefix("sqlite:") || !configuration.database.contains("://") else {
@@ -30,14 +32,18 @@ public struct BatonApplication: Sendable {
         self.configuration = configuration
         self.logger = logger
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability)
-        engine = Engine(store: store, logger: logger)
+        engine = Engine(store: store, clock: clock, logger: logger)
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting
     /// connections, finishes in-flight requests, stops the sweeper and closes the database.
     ///
-    /// - Parameter onServerRunning: called with the bound port once the server listens.
-    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// - Parameters:
+    ///   - handleSignals: whether SIGINT and SIGTERM start a graceful shutdown (off for in-process tests,
+    ///     which stop the server by cancelling its task).
+    ///   - onServerRunning: called with the bound port once the server listens.
+    public func run(handleSignals: Bool = true,
+                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BatonRequestContext.self)
         BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName)
         let logger = self.logger
@@ -53,7 +59,11 @@ public struct BatonApplication: Sendable {
             },
             logger: logger)
         do {
-            try await app.runService()
+            if handleSignals {
+                try await app.runService()
+            } else {
+                try await ServiceGroup(configuration: .init(services: [app], logger: logger)).run()
+            }
         } catch {
             try? await store.close()
             throw error

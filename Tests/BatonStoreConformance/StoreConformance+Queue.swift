@@ -1,0 +1,93 @@
+import BatonModel
+import BatonPersistence
+
+extension StoreConformance {
+    static let queueCases: [ConformanceCase] = [
+        ConformanceCase("queue: enqueue and dequeue change the sizes") { store in
+            try await store.write { tx in
+                for id in ["a", "b", "c"] { try tx.enqueue(Fixtures.entry(id, queue: "charge", visibleAt: 9_999)) }
+                try tx.enqueue(Fixtures.entry("d", queue: "payments:ship"))
+            }
+            try expectEqual(try await store.read { try $0.queueSize("charge") }, 3, "invisible entries count")
+            try expectEqual(try await store.read { try $0.queueSize("payments:ship") }, 1)
+            try expectEqual(try await store.read { try $0.queueSize("unknown") }, 0)
+            try expectEqual(try await store.read { try $0.queueSizes() }, ["charge": 3, "payments:ship": 1])
+            try await store.write { tx in
+                try tx.dequeue(taskId: "b")
+                try tx.dequeue(taskId: "d")
+                try tx.dequeue(taskId: "never-queued")
+            }
+            try expectEqual(try await store.read { try $0.queueSizes() }, ["charge": 2], "empty queues are left out")
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 9_999) }.sorted(),
+                            ["a", "c"])
+        },
+        ConformanceCase("queue: claim hands out only visible entries") { store in
+            try await store.write { tx in
+                try tx.enqueue(Fixtures.entry("early", visibleAt: 100))
+                try tx.enqueue(Fixtures.entry("middle", visibleAt: 200))
+                try tx.enqueue(Fixtures.entry("late", visibleAt: 300))
+            }
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 99) }, [],
+                            "nothing is visible yet")
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 150) }, ["early"])
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 150) }, [],
+                            "a claimed entry is not handed out again")
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 300) },
+                            ["middle", "late"], "visibleAt == now is visible")
+            try expectEqual(try await store.read { try $0.queueSize("charge") }, 0, "claimed entries are gone")
+        },
+        ConformanceCase("queue: claim takes higher priority first, then the oldest") { store in
+            try await store.write { tx in
+                try tx.enqueue(Fixtures.entry("p0-old", priority: 0, visibleAt: 10))
+                try tx.enqueue(Fixtures.entry("p5-new", priority: 5, visibleAt: 30))
+                try tx.enqueue(Fixtures.entry("p5-old", priority: 5, visibleAt: 20))
+                try tx.enqueue(Fixtures.entry("p1", priority: 1, visibleAt: 5))
+                try tx.enqueue(Fixtures.entry("p0-new", priority: 0, visibleAt: 40))
+                try tx.enqueue(Fixtures.entry("p9-hidden", priority: 9, visibleAt: 1_000))
+            }
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 100) },
+                            ["p5-old", "p5-new", "p1", "p0-old", "p0-new"])
+        },
+        ConformanceCase("queue: claim takes at most count entries, from its own queue only") { store in
+            try await store.write { tx in
+                for index in 0..<5 { try tx.enqueue(Fixtures.entry("c\(index)", visibleAt: Int64(index))) }
+                try tx.enqueue(Fixtures.entry("other", queue: "ship"))
+                try tx.enqueue(Fixtures.entry("domain", queue: "eu:charge"))
+            }
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 2, now: 100) }, ["c0", "c1"])
+            try expectEqual(try await store.read { try $0.queueSize("charge") }, 3)
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 100) },
+                            ["c2", "c3", "c4"])
+            try expectEqual(try await store.write { try $0.claim(queueName: "charge", count: 10, now: 100) }, [])
+            try expectEqual(try await store.read { try $0.queueSizes() }, ["ship": 1, "eu:charge": 1],
+                            "other queues are untouched")
+        },
+        ConformanceCase("queue: enqueueing a queued task moves its entry") { store in
+            try await store.write { try $0.enqueue(Fixtures.entry("moving", queue: "charge", visibleAt: 0)) }
+            try await store.write { try $0.enqueue(Fixtures.entry("moving", queue: "ship", visibleAt: 0)) }
+            try expectEqual(try await store.read { try $0.queueSizes() }, ["ship": 1], "moved to the other queue")
+            try await store.write { try $0.enqueue(Fixtures.entry("moving", queue: "ship", visibleAt: 500)) }
+            try expectEqual(try await store.read { try $0.queueSize("ship") }, 1, "still one entry")
+            try expectEqual(try await store.write { try $0.claim(queueName: "ship", count: 1, now: 499) }, [],
+                            "its new visibleAt applies")
+            try await store.write { tx in
+                try tx.enqueue(Fixtures.entry("rival", queue: "ship", priority: 1, visibleAt: 0))
+                try tx.enqueue(Fixtures.entry("moving", queue: "ship", priority: 2, visibleAt: 500))
+            }
+            try expectEqual(try await store.write { try $0.claim(queueName: "ship", count: 5, now: 500) },
+                            ["moving", "rival"], "its new priority applies")
+        },
+        ConformanceCase("queue: polls are recorded per queue and worker") { store in
+            try await store.write { tx in
+                try tx.recordPoll(PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 100))
+                try tx.recordPoll(PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 200))
+                try tx.recordPoll(PollData(queueName: "eu:charge", domain: "eu", workerId: "w2", lastPollTime: 150))
+                try tx.recordPoll(PollData(queueName: "ship", domain: nil, workerId: "w1", lastPollTime: 120))
+            }
+            let polls = try await store.read { try $0.pollData(taskType: "charge") }
+            try expectEqual(Set(polls), [PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 200),
+                                         PollData(queueName: "eu:charge", domain: "eu", workerId: "w2", lastPollTime: 150)])
+            try expectEqual(try await store.read { try $0.pollData(taskType: "unknown") }, [])
+        },
+    ]
+}

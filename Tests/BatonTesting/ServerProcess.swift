@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// A `baton server` child process on a free port, for tests that need a real process: crash and
+/// restart, signals. It is killed when the test stops it, and never outlives the test run.
+public final class ServerProcess: Sendable {
+    /// The server's base URL.
+    public let baseURL: String
+    /// An HTTP client for it.
+    public let client: TestHTTPClient
+    private let process: Mutex<Process>
+    private let output: OutputCollector
+
+    private init(process: Process, port: Int, output: OutputCollector) {
+        self.process = Mutex(process)
+        self.output = output
+        baseURL = "http://127.0.0.1:\(port)"
+        client = TestHTTPClient(baseURL: baseURL)
+    }
+
+    /// The `baton` executable next to the test bundle (or `BATON_BINARY`).
+    public static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["BATON_BINARY"] { return URL(fileURLWithPath: path) }
+        let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBundle.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("baton")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return testBundle.deletingLastPathComponent().appendingPathComponent("baton")
+    }
+
+    /// Starts `baton server` on `database` with a free port and waits until it listens.
+    public static func start(database: String, extraArguments: [String] = []) async throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["server", "--port", "0", "--database", database, "--log-level", "info"] + extraArguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = OutputCollector()
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(data) }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let port = output.port() {
+                return ServerProcess(process: process, port: port, output: output)
+            }
+            if !process.isRunning {
+                throw TestHarnessError("baton server exited early: \(output.text)")
+            }
+            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        throw TestHarnessError("baton server did not start listening: \(output.text)")
+    }
+
+    /// Everything the process printed so far.
+    public var log: String { output.text }
+
+    /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
+    public func kill9() {
+        process.withLock { process in
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns its exit status.
+    @discardableResult
+    public func terminate() -> Int32 {
+        process.withLock { process in
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    deinit {
+        process.withLock { process in
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+    }
+}
+
+/// Collects a child's output and finds the port it announced.
+final class OutputCollector: Sendable {
+    private let buffer = Mutex(Data())
+
+    func append(_ data: Data) {
+        buffer.withLock { $0.append(data) }
+    }
+
+    var text: String { buffer.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    func port() -> Int? {
+        let text = self.text
+        guard let range = text.range(of: "baton.port=") else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        return Int(digits)
+    }
+}
