@@ -165,7 +165,7 @@ extension Decider {
         }
         guard TaskKind(task).isWorkerTask else { return false }
         let taskDef = task.workflowTask?.taskDefinition
-        if task.status == .inProgress, task.responseTimeoutSeconds > 0,
+        if task.isLeased, task.responseTimeoutSeconds > 0,
            now - task.updateTime >= (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000 {
             timeOut(taskAt: index, in: &workflow,
                     reason: "responseTimeout: \(task.responseTimeoutSeconds) exceeded for the taskId: \(task.taskId) "
@@ -180,7 +180,7 @@ extension Decider {
             breach = "Task timed out after \((now - task.startTime - task.pausedMillis) / 1000) seconds. "
                 + "Timeout configured as \(taskDef.timeoutSeconds) seconds. Timeout policy configured to "
                 + taskDef.timeoutPolicy.rawValue
-        } else if task.status == .scheduled, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+        } else if task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
                   now - task.scheduledTime - task.pausedMillis >= (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000 {
             let elapsed = now - task.scheduledTime - task.pausedMillis - Int64(task.startDelayInSeconds) * 1000
             breach = "Task poll timed out after \(elapsed / 1000) seconds. Poll timeout configured as \(pollTimeout) "
@@ -203,4 +203,13 @@ extension Decider {
         workflow.tasks[index].endTime = now
         workflow.tasks[index].updateTime = now
     }
+}
+
+extension Task {
+    /// Whether a worker holds the task, so its response timeout runs: IN_PROGRESS, or back in the queue
+    /// after an IN_PROGRESS result with a callback (Conductor keeps such a task IN_PROGRESS).
+    var isLeased: Bool { status == .inProgress || (status == .scheduled && startTime > 0) }
+
+    /// Whether the task waits for its first poll, so its poll timeout runs.
+    var awaitsFirstPoll: Bool { status == .scheduled && startTime == 0 }
 }

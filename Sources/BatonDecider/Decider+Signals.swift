@@ -21,14 +21,16 @@ extension Decider {
             throw DeciderError(.conflict, "The workflow \(workflow.workflowId) is not PAUSED so cannot resume. "
                 + "Current status is \(workflow.status.rawValue)")
         }
-        let paused = max(0, now - (workflow.pausedAt > 0 ? workflow.pausedAt : now))
+        let pausedAt = workflow.pausedAt > 0 ? workflow.pausedAt : now
         workflow.status = .running
         workflow.pausedAt = 0
-        workflow.pausedMillis += paused
+        workflow.pausedMillis += max(0, now - pausedAt)
         workflow.updateTime = now
         for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
-            workflow.tasks[index].pausedMillis += paused
-            if workflow.tasks[index].status == .inProgress, TaskKind(workflow.tasks[index]).isWorkerTask {
+            // A task scheduled during the pause (a rerun's new attempt) was held only since then.
+            let heldSince = max(pausedAt, workflow.tasks[index].scheduledTime)
+            workflow.tasks[index].pausedMillis += max(0, now - heldSince)
+            if workflow.tasks[index].isLeased, TaskKind(workflow.tasks[index]).isWorkerTask {
                 workflow.tasks[index].updateTime = now
             }
         }
@@ -82,15 +84,15 @@ extension Decider {
     /// are replaced when given. From a task: also a RUNNING or PAUSED workflow; the task runs again as a
     /// new attempt, the attempts it replaces are kept (CANCELED, `retried`), later tasks are removed.
     public func rerun(_ workflow: inout Workflow, _ request: RerunWorkflowRequest) throws(DeciderError) -> DecisionEffects {
-        if let input = request.workflowInput { workflow.input = input }
-        if let correlationId = request.correlationId { workflow.correlationId = correlationId }
-        if let taskToDomain = request.taskToDomain { workflow.taskToDomain = taskToDomain }
         guard let taskId = request.reRunFromTaskId, !taskId.isEmpty else {
             guard workflow.status.isTerminal else {
                 throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is not in terminal state "
                     + "(\(workflow.status.rawValue)), unable to rerun from the start. Rerun from a task instead.")
             }
+            replaceRunValues(of: &workflow, with: request)
             resetForNewRun(&workflow)
+            // The run keeps its createTime: its timeout counts from the rerun, as after a retry.
+            workflow.lastRetriedTime = now
             return decide(&workflow)
         }
         guard let target = workflow.tasks.first(where: { $0.taskId == taskId }) else {
@@ -100,6 +102,7 @@ extension Decider {
               let node = target.workflowTask ?? definition.node(referenceName: target.baseReferenceName) else {
             throw DeciderError(.invalid, "Task \(taskId) has no node in the workflow's definition")
         }
+        replaceRunValues(of: &workflow, with: request)
         var effects = DecisionEffects()
         let reference = target.referenceTaskName
         let attempts = workflow.tasks.filter { $0.referenceTaskName == reference }
@@ -126,6 +129,8 @@ extension Decider {
         if workflow.status.isTerminal {
             workflow.status = .running
             workflow.endTime = 0
+            workflow.lastRetriedTime = now
+            workflow.pausedMillis = 0
             workflow.reasonForIncompletion = nil
             workflow.failedReferenceTaskNames = []
             workflow.failedTaskNames = []
@@ -198,6 +203,13 @@ extension Decider {
         effects.notes += decided.notes
         effects.failureWorkflow = decided.failureWorkflow
         return effects
+    }
+
+    /// Applies a rerun's new input, correlation id and task-to-domain mapping, where given.
+    func replaceRunValues(of workflow: inout Workflow, with request: RerunWorkflowRequest) {
+        if let input = request.workflowInput { workflow.input = input }
+        if let correlationId = request.correlationId { workflow.correlationId = correlationId }
+        if let taskToDomain = request.taskToDomain { workflow.taskToDomain = taskToDomain }
     }
 
     /// Clears an execution for a fresh run under the same id: no tasks, no output, no failure, and

@@ -83,14 +83,15 @@ public struct Decider: Sendable {
         }
         for task in workflow.tasks where !task.status.isTerminal {
             if task.waitUntil > 0 { consider(task.waitUntil) }
-            guard TaskKind(task).isWorkerTask, let taskDef = task.workflowTask?.taskDefinition else { continue }
-            if task.status == .inProgress, task.responseTimeoutSeconds > 0 {
+            guard TaskKind(task).isWorkerTask else { continue }
+            if task.isLeased, task.responseTimeoutSeconds > 0 {
                 consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
             }
+            guard let taskDef = task.workflowTask?.taskDefinition else { continue }
             if taskDef.timeoutSeconds > 0, task.startTime > 0, taskDef.timeoutPolicy != .alertOnly {
                 consider(task.startTime + task.pausedMillis + taskDef.timeoutSeconds * 1000)
             }
-            if task.status == .scheduled, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+            if task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
                taskDef.timeoutPolicy != .alertOnly {
                 consider(task.scheduledTime + task.pausedMillis + (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000)
             }

@@ -3,6 +3,7 @@ import BatonModel
 import Foundation
 public import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error a route throws into Conductor's ErrorResponse JSON with the matching status.
 /// This file is the one place where errors become HTTP status codes.
@@ -51,6 +52,8 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return (.contentTooLarge, "Request body is larger than \(HTTPLimits.maximumBodySize) bytes", false)
             default: return (error.status, error.body ?? error.status.reasonPhrase, false)
             }
+        case is NIOTooManyBytesError:
+            return (.contentTooLarge, "Request body is larger than \(HTTPLimits.maximumBodySize) bytes", false)
         case let error as any HTTPResponseError:
             return (error.status, "\(error)", false)
         default:

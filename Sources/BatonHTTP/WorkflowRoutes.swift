@@ -70,7 +70,7 @@ struct WorkflowRoutes {
         }
         group.get("running/{name}") { request, context in
             try JSONResponse.make(await engine.runningWorkflowIds(
-                name: context.parameters.path("id"), version: request.integer("version"),
+                name: context.parameters.path("name"), version: request.integer("version"),
                 startTime: request.integer("startTime").map(Int64.init), endTime: request.integer("endTime").map(Int64.init)))
         }
     }

@@ -71,7 +71,8 @@ extension StoreError {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN:
             self.init(.unavailable, "The database is unavailable: \(error.message ?? "\(error.resultCode)")")
-        case .SQLITE_CONSTRAINT:
+        case .SQLITE_CONSTRAINT where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE:
             self.init(.duplicate, error.message ?? "constraint violated")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             self.init(.corrupt, error.message ?? "database corrupt")
@@ -84,8 +85,14 @@ extension StoreError {
 /// The definition snapshots executions run on, stored once per distinct definition and cached decoded.
 final class DefinitionSnapshots: Sendable {
     private struct Cache {
-        var keysByDefinition: [WorkflowDef: String] = [:]
+        var encodedByDefinition: [WorkflowDef: Encoded] = [:]
         var definitionsByKey: [String: Snapshot] = [:]
+    }
+
+    /// A definition's key and JSON.
+    private struct Encoded {
+        let key: String
+        let json: String
     }
 
     /// A decoded definition with its nodes by reference name.
@@ -97,14 +104,21 @@ final class DefinitionSnapshots: Sendable {
     private let cache = Mutex(Cache())
     private static let limit = 4096
 
-    /// The key of `definition`, saving it when the store has not seen it yet.
+    /// The key of `definition`, saving it when the database does not hold it yet.
+    ///
+    /// The cache spares only the encoding: a key it remembers may have been inserted by a transaction that
+    /// rolled back, so the row's presence is checked every time.
     func key(for definition: WorkflowDef, in db: Database) throws -> String {
-        if let key = cache.withLock({ $0.keysByDefinition[definition] }) { return key }
-        let json = try String(decoding: Self.encoder.encode(definition), as: UTF8.self)
-        let key = Self.fingerprint(json)
-        try db.execute(sql: "INSERT OR IGNORE INTO definition_snapshots (key, json) VALUES (?, ?)", arguments: [key, json])
-        remember(definition, key: key)
-        return key
+        let cached = cache.withLock { $0.encodedByDefinition[definition] }
+        let encoded = try cached ?? Self.encode(definition)
+        let stored = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM definition_snapshots WHERE key = ?"),
+                                       arguments: [encoded.key]) ?? false
+        if !stored {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO definition_snapshots (key, json) VALUES (?, ?)")
+                .execute(arguments: [encoded.key, encoded.json])
+        }
+        if cached == nil { remember(definition, encoded: encoded) }
+        return encoded.key
     }
 
     /// The definition stored under `key`.
@@ -113,20 +127,25 @@ final class DefinitionSnapshots: Sendable {
         guard let json = try String.fetchOne(db, sql: "SELECT json FROM definition_snapshots WHERE key = ?", arguments: [key])
         else { throw StoreError(.corrupt, "Definition snapshot \(key) is missing") }
         let definition = try JSONDecoder().decode(WorkflowDef.self, from: Data(json.utf8))
-        return remember(definition, key: key)
+        return remember(definition, encoded: Encoded(key: key, json: json))
     }
 
     @discardableResult
-    private func remember(_ definition: WorkflowDef, key: String) -> Snapshot {
+    private func remember(_ definition: WorkflowDef, encoded: Encoded) -> Snapshot {
         var nodes: [String: WorkflowTask] = [:]
         for node in definition.allNodes { nodes[node.taskReferenceName] = node }
         let snapshot = Snapshot(definition: definition, nodes: nodes)
         cache.withLock { cache in
-            if cache.keysByDefinition.count > Self.limit { cache = Cache() }
-            cache.keysByDefinition[definition] = key
-            cache.definitionsByKey[key] = snapshot
+            if cache.encodedByDefinition.count > Self.limit { cache = Cache() }
+            cache.encodedByDefinition[definition] = encoded
+            cache.definitionsByKey[encoded.key] = snapshot
         }
         return snapshot
+    }
+
+    private static func encode(_ definition: WorkflowDef) throws -> Encoded {
+        let json = try String(decoding: encoder.encode(definition), as: UTF8.self)
+        return Encoded(key: fingerprint(json), json: json)
     }
 
     private static var encoder: JSONEncoder {

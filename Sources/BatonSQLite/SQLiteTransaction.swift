@@ -67,7 +67,10 @@ struct SQLiteTransaction: StoreTransaction {
 
     func dueWorkflowIds(at now: Int64, limit: Int) throws -> [String] {
         try String.fetchAll(db.cachedStatement(
-            sql: "SELECT id FROM workflows WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?"),
+            sql: """
+            SELECT id FROM workflows WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING'
+            ORDER BY wake_at LIMIT ?
+            """),
             arguments: [now, limit])
     }
 

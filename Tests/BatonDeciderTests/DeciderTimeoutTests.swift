@@ -82,6 +82,19 @@ struct DeciderTimeoutTests {
         #expect(run.workflow.failedReferenceTaskNames.isEmpty)
     }
 
+    @Test("a task without a task definition still wakes the workflow for its response timeout")
+    func responseTimeoutWithoutTaskDef() throws {
+        var node = Fixtures.simple(1)
+        node.taskDefinition = nil
+        var run = Run(Fixtures.definition([node]))
+        try run.poll("t1")
+        #expect(try run.task("t1").responseTimeoutSeconds == 3600)
+        #expect(run.decider.nextWakeUp(of: run.workflow) == t0 + seconds(3600))
+        run.at(t0 + seconds(3600))
+        run.decide()
+        #expect(try run.task("t1").status == .timedOut)
+    }
+
     // MARK: timeoutSeconds
 
     @Test("a task timeout under RETRY times the attempt out and retries it")
@@ -204,6 +217,41 @@ struct DeciderTimeoutTests {
         run.at(t0 + seconds(60))
         run.decide()
         #expect(try run.task("t1").status == .inProgress)
+    }
+
+    @Test("a task waiting out a worker's callback is not poll-timed-out: it was polled long ago")
+    func noPollTimeoutDuringCallback() throws {
+        var run = Run(Self.definition {
+            $0.pollTimeoutSeconds = 30
+            $0.responseTimeoutSeconds = 1_000
+            $0.timeoutPolicy = .timeOutWorkflow
+        })
+        run.at(t0 + seconds(5))
+        try run.poll("t1")
+        run.at(t0 + seconds(600))
+        try run.report("t1", .inProgress, callbackAfterSeconds: 10)
+        run.decide()
+        #expect(try run.task("t1").status == .scheduled)
+        #expect(run.status == .running)
+        run.at(t0 + seconds(700))
+        run.decide()
+        #expect(run.status == .running)
+    }
+
+    @Test("a task waiting out a worker's callback still has a response timeout, as in Conductor")
+    func responseTimeoutDuringCallback() throws {
+        var run = Run(Self.definition { $0.responseTimeoutSeconds = 30 })
+        try run.poll("t1")
+        run.at(t0 + seconds(10))
+        try run.report("t1", .inProgress, callbackAfterSeconds: 20)
+        // Nobody polls it again: the lease runs out 30 s after the callback was due.
+        #expect(run.decider.nextWakeUp(of: run.workflow) == t0 + seconds(60))
+        run.at(t0 + seconds(60) - 1)
+        run.decide()
+        #expect(try run.task("t1").status == .scheduled)
+        run.at(t0 + seconds(60))
+        run.decide()
+        #expect(run.attempts("t1").map(\.status) == [.timedOut, .scheduled])
     }
 
     @Test("a poll timeout waits out a retry's delay first")

@@ -61,7 +61,7 @@ struct WireFormatTests {
             #expect(reply.status == 404)
             #expect(try reply.object()["status"] as? Int == 404)
             let huge = "[\"" + String(repeating: "x", count: 9 * 1024 * 1024) + "\"]"
-            reply = try await server.client.send(.POST, "/api/workflow/bulk/pause", body: huge)
+            reply = try await server.client.send(.PUT, "/api/workflow/bulk/pause", body: huge)
             #expect(reply.status == 413)
             body = try reply.object()
             #expect(body["status"] as? Int == 413)

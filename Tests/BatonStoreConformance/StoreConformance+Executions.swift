@@ -44,7 +44,7 @@ extension StoreConformance {
             updated.pausedAt = 0
             updated.pausedMillis = 99_999
             updated.priority = 1
-            try await store.write { try $0.save(updated, previous: original) }
+            try await store.write { [updated] in try $0.save(updated, previous: original) }
             try expectEqual(try await store.workflow("wf-update"), stored(updated))
         },
         ConformanceCase("executions: tasks read back with every field, in seq order") { store in
@@ -74,7 +74,7 @@ extension StoreConformance {
             updated.outputData = ["done": true, "count": 3]
             updated.workerId = nil
             updated.waitUntil = 0
-            try await store.write { try $0.save(updated, previous: original) }
+            try await store.write { [updated] in try $0.save(updated, previous: original) }
             try expectEqual(try await store.task("t-u"), stored(updated))
             try expectEqual(try await store.workflow("wf-task-update", includeTasks: true)?.tasks, [stored(updated)],
                             "an update does not add an attempt")

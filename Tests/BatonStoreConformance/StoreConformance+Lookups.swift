@@ -17,7 +17,7 @@ extension StoreConformance {
             try expectEqual(found?.status, .running)
             var finished = newest
             finished.status = .terminated
-            try await store.write { try $0.save(finished, previous: newest) }
+            try await store.write { [finished] in try $0.save(finished, previous: newest) }
             try expectEqual(try await store.read { try $0.workflow(idempotencyKey: "key-1") }?.status, .terminated,
                             "the status is the current one")
             try expect(try await store.read { try $0.workflow(idempotencyKey: "key-none") } == nil, "unknown is nil")

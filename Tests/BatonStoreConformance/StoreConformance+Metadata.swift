@@ -30,17 +30,17 @@ extension StoreConformance {
             full.outputSchema = ["type": "object", "required": ["receipt"]]
             full.enforceSchema = true
             let audit = TaskDef(name: "audit")
-            try await store.write { tx in
+            try await store.write { [full] tx in
                 try tx.save(full)
                 try tx.save(audit)
             }
-            try expectEqual(try await store.read { try $0.taskDef(named: "charge") }, full, "every field")
+            try expectEqual(try await store.read { try $0.taskDef(named: "charge") }, Optional(full), "every field")
             try expect(try await store.read { try $0.taskDef(named: "missing") } == nil, "unknown is nil")
             var replaced = full
             replaced.retryCount = 0
             replaced.description = nil
-            try await store.write { try $0.save(replaced) }
-            try expectEqual(try await store.read { try $0.taskDef(named: "charge") }, replaced, "replaced")
+            try await store.write { [replaced] in try $0.save(replaced) }
+            try expectEqual(try await store.read { try $0.taskDef(named: "charge") }, Optional(replaced), "replaced")
             try expectEqual(try await store.read { try $0.taskDefs() }, [audit, replaced], "listed by name")
             try expect(try await store.write { try $0.deleteTaskDef(named: "charge") }, "delete returns true")
             try expect(!(try await store.write { try $0.deleteTaskDef(named: "charge") }), "then false")
@@ -68,11 +68,11 @@ extension StoreConformance {
             let alpha1 = Fixtures.definition(name: "alpha", version: 1)
             let alpha10 = Fixtures.definition(name: "alpha", version: 10)
             let beta1 = Fixtures.definition(name: "beta", version: 1)
-            try await store.write { tx in
+            try await store.write { [full] tx in
                 for definition in [alpha10, beta1, full, alpha1] { try tx.save(definition) }
             }
-            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: 2) }, full, "every field")
-            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: nil) }, alpha10,
+            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: 2) }, Optional(full), "every field")
+            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: nil) }, Optional(alpha10),
                             "nil version is the highest, compared as numbers")
             try expect(try await store.read { try $0.workflowDef(named: "alpha", version: 3) } == nil, "no version 3")
             try expect(try await store.read { try $0.workflowDef(named: "gamma", version: nil) } == nil, "unknown")
@@ -80,12 +80,12 @@ extension StoreConformance {
                             ["alpha v1", "alpha v2", "alpha v10", "beta v1"], "by name then version")
             var replaced = full
             replaced.description = "replaced"
-            try await store.write { try $0.save(replaced) }
-            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: 2) }, replaced)
+            try await store.write { [replaced] in try $0.save(replaced) }
+            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: 2) }, Optional(replaced))
             try expectEqual(try await store.read { try $0.workflowDefs() }.count, 4, "replacing adds no version")
             try expect(try await store.write { try $0.deleteWorkflowDef(named: "alpha", version: 10) }, "deleted")
             try expect(!(try await store.write { try $0.deleteWorkflowDef(named: "alpha", version: 10) }), "then false")
-            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: nil) }, replaced,
+            try expectEqual(try await store.read { try $0.workflowDef(named: "alpha", version: nil) }, Optional(replaced),
                             "the latest is now version 2")
             try expectEqual(try await store.read { try $0.workflowDefs() }.map(\.version), [1, 2, 1])
         },

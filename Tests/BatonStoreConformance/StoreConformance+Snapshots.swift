@@ -21,7 +21,7 @@ extension StoreConformance {
             try await store.insert(swapped, Fixtures.workflow(id: "wf-same", definition: original))
             var restarted = swapped
             restarted.workflowDefinition = latest
-            try await store.write { try $0.save(restarted, previous: swapped) }
+            try await store.write { [restarted] in try $0.save(restarted, previous: swapped) }
             try expectEqual(try await store.workflow("wf-swapped")?.workflowDefinition, latest)
             try expectEqual(try await store.workflow("wf-same")?.workflowDefinition, original)
         },

@@ -22,7 +22,7 @@ extension StoreConformance {
             try expectEqual(try await store.read { try $0.events(workflowId: "wf-none") }, [])
         },
         ConformanceCase("trails: task logs append and read back oldest first") { store in
-            func log(_ text: String, _ time: Int64, _ task: String = "t-1") -> TaskExecLog {
+            @Sendable func log(_ text: String, _ time: Int64, _ task: String = "t-1") -> TaskExecLog {
                 TaskExecLog(log: text, taskId: task, createdTime: time)
             }
             try await store.write { tx in

@@ -28,7 +28,7 @@ public func withRunningServer<Result: Sendable>(
     defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock()
     var configuration = ServerConfiguration(port: 0, database: directory.appendingPathComponent("baton.sqlite").path,
-                                            logLevel: .warning, sqliteDurability: "NORMAL")
+                                            logLevel: .critical, sqliteDurability: "NORMAL")
     configuration.sweepInterval = .seconds(3600)
     let application = try BatonApplication(configuration: configuration, clock: clock)
     return try await withThrowingTaskGroup(of: Void.self) { group in

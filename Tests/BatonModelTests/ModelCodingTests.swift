@@ -1,0 +1,67 @@
+import BatonModel
+import Foundation
+import Testing
+
+@Suite("Model JSON")
+struct ModelCodingTests {
+    @Test("definitions decode leniently with Conductor's defaults; unknown fields are ignored")
+    func lenientDefaults() throws {
+        let json = #"{"name":"t","retryCount":null,"somethingNew":{"x":1}}"#
+        let taskDef = try JSONDecoder().decode(TaskDef.self, from: Data(json.utf8))
+        #expect(taskDef.retryCount == 3)
+        #expect(taskDef.retryDelaySeconds == 60)
+        #expect(taskDef.responseTimeoutSeconds == 3600)
+        #expect(taskDef.timeoutPolicy == .timeOutWorkflow)
+        let workflowDef = try JSONDecoder().decode(WorkflowDef.self,
+                                                   from: Data(#"{"name":"w","tasks":[{"name":"a","taskReferenceName":"a"}]}"#.utf8))
+        #expect(workflowDef.version == 1)
+        #expect(workflowDef.restartable)
+        #expect(workflowDef.timeoutPolicy == .alertOnly)
+        #expect(workflowDef.tasks[0].type == .simple)
+    }
+
+    @Test("unknown enum values are decoding errors, not silent defaults")
+    func unknownEnums() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TaskDef.self, from: Data(#"{"name":"t","retryLogic":"RANDOM"}"#.utf8))
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TaskResult.self, from: Data(#"{"taskId":"t","status":"DONE"}"#.utf8))
+        }
+    }
+
+    @Test("JSON values keep integers apart from fractions and round-trip through the fast writer", arguments: [
+        #"{"a":1,"b":1.5,"c":"x\"y\n","d":[true,null,{"e":-3}],"f":"ünï"}"#,
+        #"[]"#, #"{}"#, #""plain""#, #"12345678901234"#,
+    ])
+    func jsonRoundTrip(text: String) throws {
+        let value = try JSONValue(parsing: text)
+        #expect(try JSONValue(parsing: value.jsonText) == value)
+        if case .object(let members)? = Optional(value) { #expect(members["a"] == .int(1) || members["a"] == nil) }
+    }
+
+    @Test("the engine's bookkeeping fields never reach the wire")
+    func hiddenFields() throws {
+        var task = BatonModel.Task(taskId: "t", taskType: "work", taskDefName: "work", referenceTaskName: "a",
+                                   workflowInstanceId: "w", seq: 1, scheduledTime: 5)
+        task.waitUntil = 99
+        task.pausedMillis = 7
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(task)) as? [String: Any]
+        #expect(object?["waitUntil"] == nil)
+        #expect(object?["pausedMillis"] == nil)
+        #expect(object?["referenceTaskName"] as? String == "a")
+    }
+
+    @Test("summaries format times as Conductor's UTC ISO-8601 with milliseconds")
+    func isoTime() {
+        #expect(ISOTime.string(fromMillis: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(ISOTime.string(fromMillis: 1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
+    }
+
+    @Test("DO_WHILE iteration suffixes are stripped from reference names", arguments: [
+        ("ref__2", "ref"), ("ref", "ref"), ("a__b", "a__b"), ("x__", "x__"), ("loop__task__10", "loop__task"),
+    ])
+    func baseReferenceName(name: String, base: String) {
+        #expect(BatonModel.Task.baseReferenceName(of: name) == base)
+    }
+}

@@ -1,0 +1,157 @@
+import BatonModel
+import BatonPersistence
+@testable import BatonSQLite
+import Foundation
+import GRDB
+import Testing
+
+/// What only the SQLite store promises: a file that survives reopening, in WAL mode, with idempotent migrations.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    static let definition: WorkflowDef = {
+        var charge = WorkflowTask(name: "charge", taskReferenceName: "charge_ref")
+        charge.taskDefinition = TaskDef(name: "charge", retryCount: 1)
+        var definition = WorkflowDef(name: "durable", version: 3, tasks: [charge])
+        definition.description = "Survives a restart ✓"
+        return definition
+    }()
+
+    static func workflow(_ id: String, definition: WorkflowDef = definition) -> Workflow {
+        var workflow = Workflow(workflowId: id, definition: definition, input: ["n": 1, "x": 2.5, "s": "日本"],
+                                createTime: 1_000)
+        workflow.correlationId = "corr-\(id)"
+        workflow.pausedMillis = 77
+        return workflow
+    }
+
+    static func task(_ id: String, of workflow: Workflow) -> Task {
+        var task = Task(taskId: id, taskType: "SIMPLE", taskDefName: "charge", referenceTaskName: "charge_ref",
+                        workflowInstanceId: workflow.workflowId, seq: 1, scheduledTime: 1_001)
+        task.workflowType = workflow.workflowName
+        task.correlationId = workflow.correlationId
+        task.waitUntil = 9_000
+        task.workflowTask = definition.tasks[0]
+        return task
+    }
+
+    @Test func reopeningTheFileKeepsEverything() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let workflow = Self.workflow("wf-durable")
+            let task = Self.task("t-durable", of: workflow)
+            let event = WorkflowEvent(workflowId: "wf-durable", time: 5, kind: "workflow.started", actor: "api")
+            let log = TaskExecLog(log: "working", taskId: "t-durable", createdTime: 6)
+            let first = try SQLiteStore(path: path)
+            try await first.write { tx in
+                try tx.save(workflow, previous: nil)
+                try tx.save(task, previous: nil)
+                try tx.enqueue(QueueEntry(taskId: "t-durable", workflowId: "wf-durable", queueName: "charge", priority: 2,
+                                          visibleAt: 10))
+                try tx.setWakeUp(workflowId: "wf-durable", at: 50)
+                try tx.append(event)
+                try tx.append([log], taskId: "t-durable")
+                try tx.save(TaskDef(name: "charge", retryCount: 1))
+                try tx.save(Self.definition)
+            }
+            try await first.close()
+
+            let second = try SQLiteStore(path: path)
+            let read = try await second.read { reader in
+                (try reader.workflow(id: "wf-durable", includeTasks: true), try reader.queueSizes(),
+                 try reader.dueWorkflowIds(at: 50, limit: 10), try reader.events(workflowId: "wf-durable"),
+                 try reader.logs(taskId: "t-durable"), try reader.taskDef(named: "charge"),
+                 try reader.workflowDef(named: "durable", version: nil))
+            }
+            var expected = workflow
+            expected.tasks = [task]
+            #expect(read.0 == expected)
+            #expect(read.0?.workflowDefinition == Self.definition)
+            #expect(read.1 == ["charge": 1])
+            #expect(read.2 == ["wf-durable"])
+            #expect(read.3 == [event])
+            #expect(read.4 == [log])
+            #expect(read.5 == TaskDef(name: "charge", retryCount: 1))
+            #expect(read.6 == Self.definition)
+            #expect(try await second.write { try $0.claim(queueName: "charge", count: 5, now: 10) } == ["t-durable"])
+            try await second.close()
+        }
+    }
+
+    @Test func migrationsAreIdempotentOnReopen() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let first = try SQLiteStore(path: path)
+            try await first.write { try $0.save(Self.workflow("wf-1"), previous: nil) }
+            try await first.close()
+            for _ in 0..<3 {
+                let reopened = try SQLiteStore(path: path)
+                #expect(try await reopened.read { try $0.workflow(id: "wf-1", includeTasks: false) }?.workflowId == "wf-1")
+                try await reopened.close()
+            }
+            let raw = try DatabaseQueue(path: path)
+            try await raw.read { db in
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                #expect(applied == ["v1-initial"])
+                #expect(try Schema.migrator.hasCompletedMigrations(db))
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
+            }
+            try raw.close()
+        }
+    }
+
+    @Test func theDatabaseIsInWALMode() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let store = try SQLiteStore(path: path)
+            try await store.write { try $0.save(Self.workflow("wf-wal"), previous: nil) }
+            let raw = try DatabaseQueue(path: path)
+            let mode = try await raw.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            try raw.close()
+            try await store.close()
+        }
+    }
+
+    @Test func aPathInAMissingDirectoryIsCreated() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("not/yet/there/baton.sqlite").path
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("not").path))
+            let store = try SQLiteStore(path: path)
+            try await store.write { try $0.save(Self.workflow("wf-new-dir"), previous: nil) }
+            #expect(try await store.read { try $0.workflow(id: "wf-new-dir", includeTasks: false) } != nil)
+            try await store.close()
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    @Test func anUnopenablePathIsAStoreError() throws {
+        let error = #expect(throws: StoreError.self) {
+            _ = try SQLiteStore(path: "/dev/null/baton.sqlite")
+        }
+        #expect(error?.code == .failed)
+    }
+
+    @Test func executionsShareOneSnapshotRowPerDistinctDefinition() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let store = try SQLiteStore(path: path)
+            var changed = Self.definition
+            changed.description = "changed"
+            try await store.write { [changed] tx in
+                try tx.save(Self.workflow("wf-1"), previous: nil)
+                try tx.save(Self.workflow("wf-2"), previous: nil)
+                try tx.save(Self.workflow("wf-3", definition: changed), previous: nil)
+            }
+            try await store.close()
+            let raw = try DatabaseQueue(path: path)
+            let counts = try await raw.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM definition_snapshots"),
+                 try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT definition_key) FROM workflows"))
+            }
+            #expect(counts.0 == 2)
+            #expect(counts.1 == 2)
+            try raw.close()
+        }
+    }
+}
