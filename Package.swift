@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "baton", targets: ["baton"]),
         .library(name: "BatonModel", targets: ["BatonModel"]),
         .library(name: "BatonServer", targets: ["BatonServer"]),
+        .library(name: "BatonClient", targets: ["BatonClient"]),
+        .library(name: "BatonWorker", targets: ["BatonWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "BatonModel", swiftSettings: upcoming),
@@ -56,9 +59,35 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence",
+                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence", "BatonUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonUI",
+            resources: [.copy("Assets")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonClient",
+            dependencies: [
+                "BatonModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BatonWorker",
+            dependencies: [
+                "BatonClient", "BatonModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -66,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonServer",
+                "BatonServer", "BatonClient", "BatonModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -103,6 +132,14 @@ let package = Package(
                 "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BatonClientTests",
+            dependencies: [
+                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),

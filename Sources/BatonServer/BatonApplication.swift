@@ -2,6 +2,7 @@ public import BatonEngine
 import BatonHTTP
 import BatonPersistence
 import BatonSQLite
+import BatonUI
 import Foundation
 public import Hummingbird
 public import Logging
@@ -45,7 +46,8 @@ public struct BatonApplication: Sendable {
     public func run(handleSignals: Bool = true,
                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BatonRequestContext.self)
-        BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName)
+        BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName,
+                              uiDirectory: BatonUI.assetsDirectory?.path)
         let logger = self.logger
         let host = configuration.host
         let app = Application(

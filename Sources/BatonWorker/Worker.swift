@@ -1,0 +1,4 @@
+import Foundation
+
+/// The worker framework.
+public enum BatonWorkerPlaceholder {}
