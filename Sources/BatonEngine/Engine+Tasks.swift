@@ -33,9 +33,12 @@ extension Engine {
 
     func claim(queue: String, domain: String?, count: Int, workerId: String?) async throws(EngineError) -> [Task] {
         let now = clock.now()
+        let recordPoll = pollRecords.shouldRecord(queue: queue, workerId: workerId, at: now)
         return try await transaction { tx, _ in
             let decider = self.decider(at: now)
-            try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+            if recordPoll {
+                try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+            }
             var claimed: [Task] = []
             for id in try tx.claim(queueName: queue, count: count, now: now) {
                 guard var task = try tx.task(id: id), task.status == .scheduled else { continue }

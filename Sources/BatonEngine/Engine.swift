@@ -11,6 +11,7 @@ public final class Engine: Sendable {
     let clock: any EngineClock
     let logger: Logger
     let notifier = QueueNotifier()
+    let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
 
     /// Creates an engine over `store`, reading time from `clock`.

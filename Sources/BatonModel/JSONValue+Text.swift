@@ -60,9 +60,9 @@ extension JSONValue {
         output += "\""
     }
 
-    /// Parses JSON text into a value.
+    /// Parses JSON text into a value (strict JSON, at most 512 levels deep).
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONParser.parse(text)
     }
 }
 

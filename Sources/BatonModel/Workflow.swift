@@ -141,6 +141,10 @@ public struct WorkflowSummary: Codable, Sendable, Hashable {
     public var status: WorkflowStatus
     public var input: String
     public var output: String
+    /// The length of `input` in UTF-16 code units, as Java's `String.length()` counts it.
+    public var inputSize: Int64
+    /// The length of `output` in UTF-16 code units.
+    public var outputSize: Int64
     public var reasonForIncompletion: String?
     public var executionTime: Int64
     public var event: String?
@@ -164,6 +168,8 @@ public struct WorkflowSummary: Codable, Sendable, Hashable {
         status = workflow.status
         input = JSONValue.object(workflow.input).compactJSON
         output = JSONValue.object(workflow.output).compactJSON
+        inputSize = Int64(input.utf16.count)
+        outputSize = Int64(output.utf16.count)
         reasonForIncompletion = workflow.reasonForIncompletion
         executionTime = workflow.endTime > 0 ? workflow.endTime - workflow.createTime : 0
         event = workflow.event

@@ -65,3 +65,31 @@ struct ModelCodingTests {
         #expect(BatonModel.Task.baseReferenceName(of: name) == base)
     }
 }
+
+@Suite("JSON parser")
+struct JSONParserTests {
+    @Test("parses what Foundation parses, to the same values", arguments: [
+        #"{"a":[1,-2,3.5,1.5e-1,-0.25E-2],"b":{"c":null,"d":true,"e":false},"s":"q\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+        #"  [ ]  "#, #"{}"#, #"0"#, #"-0"#, #""""#, #"9223372036854775807"#, #"123456789012345678901234"#,
+    ])
+    func agreesWithFoundation(text: String) throws {
+        let fast = try JSONValue(parsing: text)
+        let foundation = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(fast == foundation)
+    }
+
+    @Test("rejects invalid JSON", arguments: [
+        "", "{", "[1,]", #"{"a" 1}"#, "01", "1.", "tru", #""\x""#, "\"a\nb\"", "[1] 2", #""\ud800""#, "NaN",
+    ])
+    func rejects(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue(parsing: text) }
+    }
+
+    @Test("refuses nesting deeper than its limit instead of overflowing the stack")
+    func nestingLimit() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: (any Error).self) { try JSONValue(parsing: deep) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(try JSONValue(parsing: fine) != .null)
+    }
+}

@@ -1,0 +1,25 @@
+import Synchronization
+
+/// Decides when a poll is worth recording: at most once a second per queue and worker, so idle long
+/// polls do not turn into a stream of writes while `lastPollTime` stays accurate to the second.
+final class PollRecords: Sendable {
+    private struct Key: Hashable {
+        let queue: String
+        let workerId: String
+    }
+
+    private let lastRecorded = Mutex<[Key: Int64]>([:])
+    private let interval: Int64 = 1_000
+    private let capacity = 100_000
+
+    /// Whether a poll of `queue` by `workerId` at `now` should be written, noting it if so.
+    func shouldRecord(queue: String, workerId: String?, at now: Int64) -> Bool {
+        let key = Key(queue: queue, workerId: workerId ?? "")
+        return lastRecorded.withLock { records in
+            if let last = records[key], now - last < interval, now >= last { return false }
+            if records.count >= capacity { records.removeAll(keepingCapacity: true) }
+            records[key] = now
+            return true
+        }
+    }
+}
