@@ -2,14 +2,18 @@ import BatonModel
 import Foundation
 
 extension Decider {
-    /// Schedules a task for `node`: a new attempt with the given retry count.
+    /// Schedules a task for `node`: a new attempt with the given retry count, in DO_WHILE iteration
+    /// `iteration` (0 outside loops; a retry keeps the iteration of the attempt it replaces).
     @discardableResult
     func schedule(_ node: WorkflowTask, in workflow: inout Workflow, retryCount: Int = 0,
-                  retrying previous: Task? = nil, effects: inout DecisionEffects) -> Int {
+                  retrying previous: Task? = nil, iteration: Int = 0, effects: inout DecisionEffects) -> Int {
+        let iteration = previous?.iteration ?? iteration
         var task = Task(
-            taskId: makeId(), taskType: node.type == .simple ? node.name : node.type.rawValue, taskDefName: node.name,
-            referenceTaskName: node.taskReferenceName, workflowInstanceId: workflow.workflowId,
+            taskId: makeId(), taskType: taskType(of: node, in: workflow), taskDefName: node.name,
+            referenceTaskName: iteration > 0 ? "\(node.taskReferenceName)__\(iteration)" : node.taskReferenceName,
+            workflowInstanceId: workflow.workflowId,
             seq: (workflow.tasks.map(\.seq).max() ?? 0) + 1, scheduledTime: now)
+        task.iteration = iteration
         task.workflowTask = node
         task.workflowType = workflow.workflowName
         task.correlationId = workflow.correlationId
@@ -36,12 +40,28 @@ extension Decider {
         case .waiting:
             startWaiting(&task, node: node)
         case .system:
-            task.status = .failedWithTerminalError
-            task.reasonForIncompletion = "Task type \(node.type.rawValue) is not supported by this version of Baton"
-            task.endTime = now
+            break
         }
         workflow.tasks.append(task)
-        return workflow.tasks.count - 1
+        let index = workflow.tasks.count - 1
+        if TaskKind(node.type) == .system {
+            begin(systemTaskAt: index, node: node, in: &workflow, effects: &effects)
+        }
+        return index
+    }
+
+    /// The `taskType` of a task scheduled from `node`: the worker's task name for SIMPLE and DYNAMIC
+    /// nodes, the system type otherwise (FORK for both fork kinds, as Conductor reports them).
+    func taskType(of node: WorkflowTask, in workflow: Workflow) -> String {
+        switch node.type {
+        case .simple: return node.name
+        case .dynamic:
+            let parameter = node.dynamicTaskNameParam ?? ""
+            let resolved = resolver(for: workflow).resolve(node.inputParameters)[parameter]?.stringValue
+            return resolved.flatMap { $0.isEmpty ? nil : $0 } ?? node.name
+        case .forkJoin, .forkJoinDynamic: return TaskType.fork.rawValue
+        default: return node.type.rawValue
+        }
     }
 
     /// Puts a WAIT or HUMAN task in progress, with the instant it completes by itself, if any.
@@ -91,14 +111,21 @@ extension Decider {
     func scheduleSuccessor(ofTaskAt index: Int, in workflow: inout Workflow, definition: WorkflowDef,
                            effects: inout DecisionEffects) {
         let reference = workflow.tasks[index].referenceTaskName
-        guard var next = DefinitionGraph(definition).node(after: reference) else { return }
+        let graph = DefinitionGraph(definition)
+        guard var next = graph.node(after: reference) else { return }
+        let iteration = workflow.tasks[index].iteration
+        func taskReference(of node: WorkflowTask) -> String {
+            let inLoop = iteration > 0 && graph.isInsideLoop(node.taskReferenceName)
+            return inLoop ? "\(node.taskReferenceName)__\(iteration)" : node.taskReferenceName
+        }
         // Nodes already run (skipped ahead, or run before a retry) are not scheduled twice.
-        while let existing = workflow.tasks.last(where: { $0.referenceTaskName == next.taskReferenceName && !$0.retried }) {
+        while let existing = workflow.tasks.last(where: { $0.referenceTaskName == taskReference(of: next) && !$0.retried }) {
             guard existing.status.isTerminal, existing.executed else { return }
-            guard let after = DefinitionGraph(definition).node(after: next.taskReferenceName) else { return }
+            guard let after = graph.node(after: next.taskReferenceName) else { return }
             next = after
         }
-        schedule(next, in: &workflow, effects: &effects)
+        schedule(next, in: &workflow, iteration: graph.isInsideLoop(next.taskReferenceName) ? iteration : 0,
+                 effects: &effects)
     }
 
     /// Retries a failed task, lets the workflow go on past an optional one, or ends the workflow.

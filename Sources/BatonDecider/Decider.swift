@@ -10,14 +10,19 @@ public struct Decider: Sendable {
     public var now: Int64
     /// Makes a fresh unique id for a new task attempt.
     public var makeId: @Sendable () -> String
+    /// Runs the JavaScript and jq that SWITCH, DO_WHILE, INLINE and JSON_JQ_TRANSFORM nodes carry;
+    /// without one, those nodes fail with a message saying so.
+    public var scripts: (any ScriptEvaluator)?
 
     /// The most rounds one decision runs (each round may schedule tasks that complete at once).
     static let maximumRounds = 1_000
 
-    /// Creates a Decider deciding at `now` that names new task attempts with `makeId`.
-    public init(now: Int64, makeId: @escaping @Sendable () -> String) {
+    /// Creates a Decider deciding at `now` that names new task attempts with `makeId` and runs
+    /// scripts with `scripts`.
+    public init(now: Int64, makeId: @escaping @Sendable () -> String, scripts: (any ScriptEvaluator)? = nil) {
         self.now = now
         self.makeId = makeId
+        self.scripts = scripts
     }
 
     /// Moves a RUNNING workflow on: fires due timeouts and waits, retries failed tasks, schedules what
@@ -45,6 +50,11 @@ public struct Decider: Sendable {
             rounds += 1
             for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
                 if fireTimeouts(ofTaskAt: index, in: &workflow, effects: &effects) { changed = true }
+            }
+            for index in workflow.tasks.indices where workflow.tasks[index].status == .inProgress {
+                if evaluateOperator(at: index, in: &workflow, definition: definition, effects: &effects) {
+                    changed = true
+                }
             }
             for index in pendingTerminalTasks(of: workflow) {
                 guard workflow.status == .running else { return effects }

@@ -15,6 +15,30 @@ public struct DefinitionGraph: Sendable {
         return successor(of: base, in: definition.tasks, continuation: nil).flatMap { $0 }
     }
 
+    /// Whether the node with `reference` sits in a DO_WHILE's body (at any depth).
+    public func isInsideLoop(_ reference: String) -> Bool {
+        let base = Task.baseReferenceName(of: reference)
+        return definition.allNodes.contains { node in
+            node.type == .doWhile && node.loopOver.flatMap(\.allNodes).contains { $0.taskReferenceName == base }
+        }
+    }
+
+    /// The node that follows `node` in the list that contains it, or nil at the end of that list.
+    public func nodeFollowing(_ reference: String) -> WorkflowTask? {
+        func search(_ list: [WorkflowTask]) -> WorkflowTask?? {
+            for (position, node) in list.enumerated() {
+                if node.taskReferenceName == reference {
+                    return .some(position + 1 < list.count ? list[position + 1] : nil)
+                }
+                for branch in node.decisionCases.values + [node.defaultCase, node.loopOver] + node.forkTasks {
+                    if let found = search(branch) { return found }
+                }
+            }
+            return nil
+        }
+        return search(definition.tasks).flatMap { $0 }
+    }
+
     /// Searches `list` for `reference`; returns `.some(next)` once found (`next` may be nil), `nil` if absent.
     private func successor(of reference: String, in list: [WorkflowTask],
                            continuation: WorkflowTask?) -> WorkflowTask?? {

@@ -35,5 +35,8 @@ public enum TaskKind: Sendable, Hashable {
 /// The node types this version of the Decider can run.
 public enum SupportedTaskTypes {
     /// Every node type a definition may use.
-    public static let all: Set<TaskType> = [.simple, .wait, .human]
+    public static let all: Set<TaskType> = [
+        .simple, .dynamic, .wait, .human, .noop, .setVariable, .terminate, .switchTask, .decision, .forkJoin, .join,
+        .doWhile, .inline, .lambda, .jsonJQTransform, .subWorkflow, .startWorkflow, .http,
+    ]
 }

@@ -22,18 +22,21 @@ extension Engine {
         let now = clock.now()
         return try await transaction { tx, changes in
             try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: now), in: tx,
-                                    changes: &changes)
+                                    changes: &changes).workflowId
         }
     }
 
-    /// Creates, decides and saves a new execution inside a transaction; returns its id.
+    /// Creates, decides and saves a new execution inside a transaction; returns it as saved.
     func createWorkflow(_ request: StartWorkflowRequest, name: String, actor: String, decider: Decider,
                         parent: (workflowId: String, taskId: String)? = nil,
-                        in tx: any StoreTransaction, changes: inout Changes) throws -> String {
+                        in tx: any StoreTransaction, changes: inout Changes) throws -> Workflow {
         if let key = request.idempotencyKey, !key.isEmpty, let existing = try tx.workflow(idempotencyKey: key) {
             switch request.idempotencyStrategy ?? .fail {
             case .returnExisting:
-                return existing.id
+                guard let found = try tx.workflow(id: existing.id, includeTasks: true) else {
+                    throw EngineError.notFound("No such workflow found by id: \(existing.id)")
+                }
+                return found
             case .fail:
                 throw EngineError.conflict("Workflow \(existing.id) was already started with idempotencyKey '\(key)' "
                     + "(idempotencyStrategy FAIL)")
@@ -67,8 +70,8 @@ extension Engine {
         var effects = decider.decide(&workflow)
         effects.notes.insert(DecisionNote(kind: "workflow.started",
                                           detail: "\(definition.name) version \(definition.version)"), at: 0)
-        try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx, changes: &changes)
-        return workflow.workflowId
+        return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
+                        changes: &changes)
     }
 
     /// The definition with each worker node's registered task definition attached (an ad-hoc one with
@@ -112,7 +115,7 @@ extension Engine {
         request.createdBy = "baton"
         do {
             let id = try createWorkflow(request, name: failure.name, actor: "baton", decider: decider, in: tx,
-                                        changes: &changes)
+                                        changes: &changes).workflowId
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: "failure_workflow.started",
                                         actor: "baton", detail: id))
             return id

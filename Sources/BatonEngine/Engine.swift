@@ -1,6 +1,6 @@
 public import BatonModel
 public import BatonPersistence
-import BatonDecider
+public import BatonDecider
 import Foundation
 public import Logging
 
@@ -13,18 +13,22 @@ public final class Engine: Sendable {
     let notifier = QueueNotifier()
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
+    let scripts: (any ScriptEvaluator)?
 
-    /// Creates an engine over `store`, reading time from `clock`.
+    /// Creates an engine over `store`, reading time from `clock` and running definitions' JavaScript
+    /// and jq with `scripts`.
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
+                scripts: (any ScriptEvaluator)? = nil,
                 makeId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.scripts = scripts
         self.makeId = makeId
     }
 
     /// A Decider for the current instant.
-    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId) }
+    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, scripts: scripts) }
 
     /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
     /// queue the transaction put a task in.
@@ -75,10 +79,15 @@ public final class Engine: Sendable {
     }
 
     /// Writes the difference between `original` and `workflow`: the workflow row, changed and removed
-    /// tasks, queue entries, the wake-up time, event-log entries, and the failure workflow if asked for.
+    /// tasks, queue entries, the wake-up time, event-log entries, and the failure workflow if asked for;
+    /// starts the tasks the engine carries out and passes status changes to parent and children.
+    /// Returns the workflow as saved.
+    @discardableResult
     func save(_ workflow: Workflow, replacing original: Workflow?, effects: DecisionEffects, actor: String,
-              decider: Decider, in tx: any StoreTransaction, changes: inout Changes) throws {
+              decider: Decider, in tx: any StoreTransaction, changes: inout Changes) throws -> Workflow {
         var workflow = workflow
+        var effects = effects
+        try startEngineTasks(of: &workflow, effects: &effects, actor: actor, decider: decider, in: tx, changes: &changes)
         if let failure = effects.failureWorkflow {
             let startedId = try startFailureWorkflow(failure, for: workflow, decider: decider, in: tx, changes: &changes)
             workflow.output["conductor.failure_workflow"] = .string(startedId)
@@ -115,11 +124,15 @@ public final class Engine: Sendable {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
                                         actor: actor, taskId: note.taskId, detail: note.detail))
         }
-        if original?.status != workflow.status, original != nil {
+        if let original, original.status != workflow.status {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now,
                                         kind: "status.\(workflow.status.rawValue.lowercased())", actor: actor,
                                         detail: workflow.reasonForIncompletion))
         }
+        if let original {
+            try cascade(from: original, to: workflow, actor: actor, decider: decider, in: tx, changes: &changes)
+        }
+        return workflow
     }
 
     /// The queue entry a task should have: worker tasks that are SCHEDULED in a RUNNING workflow.

@@ -117,8 +117,8 @@ struct DeciderFlowTests {
 
     @Test("a node type Baton cannot run fails the workflow with a terminal error")
     func unsupportedType() throws {
-        let http = WorkflowTask(name: "call", taskReferenceName: "call", type: .http)
-        let run = Run(Fixtures.definition([http, Fixtures.simple(2)]))
+        let kafka = WorkflowTask(name: "call", taskReferenceName: "call", type: .kafkaPublish)
+        let run = Run(Fixtures.definition([kafka, Fixtures.simple(2)]))
         let task = try run.task("call")
         #expect(task.status == .failedWithTerminalError)
         #expect(run.status == .failed)

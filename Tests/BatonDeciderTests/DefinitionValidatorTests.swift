@@ -52,8 +52,8 @@ struct DefinitionValidatorTests {
         Case(testDescription: "unknown type", expected: "Unknown task type 'TELEPORT' for task 'beam'") {
             $0.tasks.append(WorkflowTask(name: "beam", taskReferenceName: "beam", type: TaskType("TELEPORT")))
         },
-        Case(testDescription: "unsupported type", expected: "Task type 'HTTP' (task 'call') is not supported") {
-            $0.tasks.append(WorkflowTask(name: "call", taskReferenceName: "call", type: .http))
+        Case(testDescription: "unsupported type", expected: "Task type 'KAFKA_PUBLISH' (task 'call') is not supported") {
+            $0.tasks.append(WorkflowTask(name: "call", taskReferenceName: "call", type: .kafkaPublish))
         },
         Case(testDescription: "unclosed expression in input",
              expected: "task 't9' inputParameters: nested.key: expression '${workflow.input.x' has a '${' without a matching '}'") {

@@ -1,0 +1,340 @@
+import BatonModel
+import Foundation
+
+extension Decider {
+    /// The longest a script of a SWITCH, DO_WHILE or INLINE task may run.
+    static let scriptTimeLimit: Duration = .seconds(4)
+    /// The largest a workflow's variables may grow, serialized (Conductor's limit).
+    static let maximumVariablesSize = 256 * 1024
+
+    /// Starts a system task the moment it is scheduled: operators that complete at once do so, the
+    /// ones that wait (JOIN, DO_WHILE) go IN_PROGRESS, and the ones the engine runs stay SCHEDULED.
+    func begin(systemTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow,
+               effects: inout DecisionEffects) {
+        workflow.tasks[index].startTime = now
+        workflow.tasks[index].firstStartTime = now
+        switch node.type {
+        case .noop:
+            finish(taskAt: index, in: &workflow)
+        case .setVariable:
+            setVariables(fromTaskAt: index, in: &workflow)
+        case .terminate:
+            terminate(fromTaskAt: index, in: &workflow, effects: &effects)
+        case .switchTask, .decision:
+            branch(atTaskAt: index, node: node, in: &workflow, effects: &effects)
+        case .forkJoin:
+            fork(atTaskAt: index, node: node, in: &workflow, effects: &effects)
+        case .join:
+            workflow.tasks[index].status = .inProgress
+            workflow.tasks[index].inputData["joinOn"] = .array(node.joinOn.map(JSONValue.string))
+        case .doWhile:
+            startLoop(atTaskAt: index, node: node, in: &workflow, effects: &effects)
+        case .inline, .lambda:
+            runInline(atTaskAt: index, node: node, in: &workflow)
+        case .jsonJQTransform:
+            runJQ(atTaskAt: index, in: &workflow)
+        case .subWorkflow, .startWorkflow, .http:
+            // Carried out by the engine: it starts the child or workflow, or makes the HTTP call.
+            workflow.tasks[index].startTime = 0
+            workflow.tasks[index].firstStartTime = 0
+        default:
+            fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                 reason: "Task type \(node.type.rawValue) is not supported by this version of Baton")
+        }
+    }
+
+    /// Ends a task as COMPLETED (the Decider then schedules what follows it).
+    func finish(taskAt index: Int, in workflow: inout Workflow, output: JSONObject? = nil) {
+        if let output { workflow.tasks[index].outputData = output }
+        workflow.tasks[index].status = .completed
+        workflow.tasks[index].endTime = now
+        workflow.tasks[index].updateTime = now
+    }
+
+    /// Ends a task unsuccessfully with a reason (retries and optionality then apply as usual).
+    func fail(taskAt index: Int, in workflow: inout Workflow, status: TaskStatus = .failed, reason: String,
+              output: JSONObject? = nil) {
+        if let output { workflow.tasks[index].outputData = output }
+        workflow.tasks[index].status = status
+        workflow.tasks[index].reasonForIncompletion = reason
+        workflow.tasks[index].endTime = now
+        workflow.tasks[index].updateTime = now
+    }
+
+    /// Ends a task unsuccessfully from outside the Decider (for example when the engine cannot start a
+    /// child workflow); retries and optionality apply at the next decision.
+    public func fail(workflow: inout Workflow, taskAt index: Int, reason: String) {
+        fail(taskAt: index, in: &workflow, reason: reason)
+    }
+
+    /// Completes a task with `output` from outside the Decider.
+    public func complete(workflow: inout Workflow, taskAt index: Int, output: JSONObject) {
+        finish(taskAt: index, in: &workflow, output: output)
+    }
+
+    /// Moves a SUB_WORKFLOW task to its child's outcome once the child has ended: COMPLETED with the
+    /// child's output, FAILED, TIMED_OUT, or CANCELED for a terminated child.
+    public func follow(_ child: Workflow, taskAt index: Int, in workflow: inout Workflow) {
+        var output = child.output
+        output["subWorkflowId"] = .string(child.workflowId)
+        let reason = "Sub workflow \(child.workflowId) failure reason: \(child.reasonForIncompletion ?? "")"
+        switch child.status {
+        case .completed: finish(taskAt: index, in: &workflow, output: output)
+        case .failed: fail(taskAt: index, in: &workflow, reason: reason, output: output)
+        case .timedOut: fail(taskAt: index, in: &workflow, status: .timedOut, reason: reason, output: output)
+        case .terminated: fail(taskAt: index, in: &workflow, status: .canceled, reason: reason, output: output)
+        case .running, .paused: return
+        }
+    }
+
+    // MARK: - SET_VARIABLE and TERMINATE
+
+    func setVariables(fromTaskAt index: Int, in workflow: inout Workflow) {
+        var variables = workflow.variables
+        for (key, value) in workflow.tasks[index].inputData { variables[key] = value }
+        let size = variables.jsonText.utf8.count
+        guard size <= Decider.maximumVariablesSize else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "The variables would take \(size) bytes, over the limit of "
+                            + "\(Decider.maximumVariablesSize) bytes; nothing was changed")
+        }
+        workflow.variables = variables
+        finish(taskAt: index, in: &workflow)
+    }
+
+    func terminate(fromTaskAt index: Int, in workflow: inout Workflow, effects: inout DecisionEffects) {
+        let input = workflow.tasks[index].inputData
+        let statusText = input["terminationStatus"]?.stringValue?.uppercased() ?? ""
+        guard let status = WorkflowStatus(rawValue: statusText), [.completed, .failed, .terminated].contains(status) else {
+            return fail(taskAt: index, in: &workflow,
+                        reason: "terminationStatus must be COMPLETED, FAILED or TERMINATED, not '\(statusText)'")
+        }
+        let reason = input["terminationReason"]?.stringValue
+        let output: JSONObject
+        switch input["workflowOutput"] {
+        case .object(let members)?: output = members
+        case nil, .null?: output = [:]
+        case let value?: output = ["output": value]
+        }
+        finish(taskAt: index, in: &workflow, output: output)
+        workflow.tasks[index].executed = true
+        if status == .completed {
+            cancelLiveTasks(of: &workflow)
+            workflow.status = .completed
+            workflow.reasonForIncompletion = reason
+            workflow.endTime = now
+            workflow.updateTime = now
+        } else {
+            end(&workflow, status: status, reason: reason, failedTaskId: workflow.tasks[index].taskId, effects: &effects)
+        }
+        workflow.output = output
+    }
+
+    // MARK: - SWITCH and DECISION
+
+    func branch(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
+        let input = workflow.tasks[index].inputData
+        let selected: String
+        do {
+            selected = try caseValue(of: node, input: input)
+        } catch {
+            return fail(taskAt: index, in: &workflow, reason: "Evaluation of the \(node.type.rawValue) expression failed: \(error)")
+        }
+        workflow.tasks[index].inputData["case"] = .string(selected)
+        let output: JSONObject = node.type == .decision
+            ? ["caseOutput": [.string(selected)]]
+            : ["evaluationResult": [.string(selected)], "selectedCase": .string(selected)]
+        finish(taskAt: index, in: &workflow, output: output)
+        workflow.tasks[index].executed = true
+        let chosen = node.decisionCases[selected]
+        let tasks = (chosen == nil || (node.type == .decision && chosen?.isEmpty == true)) ? node.defaultCase : chosen ?? []
+        if let first = tasks.first {
+            schedule(first, in: &workflow, iteration: workflow.tasks[index].iteration, effects: &effects)
+        } else if let definition = workflow.workflowDefinition {
+            scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
+        }
+    }
+
+    /// The case a SWITCH or DECISION selects, as text (`null` for a null result, as Conductor).
+    func caseValue(of node: WorkflowTask, input: JSONObject) throws -> String {
+        let result: JSONValue
+        if node.type == .decision {
+            if let parameter = node.caseValueParam, !parameter.isEmpty {
+                result = input[parameter] ?? .null
+            } else {
+                result = try evaluateJavaScript(node.caseExpression ?? "", input: input)
+            }
+        } else {
+            switch node.evaluatorType ?? "value-param" {
+            case "value-param": result = input[node.expression ?? ""] ?? .null
+            case "javascript", "graaljs": result = try evaluateJavaScript(node.expression ?? "", input: input)
+            case let other: throw ScriptError(.failed, "Unsupported evaluatorType '\(other)'")
+            }
+        }
+        return result.interpolated
+    }
+
+    func evaluateJavaScript(_ script: String, input: JSONObject) throws(ScriptError) -> JSONValue {
+        guard let scripts else {
+            throw ScriptError(.unavailable, "No JavaScript engine is configured in this Baton server")
+        }
+        return try scripts.evaluateJavaScript(script, input: .object(input), timeLimit: Decider.scriptTimeLimit)
+    }
+
+    // MARK: - FORK_JOIN and JOIN
+
+    func fork(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
+        let iteration = workflow.tasks[index].iteration
+        guard let definition = workflow.workflowDefinition,
+              let join = DefinitionGraph(definition).nodeFollowing(node.taskReferenceName), join.type == .join else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "Fork task definition is not followed by a join task")
+        }
+        workflow.tasks[index].inputData["forkedTasks"] = .array(node.forkTasks.compactMap(\.first).map {
+            .string($0.taskReferenceName)
+        })
+        finish(taskAt: index, in: &workflow)
+        workflow.tasks[index].executed = true
+        for branch in node.forkTasks {
+            guard let first = branch.first, workflow.status == .running else { continue }
+            schedule(first, in: &workflow, iteration: iteration, effects: &effects)
+        }
+        if workflow.status == .running {
+            schedule(join, in: &workflow, iteration: iteration, effects: &effects)
+        }
+    }
+
+    /// Re-evaluates a live JOIN or DO_WHILE; returns whether it changed.
+    func evaluateOperator(at index: Int, in workflow: inout Workflow, definition: WorkflowDef,
+                          effects: inout DecisionEffects) -> Bool {
+        guard let node = workflow.tasks[index].workflowTask else { return false }
+        switch node.type {
+        case .join: return evaluateJoin(at: index, node: node, in: &workflow)
+        case .doWhile: return evaluateLoop(at: index, node: node, in: &workflow, effects: &effects)
+        default: return false
+        }
+    }
+
+    /// The latest attempt of the task with `reference` in the same loop iteration as `iteration`.
+    func latestAttempt(of reference: String, iteration: Int, in workflow: Workflow) -> Task? {
+        let name = iteration > 0 ? "\(reference)__\(iteration)" : reference
+        return workflow.tasks.filter { $0.referenceTaskName == name }.max { $0.seq < $1.seq }
+    }
+
+    func evaluateJoin(at index: Int, node: WorkflowTask, in workflow: inout Workflow) -> Bool {
+        let iteration = workflow.tasks[index].iteration
+        var output: JSONObject = [:]
+        var failures: [Task] = []
+        for reference in node.joinOn {
+            guard let task = latestAttempt(of: reference, iteration: iteration, in: workflow),
+                  task.status.isTerminal, task.executed else { return false }
+            if !task.outputData.isEmpty { output[reference] = .object(task.outputData) }
+            if !task.status.isSuccessful { failures.append(task) }
+        }
+        if let failed = failures.first {
+            fail(taskAt: index, in: &workflow, reason: "Join failed: task \(failed.referenceTaskName) is \(failed.status.rawValue)",
+                 output: output)
+        } else {
+            finish(taskAt: index, in: &workflow, output: output)
+        }
+        return true
+    }
+
+    // MARK: - DO_WHILE
+
+    func startLoop(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
+        workflow.tasks[index].status = .inProgress
+        guard let first = node.loopOver.first else {
+            return finish(taskAt: index, in: &workflow, output: ["iteration": 0])
+        }
+        workflow.tasks[index].outputData["iteration"] = 1
+        schedule(first, in: &workflow, iteration: 1, effects: &effects)
+    }
+
+    func evaluateLoop(at index: Int, node: WorkflowTask, in workflow: inout Workflow,
+                      effects: inout DecisionEffects) -> Bool {
+        let loop = workflow.tasks[index]
+        let iteration = Int(loop.outputData["iteration"]?.intValue ?? 1)
+        let body = Set(node.loopOver.flatMap(\.allNodes).map(\.taskReferenceName))
+        let current = workflow.tasks.filter { body.contains($0.baseReferenceName) && $0.iteration == iteration && !$0.retried }
+        guard !current.isEmpty, current.allSatisfy({ $0.status.isTerminal && $0.executed }) else { return false }
+        var iterationOutput: JSONObject = [:]
+        var conditionInput = loop.inputData
+        for task in current.sorted(by: { $0.seq < $1.seq }) {
+            iterationOutput[task.baseReferenceName] = .object(task.outputData)
+            conditionInput[task.baseReferenceName] = .object(task.outputData)
+        }
+        var output = loop.outputData
+        output[String(iteration)] = .object(iterationOutput)
+        output["iteration"] = .int(Int64(iteration))
+        if let failed = current.first(where: { !$0.status.isSuccessful }) {
+            fail(taskAt: index, in: &workflow,
+                 reason: "Task \(failed.referenceTaskName) in iteration \(iteration) is \(failed.status.rawValue)", output: output)
+            return true
+        }
+        conditionInput[node.taskReferenceName] = .object(output)
+        let again: Bool
+        do {
+            again = try loopConditionHolds(node.loopCondition ?? "", input: conditionInput)
+        } catch {
+            fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                 reason: "Evaluation of the loop condition failed: \(error)", output: output)
+            return true
+        }
+        workflow.tasks[index].outputData = output
+        workflow.tasks[index].updateTime = now
+        guard again, let first = node.loopOver.first else {
+            finish(taskAt: index, in: &workflow)
+            return true
+        }
+        workflow.tasks[index].outputData["iteration"] = .int(Int64(iteration + 1))
+        schedule(first, in: &workflow, iteration: iteration + 1, effects: &effects)
+        return true
+    }
+
+    func loopConditionHolds(_ condition: String, input: JSONObject) throws(ScriptError) -> Bool {
+        switch try evaluateJavaScript(condition, input: input) {
+        case .bool(let value): return value
+        case .null: return false
+        case .int(let value): return value != 0
+        case .double(let value): return value != 0
+        case .string(let text): return text == "true"
+        case .array, .object: return true
+        }
+    }
+
+    // MARK: - INLINE and JSON_JQ_TRANSFORM
+
+    func runInline(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow) {
+        let input = workflow.tasks[index].inputData
+        let evaluator = input["evaluatorType"]?.stringValue ?? "javascript"
+        let expression = input["expression"]?.stringValue ?? node.scriptExpression ?? ""
+        do throws(ScriptError) {
+            let result: JSONValue
+            switch evaluator {
+            case "value-param": result = input[expression] ?? .null
+            case "javascript", "graaljs": result = try evaluateJavaScript(expression, input: input)
+            default: throw ScriptError(.failed, "Unsupported evaluatorType '\(evaluator)'")
+            }
+            finish(taskAt: index, in: &workflow, output: ["result": result])
+        } catch {
+            fail(taskAt: index, in: &workflow, reason: error.message, output: ["error": .string(error.message)])
+        }
+    }
+
+    func runJQ(atTaskAt index: Int, in workflow: inout Workflow) {
+        let input = workflow.tasks[index].inputData
+        guard let query = input["queryExpression"]?.stringValue, !query.isEmpty else {
+            return fail(taskAt: index, in: &workflow, reason: "queryExpression is required")
+        }
+        guard let scripts else {
+            return fail(taskAt: index, in: &workflow, reason: "No jq engine is configured in this Baton server")
+        }
+        do throws(ScriptError) {
+            let results = try scripts.evaluateJQ(query, input: .object(input))
+            finish(taskAt: index, in: &workflow, output: ["result": results.first ?? .null, "resultList": .array(results)])
+        } catch {
+            fail(taskAt: index, in: &workflow, reason: error.message, output: ["error": .string(error.message)])
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import BatonModel
+import BatonTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// System tasks and control flow, each from a Conductor-style definition in `Fixtures/`.
+@Suite("Control flow")
+struct ControlFlowTests {
+    /// Registers the definition in `Fixtures/<name>.json`.
+    static func register(_ name: String, on server: RunningServer) async throws {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
+        try await server.registerWorkflow(String(decoding: try Data(contentsOf: url), as: UTF8.self))
+    }
+
+    @Test("SWITCH (value-param) runs the selected branch, the default for unknown values, nothing for an empty case",
+          arguments: [("physical", ["ship"]), ("digital", ["email"]), ("bulk", ["review"]), ("gift", [String]())])
+    func switchValueParam(kind: String, branch: [String]) async throws {
+        try await withRunningServer { server in
+            try await Self.register("switch_value_param", on: server)
+            let id = try await server.start("switch_value_param", input: #"{"kind":"\#(kind)"}"#)
+            for taskType in branch { try await server.completeNext(taskType) }
+            try await server.completeNext("notify")
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.map(\.referenceTaskName) == ["route"] + branch + ["notify"])
+            #expect(workflow.tasks[0].taskType == "SWITCH")
+            #expect(workflow.tasks[0].outputData["evaluationResult"] == [.string(kind)])
+            #expect(workflow.output["route"] == .string(kind))
+        }
+    }
+
+    @Test("FORK_JOIN runs branches in parallel; the JOIN waits for all of them and carries their outputs")
+    func forkJoin() async throws {
+        try await withRunningServer { server in
+            try await Self.register("fork_join", on: server)
+            let id = try await server.start("fork_join")
+            var workflow = try await server.workflow(id)
+            #expect(workflow.tasks.map(\.referenceTaskName) == ["checks", "credit", "stock", "join_checks"])
+            #expect(workflow.tasks[0].taskType == "FORK")
+            #expect(workflow.tasks[3].status == .inProgress)
+            try await server.completeNext("stock")
+            try await server.completeNext("credit", output: #"{"score":700}"#)
+            workflow = try await server.workflow(id)
+            #expect(workflow.tasks.first { $0.referenceTaskName == "join_checks" }?.status == .inProgress,
+                    "the JOIN completed before every branch had")
+            try await server.completeNext("reserve", output: #"{"ok":true}"#)
+            let confirm = try await server.completeNext("confirm")
+            #expect(confirm.inputData["joined"] == ["credit": ["score": 700], "reserve": ["ok": true]])
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.output == ["credit": 700, "reserved": true])
+        }
+    }
+
+    @Test("a failed branch fails the workflow; retry runs the failed branch again and the JOIN completes")
+    func forkJoinFailureAndRetry() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"credit","retryCount":0},{"name":"stock","retryCount":0}]"#)
+            try await Self.register("fork_join", on: server)
+            let id = try await server.start("fork_join")
+            let credit = try #require(try await server.poll("credit"))
+            let stock = try #require(try await server.poll("stock"))
+            try await server.report(credit, "FAILED", reason: "bureau down")
+            var workflow = try await server.workflow(id)
+            #expect(workflow.status == .failed)
+            #expect(workflow.tasks.first { $0.taskId == stock.taskId }?.status == .canceled)
+            let reply = try await server.client.send(.POST, "/api/workflow/\(id)/retry", body: "{}")
+            #expect(reply.status == 204)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            // Both the failed and the canceled branch run again, each as a new attempt; the JOIN reopens.
+            let live = Set(workflow.tasks.filter { !$0.status.isTerminal }.map(\.referenceTaskName))
+            #expect(live == ["credit", "stock", "join_checks"])
+            try await server.completeNext("credit", output: #"{"score":1}"#)
+            try await server.completeNext("stock")
+            try await server.completeNext("reserve", output: #"{"ok":true}"#)
+            try await server.completeNext("confirm")
+            #expect(try await server.workflow(id).status == .completed)
+        }
+    }
+
+    @Test("SET_VARIABLE, NOOP and TERMINATE: variables feed later tasks; TERMINATE ends the workflow with its output",
+          arguments: ["COMPLETED", "FAILED"])
+    func variablesAndTerminate(outcome: String) async throws {
+        try await withRunningServer { server in
+            try await Self.register("variables_and_terminate", on: server)
+            let id = try await server.start("variables_and_terminate", input: #"{"customer":"Ada","outcome":"\#(outcome)"}"#)
+            let greet = try await server.completeNext("greet", output: #"{"text":"hi Ada"}"#)
+            #expect(greet.inputData["who"] == "Ada")
+            let workflow = try await server.workflow(id)
+            #expect(workflow.variables == ["customer": "Ada", "attempts": 1])
+            #expect(workflow.status == (outcome == "COMPLETED" ? .completed : .failed))
+            #expect(workflow.output == ["greeted": "hi Ada"])
+            #expect(workflow.reasonForIncompletion == "stopped early")
+            #expect(!workflow.tasks.contains { $0.referenceTaskName == "never" })
+            #expect(try await server.poll("never") == nil)
+        }
+    }
+
+    @Test("SUB_WORKFLOW: the parent waits for its child, linked both ways, and takes the child's output")
+    func subWorkflow() async throws {
+        try await withRunningServer { server in
+            try await Self.register("sub_workflow_child", on: server)
+            try await Self.register("sub_workflow_parent", on: server)
+            let parentId = try await server.start("sub_workflow_parent", input: #"{"order":"o-1"}"#)
+            var parent = try await server.workflow(parentId)
+            let childTask = try #require(parent.tasks.first)
+            #expect(childTask.status == .inProgress)
+            let childId = try #require(childTask.subWorkflowId)
+            #expect(childTask.outputData["subWorkflowId"] == .string(childId))
+            let child = try await server.workflow(childId)
+            #expect(child.parentWorkflowId == parentId)
+            #expect(child.parentWorkflowTaskId == childTask.taskId)
+            #expect(child.input["order"] == "o-1")
+            try await server.completeNext("child_work", output: #"{"result":"shipped"}"#)
+            parent = try await server.workflow(parentId)
+            #expect(parent.tasks[0].status == .completed)
+            #expect(parent.tasks[0].outputData["result"] == "shipped")
+            let after = try await server.completeNext("after_child")
+            #expect(after.inputData["fromChild"] == "shipped")
+            #expect(try await server.workflow(parentId).output == ["fromChild": "shipped"])
+        }
+    }
+
+    @Test("terminate cascades to children and grandchildren; pause and resume cascade to running children")
+    func subWorkflowCascades() async throws {
+        try await withRunningServer { server in
+            try await Self.register("sub_workflow_child", on: server)
+            try await server.registerWorkflow("""
+                {"name":"middle","tasks":[{"name":"c","taskReferenceName":"c","type":"SUB_WORKFLOW",
+                  "subWorkflowParam":{"name":"sub_workflow_child"}}]}
+                """)
+            try await server.registerWorkflow("""
+                {"name":"top","tasks":[{"name":"m","taskReferenceName":"m","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"middle"}}]}
+                """)
+            let top = try await server.start("top")
+            let middle = try #require(try await server.workflow(top).tasks.first?.subWorkflowId)
+            let bottom = try #require(try await server.workflow(middle).tasks.first?.subWorkflowId)
+            #expect(try await server.client.send(.PUT, "/api/workflow/\(top)/pause", body: "{}").status == 200)
+            #expect(try await server.workflow(middle).status == .paused)
+            #expect(try await server.workflow(bottom).status == .paused)
+            #expect(try await server.poll("child_work") == nil, "a paused grandchild's task was handed out")
+            #expect(try await server.workflow(top).tasks[0].status == .inProgress, "a paused child counted as done")
+            #expect(try await server.client.send(.PUT, "/api/workflow/\(top)/resume", body: "{}").status == 200)
+            #expect(try await server.workflow(bottom).status == .running)
+            #expect(try await server.client.send(.DELETE, "/api/workflow/\(top)?reason=stop", body: "{}").status == 200)
+            #expect(try await server.workflow(middle).status == .terminated)
+            let grandchild = try await server.workflow(bottom)
+            #expect(grandchild.status == .terminated)
+            #expect(grandchild.tasks.allSatisfy { $0.status.isTerminal })
+            #expect(try await server.poll("child_work") == nil)
+        }
+    }
+
+    @Test("a failed child fails its parent; retry without resumeSubworkflowTasks starts a new child")
+    func subWorkflowFailureAndRetry() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"child_work","retryCount":0}]"#)
+            try await Self.register("sub_workflow_child", on: server)
+            try await Self.register("sub_workflow_parent", on: server)
+            let parentId = try await server.start("sub_workflow_parent")
+            let firstChild = try #require(try await server.workflow(parentId).tasks.first?.subWorkflowId)
+            let work = try #require(try await server.poll("child_work"))
+            try await server.report(work, "FAILED", reason: "no stock")
+            var parent = try await server.workflow(parentId)
+            #expect(parent.status == .failed)
+            #expect(parent.tasks[0].status == .failed)
+            #expect(parent.tasks[0].reasonForIncompletion?.contains("no stock") == true)
+            #expect(try await server.client.send(.POST, "/api/workflow/\(parentId)/retry", body: "{}").status == 204)
+            parent = try await server.workflow(parentId)
+            let secondChild = try #require(parent.tasks.last?.subWorkflowId)
+            #expect(secondChild != firstChild)
+            #expect(parent.status == .running)
+            try await server.completeNext("child_work", output: #"{"result":"ok"}"#)
+            try await server.completeNext("after_child")
+            #expect(try await server.workflow(parentId).status == .completed)
+        }
+    }
+
+    @Test("an unknown sub-workflow fails its task with a clear reason, never a crash")
+    func unknownSubWorkflow() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"orphan","tasks":[{"name":"c","taskReferenceName":"c","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"ghost"}}]}
+                """)
+            let id = try await server.start("orphan")
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .failed)
+            #expect(workflow.tasks[0].reasonForIncompletion?.contains("ghost") == true)
+        }
+    }
+
+    @Test("START_WORKFLOW starts an independent workflow; DYNAMIC runs the task type its input names; HUMAN waits")
+    func startWorkflowDynamicHuman() async throws {
+        try await withRunningServer { server in
+            try await Self.register("sub_workflow_child", on: server)
+            try await Self.register("start_and_dynamic", on: server)
+            let id = try await server.start("start_and_dynamic", input: #"{"order":"o-9","taskToRun":"pack"}"#)
+            var workflow = try await server.workflow(id)
+            let started = try #require(workflow.tasks.first?.outputData["workflowId"]?.stringValue)
+            let other = try await server.workflow(started)
+            #expect(other.workflowName == "sub_workflow_child")
+            #expect(other.parentWorkflowId == nil)
+            #expect(other.input["order"] == "o-9")
+            let dynamic = try await server.completeNext("pack")
+            #expect(dynamic.referenceTaskName == "dynamic")
+            workflow = try await server.workflow(id)
+            #expect(workflow.tasks.last?.taskType == "HUMAN")
+            #expect(workflow.tasks.last?.status == .inProgress)
+            let reply = try await server.client.send(.POST, "/api/tasks/\(id)/approval/COMPLETED", body: #"{"ok":true}"#)
+            #expect(reply.status == 200)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.output["started"] == .string(started))
+        }
+    }
+}
