@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "BatonModel", swiftSettings: upcoming),
         .target(name: "BatonDecider", dependencies: ["BatonModel"], swiftSettings: upcoming),
         .target(name: "BatonPersistence", dependencies: ["BatonModel"], swiftSettings: upcoming),
+        .target(name: "BatonScripting", dependencies: ["BatonModel", "BatonDecider"], swiftSettings: upcoming),
         .target(
             name: "BatonEngine",
             dependencies: [
@@ -38,6 +39,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -59,7 +63,7 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence", "BatonUI",
+                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +104,17 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .executableTarget(
+            name: "HelloWorker",
+            dependencies: [
+                "BatonClient", "BatonWorker", "BatonModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/HelloWorker",
+            swiftSettings: upcoming
+        ),
         .target(
             name: "BatonTesting",
             dependencies: [
@@ -114,6 +129,11 @@ let package = Package(
         ),
         .testTarget(name: "BatonPersistenceTests", dependencies: ["BatonPersistence", "BatonModel"], swiftSettings: upcoming),
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "BatonScriptingTests",
+            dependencies: ["BatonScripting", "BatonDecider", "BatonModel"],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),
         .target(
             name: "BatonStoreConformance",
@@ -139,8 +159,10 @@ let package = Package(
         .testTarget(
             name: "BatonClientTests",
             dependencies: [
-                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel",
+                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel", "BatonEngine",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

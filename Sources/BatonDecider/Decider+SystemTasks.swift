@@ -33,8 +33,8 @@ extension Decider {
             runInline(atTaskAt: index, node: node, in: &workflow)
         case .jsonJQTransform:
             runJQ(atTaskAt: index, in: &workflow)
-        case .subWorkflow, .startWorkflow, .http:
-            // Carried out by the engine: it starts the child or workflow, or makes the HTTP call.
+        case .subWorkflow, .startWorkflow:
+            // Carried out by the engine: it starts the child or the workflow.
             workflow.tasks[index].startTime = 0
             workflow.tasks[index].firstStartTime = 0
         default:

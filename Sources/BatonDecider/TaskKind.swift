@@ -2,7 +2,8 @@ import BatonModel
 
 /// How a task is carried out: by a worker that polls for it, or by Baton itself.
 public enum TaskKind: Sendable, Hashable {
-    /// A worker polls for it over HTTP (SIMPLE, and DYNAMIC once resolved).
+    /// A worker polls for it over HTTP (SIMPLE, DYNAMIC once resolved, and HTTP — polled from its
+    /// `HTTP` queue by Baton's own HTTP task runner, as Conductor's system task workers do).
     case worker
     /// It waits for a duration, a time, or a signal (WAIT, HUMAN).
     case waiting
@@ -22,7 +23,7 @@ public enum TaskKind: Sendable, Hashable {
     /// The kind of the tasks a node of the given type schedules.
     public init(_ type: TaskType) {
         switch type {
-        case .simple, .dynamic: self = .worker
+        case .simple, .dynamic, .http: self = .worker
         case .wait, .human: self = .waiting
         default: self = .system
         }

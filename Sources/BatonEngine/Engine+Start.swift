@@ -87,7 +87,10 @@ extension Engine {
                         if let known = cache[node.name] {
                             node.taskDefinition = known
                         } else {
-                            let found = try tx.taskDef(named: node.name) ?? TaskDef(name: node.name)
+                            // Conductor's ad-hoc definitions: SIMPLE tasks retry 3 times, system tasks not at all.
+                            let adHoc = node.type == .simple || node.type == .dynamic
+                                ? TaskDef(name: node.name) : TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 600)
+                            let found = try tx.taskDef(named: node.name) ?? adHoc
                             cache[node.name] = found
                             node.taskDefinition = found
                         }

@@ -7,12 +7,27 @@ import NIOCore
 extension Request {
     /// A query parameter's value, nil when absent.
     func query(_ name: String) -> String? {
-        uri.queryParameters.get(name)
+        queryValues(name).first
     }
 
     /// Every value of a repeated query parameter.
     func queryValues(_ name: String) -> [String] {
-        uri.queryParameters.getAll(name)
+        queryItems.filter { $0.name == name }.map(\.value)
+    }
+
+    /// The query's name–value pairs, decoded as Conductor's servlet container does: `+` is a space, then
+    /// percent-escapes. The Python client encodes with `urlencode`, e.g. `?reason=operator+said+stop`.
+    var queryItems: [(name: String, value: String)] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Self.formDecoded(parts[0]), parts.count > 1 ? Self.formDecoded(parts[1]) : "")
+        }
+    }
+
+    private static func formDecoded(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     /// A boolean query parameter, in any case (`true`, `True`, `TRUE`); `fallback` when absent.
@@ -78,6 +93,6 @@ extension Parameters {
     /// A path parameter that the route guarantees.
     func path(_ name: String) throws -> String {
         guard let value = get(name) else { throw BadRequest("Missing path parameter \(name)") }
-        return value
+        return value.removingPercentEncoding ?? value
     }
 }

@@ -2,6 +2,7 @@ public import BatonEngine
 import BatonHTTP
 import BatonPersistence
 import BatonSQLite
+import BatonScripting
 import BatonUI
 import Foundation
 public import Hummingbird
@@ -33,7 +34,7 @@ public struct BatonApplication: Sendable {
         self.configuration = configuration
         self.logger = logger
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability)
-        engine = Engine(store: store, clock: clock, logger: logger)
+        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting
@@ -53,7 +54,7 @@ public struct BatonApplication: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
-            services: [Sweeper(engine: engine, interval: configuration.sweepInterval)],
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.notice("Baton is listening", metadata: ["baton.host": "\(host)", "baton.port": "\(port)"])

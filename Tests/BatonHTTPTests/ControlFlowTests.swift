@@ -215,4 +215,102 @@ struct ControlFlowTests {
             #expect(workflow.output["started"] == .string(started))
         }
     }
+
+    /// Waits (bounded) until the workflow has ended, for tasks Baton runs on its own threads.
+    static func waitForEnd(of id: String, on server: RunningServer) async throws -> Workflow {
+        for _ in 0..<200 {
+            let workflow = try await server.workflow(id)
+            if workflow.status.isTerminal { return workflow }
+            try await _Concurrency.Task.sleep(for: .milliseconds(50))
+        }
+        return try await server.workflow(id)
+    }
+
+    @Test("HTTP: a 2xx response completes the task with status, headers and the parsed body")
+    func httpSuccess() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"probe","retryCount":7}]"#)
+            try await Self.register("http_call", on: server)
+            let id = try await server.start("http_call", input: #"{"uri":"\#(server.baseURL)/api/metadata/taskdefs/probe"}"#)
+            let workflow = try await Self.waitForEnd(of: id, on: server)
+            #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")
+            #expect(workflow.output["status"] == 200)
+            #expect(workflow.output["body"]?.objectValue?["retryCount"] == 7)
+            #expect(workflow.tasks[0].taskType == "HTTP")
+            #expect(workflow.tasks[0].workerId == "baton-http")
+        }
+    }
+
+    @Test("HTTP: a 4xx answer and a refused connection fail the task with a clear reason", arguments: [true, false])
+    func httpFailure(refused: Bool) async throws {
+        try await withRunningServer { server in
+            try await Self.register("http_call", on: server)
+            let uri = refused ? "http://127.0.0.1:9/nothing" : "\(server.baseURL)/api/metadata/taskdefs/ghost"
+            let id = try await server.start("http_call", input: #"{"uri":"\#(uri)"}"#)
+            let workflow = try await Self.waitForEnd(of: id, on: server)
+            #expect(workflow.status == .failed)
+            let reason = workflow.tasks[0].reasonForIncompletion ?? ""
+            #expect(refused ? reason.contains("failed") : reason.contains("404"), "\(reason)")
+        }
+    }
+
+    @Test("JavaScript SWITCH, INLINE, JSON_JQ_TRANSFORM and a DO_WHILE loop run on the real engines")
+    func scripted() async throws {
+        try await withRunningServer { server in
+            try await Self.register("scripted", on: server)
+            let id = try await server.start("scripted", input: #"{"amount":250,"items":[{"id":"a"},{"id":"b"}],"rounds":3}"#)
+            try await server.completeNext("approve")
+            for round in 1...3 {
+                let step = try await server.completeNext("step", output: #"{"n":\#(round)}"#)
+                #expect(step.referenceTaskName == "step__\(round)")
+                #expect(step.iteration == round)
+                #expect(step.inputData["total"] == 275)
+            }
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")
+            #expect(workflow.tasks.first?.outputData["selectedCase"] == "large")
+            #expect(workflow.output["fee"] == 25)
+            #expect(workflow.output["skus"] == [["sku": "a"], ["sku": "b"]])
+            #expect(workflow.output["iterations"] == 3)
+            #expect(workflow.output["lastStep"] == 3)
+            let loop = try #require(workflow.tasks.first { $0.referenceTaskName == "loop" })
+            #expect(loop.outputData["2"]?.objectValue?["step"] == ["n": 2])
+        }
+    }
+
+    @Test("update by reference name inside a loop picks the current iteration's task")
+    func updateInsideLoop() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"gates","tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "loopCondition":"$.loop['iteration'] < 2",
+                  "loopOver":[{"name":"gate","taskReferenceName":"gate","type":"WAIT"}]}]}
+                """)
+            let id = try await server.start("gates")
+            #expect(try await server.client.send(.POST, "/api/tasks/\(id)/gate/COMPLETED", body: #"{"round":1}"#).status == 200)
+            var workflow = try await server.workflow(id)
+            #expect(workflow.tasks.map(\.referenceTaskName) == ["loop", "gate__1", "gate__2"])
+            #expect(try await server.client.send(.POST, "/api/tasks/\(id)/gate/COMPLETED", body: #"{"round":2}"#).status == 200)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.first { $0.referenceTaskName == "gate__2" }?.outputData["round"] == 2)
+        }
+    }
+
+    @Test("script failures end in a FAILED task with the engine's message, never a crash", arguments: [
+        (#""type":"INLINE","inputParameters":{"expression":"throw new Error('bad input')","evaluatorType":"javascript"}"#, "bad input"),
+        (#""type":"JSON_JQ_TRANSFORM","inputParameters":{"queryExpression":"error(\"jq says no\")"}"#, "jq says no"),
+        (#""type":"JSON_JQ_TRANSFORM","inputParameters":{"queryExpression":".[[["}"#, "compile"),
+    ])
+    func scriptFailures(node: String, message: String) async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow(#"{"name":"broken","tasks":[{"name":"s","taskReferenceName":"s",\#(node)}]}"#)
+            let id = try await server.start("broken")
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .failed)
+            #expect(workflow.tasks[0].status == .failed)
+            #expect(workflow.tasks[0].reasonForIncompletion?.contains(message) == true,
+                    "\(workflow.tasks[0].reasonForIncompletion ?? "")")
+        }
+    }
 }

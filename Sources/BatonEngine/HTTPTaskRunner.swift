@@ -1,0 +1,127 @@
+public import AsyncHTTPClient
+import BatonModel
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+public import ServiceLifecycle
+
+/// Baton's own worker for HTTP tasks: it polls the `HTTP` queue like any worker, makes the call
+/// described by the task's `http_request` input, and reports the response — a 2xx completes the task,
+/// anything else (or no answer) fails it, and the task definition's retries apply.
+public struct HTTPTaskRunner: Service {
+    /// The queue (task type) HTTP tasks wait in.
+    public static let taskType = TaskType.http.rawValue
+    /// The worker id reported for HTTP tasks.
+    public static let workerId = "baton-http"
+    /// The most bytes of a response body kept in the task output.
+    static let maximumResponseBody = 1024 * 1024
+
+    let engine: Engine
+    let client: HTTPClient
+    let concurrency: Int
+
+    /// Creates a runner that makes up to `concurrency` calls at once with `client`.
+    public init(engine: Engine, client: HTTPClient = .shared, concurrency: Int = 8) {
+        self.engine = engine
+        self.client = client
+        self.concurrency = max(1, concurrency)
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask { await pollLoop() }
+            }
+        }
+    }
+
+    private func pollLoop() async {
+        await cancelWhenGracefulShutdown {
+            while !_Concurrency.Task.isCancelled {
+                do {
+                    let tasks = try await engine.poll(taskType: Self.taskType, workerId: Self.workerId, domain: nil,
+                                                      count: 1, timeout: 1_000)
+                    for task in tasks {
+                        try await engine.update(await execute(task), actor: Self.workerId)
+                    }
+                } catch {
+                    engine.logger.warning("HTTP task runner failed a round", metadata: ["baton.error": "\(error)"])
+                    try? await _Concurrency.Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+    }
+
+    /// Makes the call a task describes and turns the outcome into its result.
+    func execute(_ task: BatonModel.Task) async -> TaskResult {
+        var result = TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .failed,
+                                workerId: Self.workerId)
+        let call: HTTPCall
+        do {
+            call = try HTTPCall(input: task.inputData)
+        } catch {
+            result.status = .failedWithTerminalError
+            result.reasonForIncompletion = "\(error)"
+            return result
+        }
+        do {
+            let response = try await client.execute(call.request, timeout: call.timeout)
+            var body = try await response.body.collect(upTo: Self.maximumResponseBody)
+            let text = body.readString(length: body.readableBytes) ?? ""
+            let parsedBody = (try? JSONValue(parsing: text)) ?? .string(text)
+            var headers: JSONObject = [:]
+            for (name, value) in response.headers {
+                headers[name] = .array((headers[name]?.arrayValue ?? []) + [.string(value)])
+            }
+            result.outputData = ["response": [
+                "statusCode": .int(Int64(response.status.code)), "reasonPhrase": .string(response.status.reasonPhrase),
+                "headers": .object(headers), "body": parsedBody,
+            ]]
+            if (200..<300).contains(response.status.code) {
+                result.status = .completed
+            } else {
+                result.reasonForIncompletion = "HTTP \(response.status.code) \(response.status.reasonPhrase): \(text.prefix(500))"
+            }
+        } catch {
+            result.reasonForIncompletion = "HTTP call to \(call.request.url) failed: \(error)"
+        }
+        return result
+    }
+}
+
+/// The request an HTTP task describes, read from `http_request` (or the input itself), as Conductor's
+/// HTTP task reads it: uri, method, headers, body, accept, contentType, connectionTimeOut, readTimeOut.
+struct HTTPCall {
+    let request: HTTPClientRequest
+    let timeout: TimeAmount
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(input: JSONObject) throws {
+        let spec = input["http_request"]?.objectValue ?? input
+        guard let uri = spec["uri"]?.stringValue, let url = URL(string: uri), let scheme = url.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), url.host != nil else {
+            throw Invalid(description: "The HTTP task needs an absolute http(s) 'uri' in its http_request input")
+        }
+        var request = HTTPClientRequest(url: uri)
+        let method = (spec["method"]?.stringValue ?? "GET").uppercased()
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Accept", value: spec["accept"]?.stringValue ?? "application/json")
+        for (name, value) in spec["headers"]?.objectValue ?? [:] {
+            for item in value.arrayValue ?? [value] { request.headers.add(name: name, value: item.interpolated) }
+        }
+        if let body = spec["body"], body != .null {
+            request.headers.replaceOrAdd(name: "Content-Type", value: spec["contentType"]?.stringValue ?? "application/json")
+            let text: String
+            if case .string(let raw) = body { text = raw } else { text = body.jsonText }
+            request.body = .bytes(ByteBuffer(string: text))
+        }
+        self.request = request
+        let connect = spec["connectionTimeOut"]?.intValue ?? 3_000
+        let read = spec["readTimeOut"]?.intValue ?? 3_000
+        timeout = .milliseconds(max(1, connect) + max(1, read))
+    }
+}

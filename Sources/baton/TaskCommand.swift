@@ -1,0 +1,112 @@
+import ArgumentParser
+import BatonClient
+import BatonModel
+import Foundation
+
+/// `baton task …`: signal a task by reference name, or take a task as a worker would.
+struct TaskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "task",
+        abstract: "Signal tasks by reference name, or poll for one.",
+        discussion: """
+            Examples:
+              baton task update $ID approval COMPLETED --output '{"by":"you"}'
+              baton task poll greet --worker-id me --json
+            """,
+        subcommands: [Update.self, Poll.self])
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the live task with a reference name to a status, merging output (e.g. complete a WAIT task).",
+            discussion: """
+                STATUS is one of COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR, IN_PROGRESS.
+
+                Examples:
+                  baton task update $ID approval COMPLETED --output '{"by":"you"}'
+                  baton task update $ID charge FAILED_WITH_TERMINAL_ERROR --output @reason.json
+                """)
+
+        @Argument(help: "The workflow id.")
+        var workflowId: String
+
+        @Argument(help: "The task's reference name.")
+        var referenceName: String
+
+        @Argument(help: "The new status.")
+        var status: String
+
+        @Option(help: ArgumentHelp("Output to merge into the task's output: a JSON object or @file.", valueName: "json"))
+        var output: String?
+
+        @Option(help: "The worker id to record.")
+        var workerId: String?
+
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            guard TaskResultStatus(rawValue: status.uppercased()) != nil else {
+                throw ValidationError("Unknown status '\(status)'; use COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS")
+            }
+        }
+
+        func run() async throws {
+            let status = TaskResultStatus(rawValue: self.status.uppercased()) ?? .completed
+            let outputObject = try output.map { try CLI.jsonObject($0, option: "--output") } ?? [:]
+            let taskId = try await options.withClient { client in
+                try await client.tasks.updateByReferenceName(workflowId: workflowId, referenceName: referenceName,
+                                                            status: status, output: outputObject, workerId: workerId)
+            }
+            if options.json {
+                try CLI.printJSON(["taskId": taskId, "workflowId": workflowId, "status": status.rawValue])
+            } else {
+                print("Task \(referenceName) (\(taskId)) of \(workflowId) is now \(status.rawValue)")
+            }
+        }
+    }
+
+    struct Poll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take tasks of a type as a worker would (they become IN_PROGRESS for you).",
+            discussion: """
+                Prints nothing (or [] with --json) when no task is waiting.
+
+                Examples:
+                  baton task poll greet
+                  baton task poll greet --count 5 --wait 2000 --json
+                """)
+
+        @Argument(help: "The task type.")
+        var taskType: String
+
+        @Option(help: "How many tasks to take at most.")
+        var count = 1
+
+        @Option(help: "Milliseconds to wait for a task when none is waiting (at most 5000).")
+        var wait = 0
+
+        @Option(help: "The worker id to record.")
+        var workerId = "baton-cli"
+
+        @Option(help: "The domain to poll in.")
+        var domain: String?
+
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            guard (1...1000).contains(count) else { throw ValidationError("--count must be between 1 and 1000") }
+            guard (0...5000).contains(wait) else { throw ValidationError("--wait must be between 0 and 5000") }
+        }
+
+        func run() async throws {
+            let tasks = try await options.withClient { client in
+                try await client.tasks.batchPoll(taskType: taskType, count: count, timeout: .milliseconds(wait),
+                                                 workerId: workerId, domain: domain)
+            }
+            if options.json { return try CLI.printJSON(tasks) }
+            guard !tasks.isEmpty else { return printError("No task of type \(taskType) is waiting") }
+            CLI.printTable(["TASK ID", "WORKFLOW ID", "REFERENCE", "INPUT"], tasks.map {
+                [$0.taskId, $0.workflowInstanceId, $0.referenceTaskName, JSONValue.object($0.inputData).compactJSON]
+            })
+        }
+    }
+}

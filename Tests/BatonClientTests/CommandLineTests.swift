@@ -1,0 +1,201 @@
+import BatonClient
+import BatonModel
+import BatonTesting
+import Foundation
+import Testing
+
+/// Runs `baton` against `server` (adding `--server`) and returns what it did.
+func baton(_ arguments: [String], server: RunningServer) async throws -> CommandLineRun {
+    try await CommandLineRun.run(arguments + ["--server", server.baseURL])
+}
+
+/// Writes `text` to a new temporary file and returns its path.
+func temporaryFile(_ text: String, name: String = "file.json") throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let url = directory.appendingPathComponent(name)
+    try Data(text.utf8).write(to: url)
+    return url.path
+}
+
+@Suite("baton command line")
+struct CommandLineTests {
+    @Test("def register, list and get; workflow start, get and search, as text and as --json")
+    func definitionsStartAndRead() async throws {
+        try await withClient { client, server in
+            let taskFile = try temporaryFile(#"[{"name":"work","retryCount":0,"responseTimeoutSeconds":60}]"#)
+            let workflowFile = try temporaryFile(#"""
+                {"name":"hello","version":1,"description":"Says hello",
+                 "tasks":[{"name":"work","taskReferenceName":"greet","inputParameters":{"who":"${workflow.input.name}"}},
+                          {"name":"approval","taskReferenceName":"approval","type":"WAIT"}]}
+                """#)
+            let registered = try await baton(["def", "register", taskFile, workflowFile], server: server)
+            #expect(registered.status == 0, "\(registered.standardError)")
+            #expect(registered.standardOutput.contains("Registered workflow hello v1"))
+            #expect(try await client.metadata.taskDef(named: "work").retryCount == 0)
+
+            let list = try await baton(["def", "list", "--json"], server: server)
+            #expect(try list.decode([WorkflowDef].self).map(\.name) == ["hello"])
+            #expect(try await baton(["def", "list"], server: server).standardOutput.contains("hello"))
+            #expect(try await baton(["def", "list", "--tasks", "--json"], server: server).decode([TaskDef].self).map(\.name) == ["work"])
+            #expect(try await baton(["def", "get", "hello"], server: server).decode(WorkflowDef.self).tasks.count == 2)
+            #expect(try await baton(["def", "get", "work", "--task"], server: server).decode(TaskDef.self).name == "work")
+
+            let inputFile = try temporaryFile(#"{"name":"Ada"}"#)
+            let started = try await baton(["workflow", "start", "hello", "--input", "@\(inputFile)", "--correlation-id", "c-1"],
+                                          server: server)
+            #expect(started.status == 0, "\(started.standardError)")
+            let id = started.trimmedOutput
+            #expect(try await client.workflows.get(id).input["name"] == "Ada")
+            let startedJSON = try await baton(["workflow", "start", "hello", "--input", #"{"name":"Bob"}"#, "--json"], server: server)
+            let second = try #require(try startedJSON.decode([String: String].self)["workflowId"])
+
+            let summary = try await baton(["workflow", "get", id], server: server)
+            #expect(summary.status == 0)
+            #expect(summary.standardOutput.contains("RUNNING"))
+            #expect(summary.standardOutput.contains("greet"))
+            #expect(summary.standardOutput.contains("SCHEDULED"))
+            let raw = try await baton(["workflow", "get", id, "--json"], server: server).decode(Workflow.self)
+            #expect(raw.workflowId == id)
+            #expect(raw.correlationId == "c-1")
+
+            let found = try await baton(["workflow", "search", "--name", "hello", "--status", "RUNNING", "--json"], server: server)
+            #expect(Set(try found.decode(SearchResult<WorkflowSummary>.self).results.map(\.workflowId)) == [id, second])
+            let text = try await baton(["workflow", "search", "--query", "correlationId IN (c-1)"], server: server)
+            #expect(text.standardOutput.contains(id))
+            #expect(!text.standardOutput.contains(second))
+        }
+    }
+
+    @Test("every signal: pause, resume, terminate, retry, restart, rerun, delete, task update and poll")
+    func signals() async throws {
+        try await withClient { client, server in
+            try await client.registerWorkThenWait("approve")
+            let id = try await client.workflows.start(name: "approve")
+
+            #expect(try await baton(["workflow", "pause", id], server: server).standardOutput.contains("Paused \(id)"))
+            #expect(try await client.workflows.get(id).status == .paused)
+            let resumed = try await baton(["workflow", "resume", id, "--json"], server: server)
+            #expect(try resumed.decode(BulkResponse.self).bulkSuccessfulResults == [id])
+            #expect(try await client.workflows.get(id).status == .running)
+
+            let polled = try await baton(["task", "poll", "work", "--json"], server: server)
+            let task = try #require(try polled.decode([BatonModel.Task].self).first)
+            #expect(task.workflowInstanceId == id)
+            #expect(try await baton(["task", "poll", "work", "--json"], server: server).decode([BatonModel.Task].self).isEmpty)
+            try await client.tasks.update(TaskResult(workflowInstanceId: id, taskId: task.taskId, status: .completed))
+
+            let updated = try await baton(["task", "update", id, "approval", "completed", "--output", #"{"by":"ops"}"#, "--json"],
+                                          server: server)
+            #expect(updated.status == 0, "\(updated.standardError)")
+            #expect(try updated.decode([String: String].self)["status"] == "COMPLETED")
+            let done = try await client.workflows.get(id)
+            #expect(done.status == .completed)
+            #expect(done.output["by"] == "ops")
+
+            let restarted = try await baton(["workflow", "restart", id, "--latest"], server: server)
+            #expect(restarted.status == 0, "\(restarted.standardError)")
+            #expect(try await client.workflows.get(id).status == .running)
+
+            let terminated = try await baton(["workflow", "terminate", id, "--reason", "operator stop"], server: server)
+            #expect(terminated.status == 0, "\(terminated.standardError)")
+            #expect(try await client.workflows.get(id).reasonForIncompletion == "operator stop")
+
+            let retried = try await baton(["workflow", "retry", id], server: server)
+            #expect(retried.status == 0, "\(retried.standardError)")
+            #expect(try await client.workflows.get(id).status == .running)
+            try await client.completeNext()
+            _ = try await client.tasks.updateByReferenceName(workflowId: id, referenceName: "approval", status: .completed)
+
+            let rerun = try await baton(["workflow", "rerun", id, "--from-task", "approval", "--task-input", #"{"again":true}"#],
+                                        server: server)
+            #expect(rerun.status == 0, "\(rerun.standardError)")
+            let rerunWorkflow = try await client.workflows.get(id)
+            #expect(rerunWorkflow.status == .running)
+            #expect(rerunWorkflow.tasks.last?.referenceTaskName == "approval")
+            #expect(rerunWorkflow.tasks.last?.status == .inProgress)
+
+            let deleted = try await baton(["workflow", "delete", id], server: server)
+            #expect(deleted.status == 0)
+            let gone = await #expect(throws: ClientError.self) { try await client.workflows.get(id) }
+            #expect(gone?.status == 404)
+        }
+    }
+
+    @Test("several ids use the bulk endpoint; a partial failure exits 1 and names the id")
+    func bulkSignals() async throws {
+        try await withClient { client, server in
+            try await client.registerChain("chain", refs: ["one"])
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await client.workflows.start(name: "chain")) }
+
+            let paused = try await baton(["workflow", "pause"] + ids + ["--json"], server: server)
+            #expect(paused.status == 0)
+            #expect(Set(try paused.decode(BulkResponse.self).bulkSuccessfulResults) == Set(ids))
+            for id in ids { #expect(try await client.workflows.get(id).status == .paused) }
+
+            let partial = try await baton(["workflow", "terminate", ids[0], "missing-id", "--reason", "bulk"], server: server)
+            #expect(partial.status == 1)
+            #expect(partial.standardOutput.contains("Terminated \(ids[0])"))
+            #expect(partial.standardError.contains("missing-id"))
+
+            let restarted = try await baton(["workflow", "restart", ids[0], ids[1]], server: server)
+            #expect(restarted.status == 1)
+            #expect(restarted.standardError.contains(ids[1]))
+            #expect(try await client.workflows.get(ids[0]).status == .running)
+
+            let retried = try await baton(["workflow", "retry", ids[1], ids[2], "--resume-subworkflows", "--json"], server: server)
+            #expect(try retried.decode(BulkResponse.self).bulkErrorResults.count == 2)
+            let resumed = try await baton(["workflow", "resume", ids[1], ids[2]], server: server)
+            #expect(resumed.status == 0)
+
+            let deleted = try await baton(["workflow", "delete"] + ids + ["--json"], server: server)
+            #expect(Set(try deleted.decode(BulkResponse.self).bulkSuccessfulResults) == Set(ids))
+        }
+    }
+
+    @Test("exit codes: 1 refused with the server's message, 2 usage, 3 unreachable")
+    func exitCodes() async throws {
+        try await withRunningServer { server in
+            let refused = try await baton(["workflow", "get", "no-such-id"], server: server)
+            #expect(refused.status == 1)
+            #expect(refused.standardError.contains("no-such-id"))
+            #expect(refused.standardError.contains("404"))
+            let conflict = try await baton(["workflow", "start", "undefined-workflow"], server: server)
+            #expect(conflict.status == 1)
+            #expect(conflict.standardError.contains("undefined-workflow"))
+
+            for usage in [["workflow", "get"], ["workflow", "start", "x", "--input", "not json"],
+                          ["workflow", "terminate", "some-id"], ["task", "update", "w", "ref", "DONE"],
+                          ["workflow", "start", "x", "--input", "@/no/such/file.json"], ["workflow", "frobnicate"],
+                          ["workflow", "search", "--status", "SLEEPING"]] {
+                let run = try await baton(usage, server: server)
+                #expect(run.status == 2, "\(usage): \(run.status) \(run.standardError)")
+                #expect(!run.standardError.isEmpty)
+            }
+            #expect(try await CommandLineRun.run(["workflow", "get", "x", "--server", "not a url"]).status == 2)
+
+            let port = try freePort()
+            let unreachable = try await CommandLineRun.run(["workflow", "get", "x", "--server", "http://127.0.0.1:\(port)"])
+            #expect(unreachable.status == 3)
+            #expect(unreachable.standardError.contains("Cannot reach"))
+            let fromEnvironment = try await CommandLineRun.run(["def", "list"],
+                                                               environment: ["BATON_SERVER_URL": "http://127.0.0.1:\(port)"])
+            #expect(fromEnvironment.status == 3)
+            let viaEnvironment = try await CommandLineRun.run(["def", "list", "--json", "--api-key", "k"],
+                                                              environment: ["BATON_SERVER_URL": server.baseURL])
+            #expect(viaEnvironment.status == 0)
+            #expect(try viaEnvironment.decode([WorkflowDef].self).isEmpty)
+        }
+    }
+
+    @Test("--help works everywhere and shows examples")
+    func help() async throws {
+        for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "rerun"], ["workflow", "terminate"],
+                        ["task"], ["task", "update"], ["def"], ["def", "register"]] {
+            let run = try await CommandLineRun.run(command + ["--help"])
+            #expect(run.status == 0, "\(command)")
+            #expect(run.standardOutput.contains("Examples"), "\(command): \(run.standardOutput)")
+        }
+    }
+}

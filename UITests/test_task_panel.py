@@ -1,0 +1,144 @@
+"""The task panel: attempts, Update task (all three statuses) and Re-Run from Task, by clicks."""
+import json
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from definitions import FLAKY, TASK_DEFS, TWO_STEPS
+
+
+@pytest.fixture(scope="module", autouse=True)
+def definitions(api):
+    api.register_task_defs(TASK_DEFS)
+    api.register_workflow(TWO_STEPS)
+    api.register_workflow(FLAKY)
+
+
+def attempts(workflow, ref):
+    return [t for t in workflow["tasks"] if t["referenceTaskName"] == ref]
+
+
+def test_update_task_completed_with_output(ui, api):
+    workflow_id = api.start("ui_two", {"who": "Ada"}, correlationId="panel-demo")
+    task = api.poll("ui_step", workflow_id, worker="worker-7")
+    api.call("POST", f"/tasks/{task['taskId']}/log", "greeting Ada")
+    api.complete(workflow_id, task["taskId"], {"greeting": "Hello, Ada"})
+    api.wait_for(workflow_id, lambda w: attempts(w, "approval") and attempts(w, "approval")[-1]["status"] == "IN_PROGRESS")
+
+    ui.open_execution(workflow_id)
+    ui.screenshot("execution-diagram")
+    ui.select_node("approval")
+    ui.find("[data-role=update-section]")
+    ui.select("[data-role=update-status]", "COMPLETED")
+    ui.set_value("[data-role=update-output]", json.dumps({"by": "browser", "note": "looks good"}, indent=2))
+    ui.screenshot("task-panel")
+    ui.click("[data-role=update-task]")
+    assert "COMPLETED" in ui.dialog().text
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_status(workflow_id, "COMPLETED")
+    approval = attempts(workflow, "approval")[-1]
+    assert approval["status"] == "COMPLETED"
+    assert approval["outputData"] == {"by": "browser", "note": "looks good"}
+    assert approval.get("workerId") == "baton-ui"
+    assert workflow["output"] == {"greeting": "Hello, Ada", "by": "browser"}
+    ui.status_shown("COMPLETED")
+
+    # The other panel tabs show the attempt's data.
+    ui.select_node("step")
+    ui.click("[data-panel-tab=input]")
+    ui.wait_text("[data-role=task-input]", "Ada")
+    ui.click("[data-panel-tab=output]")
+    ui.wait_text("[data-role=task-output]", "Hello, Ada")
+    ui.click("[data-panel-tab=logs]")
+    ui.wait_text("[data-role=task-logs]", "greeting Ada")
+    ui.click("[data-panel-tab=summary]")
+    ui.wait_text("[data-role=task-summary]", "worker-7")
+    ui.click("[data-tab=timeline]")
+    ui.find("[data-role=timeline] .tl-row")
+    assert len(ui.find_all("[data-role=timeline] .tl-row")) == 2
+    ui.screenshot("execution-timeline")
+    ui.click("[data-role=timeline] .tl-row[data-ref=approval]")
+    ui.wait_text("[data-role=panel-ref]", "approval")
+    ui.click("[data-tab=tasks]")
+    assert len(ui.find_all("[data-role=task-table] tbody tr")) == 2
+    ui.screenshot("execution-task-list")
+    ui.click("[data-tab=io]")
+    ui.wait_text("[data-role=workflow-output]", "browser")
+    ui.click("[data-tab=json]")
+    ui.wait_text("[data-role=workflow-json]", workflow_id)
+
+
+def test_update_task_failed_then_terminal_error_then_rerun_from_task(ui, api):
+    workflow_id = api.start("ui_flaky_flow", {})
+    api.poll("ui_flaky", workflow_id)
+    ui.open_execution(workflow_id)
+    ui.select_node("flaky")
+
+    # FAILED: the task definition allows one retry, so a second attempt is scheduled.
+    ui.select("[data-role=update-status]", "FAILED")
+    ui.set_value("[data-role=update-output]", json.dumps({"error": "boom"}))
+    ui.click("[data-role=update-task]")
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_for(workflow_id, lambda w: len(attempts(w, "flaky")) == 2, what="a retry")
+    first, second = attempts(workflow, "flaky")
+    assert first["status"] == "FAILED" and first["outputData"] == {"error": "boom"}
+    assert second["status"] in ("SCHEDULED", "IN_PROGRESS")
+    ui.wait(lambda d: len(Select(d.find_element(By.CSS_SELECTOR, "[data-role=attempt-picker]")).options) == 2)
+    picker = Select(ui.find("[data-role=attempt-picker]"))
+    assert picker.first_selected_option.get_attribute("value") == second["taskId"]
+    picker.select_by_value(first["taskId"])
+    ui.wait_text("[data-role=task-id]", first["taskId"])
+    ui.wait_text("[data-role=task-summary]", "FAILED")
+    assert not ui.find_all("[data-role=update-section]")  # an ended attempt cannot be updated
+    ui.screenshot("task-panel-attempts")
+    Select(ui.find("[data-role=attempt-picker]")).select_by_value(second["taskId"])
+    ui.wait_text("[data-role=task-id]", second["taskId"])
+
+    # FAILED_WITH_TERMINAL_ERROR: no retry, the workflow fails.
+    ui.select("[data-role=update-status]", "FAILED_WITH_TERMINAL_ERROR")
+    ui.click("[data-role=update-task]")
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_status(workflow_id, "FAILED")
+    assert attempts(workflow, "flaky")[-1]["status"] == "FAILED_WITH_TERMINAL_ERROR"
+    ui.status_shown("FAILED")
+    items = ui.menu_items()
+    for expected in ("restart", "restart-latest", "retry", "rerun-new", "rerun-in-place", "terminate"):
+        assert expected in items, items
+
+    # Re-Run from Task on the failed workflow, with a new task input.
+    ui.select_node("flaky")
+    ui.set_value("[data-role=rerun-task-input]", json.dumps({"x": 2}))
+    ui.click("[data-role=rerun-from-task]")
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_status(workflow_id, "RUNNING")
+    runs = attempts(workflow, "flaky")
+    assert runs[-1]["status"] in ("SCHEDULED", "IN_PROGRESS")
+    assert runs[-1]["inputData"].get("x") == 2
+    assert all(t["status"] in ("FAILED", "CANCELED") for t in runs[:-1])
+    assert any(t["status"] == "CANCELED" for t in runs[:-1])
+    ui.status_shown("RUNNING")
+
+
+def test_rerun_from_task_on_a_running_workflow(ui, api):
+    workflow_id = api.start("ui_two", {"who": "Bob"})
+    task = api.poll("ui_step", workflow_id)
+    api.complete(workflow_id, task["taskId"], {"greeting": "Hi Bob"})
+    api.wait_for(workflow_id, lambda w: attempts(w, "approval"))
+    ui.open_execution(workflow_id)
+    ui.select_node("step")
+    ui.click("[data-role=rerun-from-task]")
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_for(workflow_id, lambda w: len(attempts(w, "step")) == 2, what="a new attempt of step")
+    assert workflow["status"] == "RUNNING"
+    old, new = attempts(workflow, "step")
+    assert old["status"] == "CANCELED"
+    assert new["status"] in ("SCHEDULED", "IN_PROGRESS")
+    assert new["inputData"].get("who") == "Bob"
+    assert not attempts(workflow, "approval")  # tasks after the rerun point are removed
+    ui.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-role=diagram] .node[data-ref=approval]").get_attribute("data-status") == "NOT_RUN")
