@@ -45,8 +45,6 @@ def test_a_failed_child_fails_the_parent_and_retry_starts_a_new_child(metadata_c
     assert parent.output == {"fromChild": "ok"}
 
 
-@pytest.mark.xfail(strict=True, reason="Baton's engine does not yet honour resumeSubworkflowTasks: "
-                                       "retry always starts a new child")
 def test_retry_with_resume_subworkflow_tasks_retries_the_child_in_place(metadata_client, workflow_client,
                                                                           task_client, unique):
     task_type, parent_id, child_id = start_parent(metadata_client, workflow_client, unique)

@@ -107,9 +107,19 @@ extension Decider {
         let reference = target.referenceTaskName
         let attempts = workflow.tasks.filter { $0.referenceTaskName == reference }
         let latest = attempts.max { $0.seq < $1.seq } ?? target
-        // Later tasks are removed; their live leases die with them.
-        let removed = workflow.tasks.filter { $0.seq > target.seq && $0.referenceTaskName != reference }
+        // Later tasks downstream of the target are removed (their live leases die with them); the other
+        // branches of an enclosing fork run on, and the enclosing JOIN and DO_WHILE are reopened.
+        let scope = RerunScope(target: target, definition: definition)
+        let removed = workflow.tasks.filter {
+            $0.seq > target.seq && $0.referenceTaskName != reference && !scope.keeps($0)
+        }
         workflow.tasks.removeAll { task in removed.contains { $0.taskId == task.taskId } }
+        for index in workflow.tasks.indices where scope.reopens(workflow.tasks[index]) && workflow.tasks[index].status.isTerminal {
+            reopen(taskAt: index, in: &workflow)
+            if workflow.tasks[index].workflowTask?.type == .doWhile {
+                workflow.tasks[index].outputData["iteration"] = .int(Int64(target.iteration))
+            }
+        }
         for task in removed {
             effects.notes.append(DecisionNote(kind: "task.removed", detail: "removed by rerun from task \(taskId)",
                                               taskId: task.taskId))
@@ -149,7 +159,11 @@ extension Decider {
 
     /// Retries an ended workflow from its failed tasks: each last failed, timed-out or canceled attempt
     /// runs again as a new attempt, and the attempt it replaces is marked CANCELED and `retried`.
-    public func retry(_ workflow: inout Workflow) throws(DeciderError) -> DecisionEffects {
+    ///
+    /// JOIN and DO_WHILE tasks are reopened in place rather than replaced (so a loop resumes its
+    /// current iteration), as are the SUB_WORKFLOW tasks in `reopening` — the ones whose child the
+    /// engine has retried itself (`resumeSubworkflowTasks`).
+    public func retry(_ workflow: inout Workflow, reopening: Set<String> = []) throws(DeciderError) -> DecisionEffects {
         guard workflow.status.isTerminal else {
             throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is still running. "
                 + "status=\(workflow.status.rawValue); only FAILED, TIMED_OUT or TERMINATED workflows can be retried")
@@ -187,6 +201,13 @@ extension Decider {
         workflow.updateTime = now
         for index in toRetry {
             let previous = workflow.tasks[index]
+            let type = previous.workflowTask?.type
+            if type == .join || type == .doWhile || reopening.contains(previous.taskId) {
+                effects.notes.append(DecisionNote(kind: "task.reopened", detail: "was \(previous.status.rawValue)",
+                                                  taskId: previous.taskId))
+                reopen(taskAt: index, in: &workflow)
+                continue
+            }
             guard let node = previous.workflowTask
                 ?? workflow.workflowDefinition?.node(referenceName: previous.baseReferenceName) else { continue }
             effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(previous.status.rawValue); replaced by retry",
@@ -203,6 +224,18 @@ extension Decider {
         effects.notes += decided.notes
         effects.failureWorkflow = decided.failureWorkflow
         return effects
+    }
+
+    /// Puts an ended task back IN_PROGRESS under the same id (a loop, a join, or a sub-workflow whose
+    /// child runs again).
+    func reopen(taskAt index: Int, in workflow: inout Workflow) {
+        workflow.tasks[index].status = .inProgress
+        workflow.tasks[index].executed = false
+        workflow.tasks[index].endTime = 0
+        workflow.tasks[index].reasonForIncompletion = nil
+        workflow.tasks[index].retryCount += 1
+        workflow.tasks[index].updateTime = now
+        if workflow.tasks[index].workflowTask?.type == .subWorkflow { workflow.tasks[index].subworkflowChanged = true }
     }
 
     /// Applies a rerun's new input, correlation id and task-to-domain mapping, where given.
@@ -227,5 +260,46 @@ extension Decider {
         workflow.failedTaskNames = []
         workflow.variables = workflow.workflowDefinition?.variables ?? [:]
         workflow.updateTime = now
+    }
+}
+
+/// Which tasks a rerun from `target` leaves in place: the other branches of every fork around it,
+/// and the JOIN and DO_WHILE tasks that enclose it (reopened so they wait for the rerun branch again).
+struct RerunScope {
+    private let siblingReferences: Set<String>
+    private let enclosingOperators: Set<String>
+    private let iteration: Int
+
+    init(target: Task, definition: WorkflowDef) {
+        let base = target.baseReferenceName
+        var siblings: Set<String> = []
+        var operators: Set<String> = []
+        func contains(_ nodes: [WorkflowTask]) -> Bool { nodes.flatMap(\.allNodes).contains { $0.taskReferenceName == base } }
+        let graph = DefinitionGraph(definition)
+        for node in definition.allNodes {
+            if node.type == .forkJoin, node.forkTasks.contains(where: contains) {
+                for branch in node.forkTasks where !contains(branch) {
+                    siblings.formUnion(branch.flatMap(\.allNodes).map(\.taskReferenceName))
+                }
+                if let join = graph.nodeFollowing(node.taskReferenceName), join.type == .join {
+                    operators.insert(join.taskReferenceName)
+                }
+            }
+            if node.type == .doWhile, contains(node.loopOver) { operators.insert(node.taskReferenceName) }
+        }
+        siblingReferences = siblings
+        enclosingOperators = operators
+        iteration = target.iteration
+    }
+
+    /// Whether a later task survives the rerun.
+    func keeps(_ task: Task) -> Bool {
+        if enclosingOperators.contains(task.baseReferenceName) { return true }
+        return siblingReferences.contains(task.baseReferenceName) && task.iteration == iteration
+    }
+
+    /// Whether a task is an enclosing operator to reopen.
+    func reopens(_ task: Task) -> Bool {
+        enclosingOperators.contains(task.baseReferenceName) && !task.retried
     }
 }

@@ -52,7 +52,7 @@ extension Engine {
 
     /// Decides a workflow now, as the sweeper does when its wake-up time comes.
     public func decide(workflowId: String) async throws(EngineError) {
-        try await mutate(workflowId: workflowId, actor: "baton") { workflow, decider, _ in
+        try await mutate(workflowId: workflowId, actor: "baton") { workflow, decider, _, _ in
             ((), decider.decide(&workflow))
         }
     }

@@ -32,7 +32,7 @@ extension Engine {
     public func restart(workflowId: String, useLatestDefinitions: Bool,
                         actor: String = "anonymous") async throws(EngineError) {
         let detail = useLatestDefinitions ? "with latest definitions" : "with current definitions"
-        try await signal("restart", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx in
+        try await signal("restart", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, _ in
             var latest: WorkflowDef?
             if useLatestDefinitions {
                 guard let registered = try tx.workflowDef(named: workflow.workflowName, version: nil) else {
@@ -57,8 +57,11 @@ extension Engine {
     /// Retries an ended workflow from its last failed tasks.
     public func retry(workflowId: String, resumeSubworkflowTasks: Bool = false,
                       actor: String = "anonymous") async throws(EngineError) {
-        try await signal("retry", workflowId: workflowId, actor: actor) { workflow, decider in
-            (try decider.retry(&workflow), nil)
+        let detail = resumeSubworkflowTasks ? "resuming failed sub-workflows" : nil
+        try await signal("retry", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, changes in
+            let effects = try self.retry(&workflow, resumingSubworkflows: resumeSubworkflowTasks, actor: actor,
+                                         decider: decider, in: tx, changes: &changes)
+            return (effects, nil)
         }
     }
 
@@ -95,17 +98,18 @@ extension Engine {
         _ name: String, workflowId: String, actor: String, reason: String? = nil,
         _ change: @escaping @Sendable (inout Workflow, Decider) throws -> (DecisionEffects, String?)
     ) async throws(EngineError) {
-        try await signal(name, workflowId: workflowId, actor: actor, reason: reason) { workflow, decider, _ in
+        try await signal(name, workflowId: workflowId, actor: actor, reason: reason) { workflow, decider, _, _ in
             try change(&workflow, decider)
         }
     }
 
     func signal(
         _ name: String, workflowId: String, actor: String, reason: String? = nil,
-        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction) throws -> (DecisionEffects, String?)
+        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction, inout Changes) throws
+            -> (DecisionEffects, String?)
     ) async throws(EngineError) {
-        try await mutate(workflowId: workflowId, actor: actor) { workflow, decider, tx in
-            var (effects, noOp) = try change(&workflow, decider, tx)
+        try await mutate(workflowId: workflowId, actor: actor) { workflow, decider, tx, changes in
+            var (effects, noOp) = try change(&workflow, decider, tx, &changes)
             let detail = [reason, noOp].compactMap { $0 }.joined(separator: "; ")
             effects.notes.insert(DecisionNote(kind: "signal.\(name)", detail: detail.isEmpty ? nil : detail), at: 0)
             return ((), effects)

@@ -105,23 +105,23 @@ extension Engine {
             let wasLive = before[task.taskId].map { !$0.status.isTerminal } ?? false
             if wasLive, task.status == .canceled {
                 let reason = "Parent workflow has been terminated with status \(workflow.status.rawValue)"
-                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider in
+                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, _ in
                     try decider.terminate(&child, reason: reason, triggerFailureWorkflow: false) ?? DecisionEffects()
                 }
             } else if !task.status.isTerminal, original.status == .running, workflow.status == .paused {
-                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider in
+                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, _ in
                     if child.status == .running { _ = try decider.pause(&child) }
                     return DecisionEffects()
                 }
             } else if !task.status.isTerminal, original.status == .paused, workflow.status == .running {
-                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider in
+                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, _ in
                     child.status == .paused ? try decider.resume(&child) : DecisionEffects()
                 }
             }
         }
         if !original.status.isTerminal, workflow.status.isTerminal, let parentId = workflow.parentWorkflowId,
            let parentTaskId = workflow.parentWorkflowTaskId {
-            try change(parentId, actor: actor, decider: decider, in: tx, changes: &changes) { parent, decider in
+            try change(parentId, actor: actor, decider: decider, in: tx, changes: &changes) { parent, decider, _ in
                 guard let index = parent.tasks.firstIndex(where: { $0.taskId == parentTaskId }),
                       !parent.tasks[index].status.isTerminal else { return DecisionEffects() }
                 decider.follow(workflow, taskAt: index, in: &parent)
@@ -133,10 +133,32 @@ extension Engine {
     /// Loads another workflow in the same transaction, changes it, and saves it (with its own cascades).
     func change(_ workflowId: String, actor: String, decider: Decider, in tx: any StoreTransaction,
                 changes: inout Changes,
-                _ body: (inout Workflow, Decider) throws -> DecisionEffects) throws {
+                _ body: (inout Workflow, Decider, inout Changes) throws -> DecisionEffects) throws {
         guard let original = try tx.workflow(id: workflowId, includeTasks: true) else { return }
         var workflow = original
-        let effects = try body(&workflow, decider)
+        let effects = try body(&workflow, decider, &changes)
         try save(workflow, replacing: original, effects: effects, actor: actor, decider: decider, in: tx, changes: &changes)
+    }
+
+    /// Retries an ended workflow; with `resumingSubworkflows`, a failed SUB_WORKFLOW task's child is
+    /// retried in place (recursively, down to the deepest failed child) instead of a new child starting.
+    func retry(_ workflow: inout Workflow, resumingSubworkflows: Bool, actor: String, decider: Decider,
+               in tx: any StoreTransaction, changes: inout Changes) throws -> DecisionEffects {
+        var reopening: Set<String> = []
+        if resumingSubworkflows {
+            let failedStatuses: Set<WorkflowStatus> = [.failed, .timedOut, .terminated]
+            let latest = Dictionary(workflow.tasks.map { ($0.referenceTaskName, $0) }) { $0.seq > $1.seq ? $0 : $1 }
+            for task in latest.values where task.workflowTask?.type == .subWorkflow && task.status.isTerminal
+                && !task.status.isSuccessful {
+                guard let childId = task.subWorkflowId, let child = try tx.workflow(id: childId, includeTasks: false),
+                      failedStatuses.contains(child.status) else { continue }
+                try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, changes in
+                    try self.retry(&child, resumingSubworkflows: true, actor: actor, decider: decider, in: tx,
+                                   changes: &changes)
+                }
+                reopening.insert(task.taskId)
+            }
+        }
+        return try decider.retry(&workflow, reopening: reopening)
     }
 }

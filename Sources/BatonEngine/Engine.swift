@@ -62,7 +62,8 @@ public final class Engine: Sendable {
     /// Loads a workflow with its tasks, applies `change` to it, and saves what changed.
     func mutate<Result: Sendable>(
         workflowId: String, actor: String,
-        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction) throws -> (Result, DecisionEffects)
+        _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction, inout Changes) throws
+            -> (Result, DecisionEffects)
     ) async throws(EngineError) -> Result {
         let now = clock.now()
         return try await transaction { tx, changes in
@@ -71,7 +72,7 @@ public final class Engine: Sendable {
             }
             var workflow = original
             let decider = self.decider(at: now)
-            let (result, effects) = try change(&workflow, decider, tx)
+            let (result, effects) = try change(&workflow, decider, tx, &changes)
             try self.save(workflow, replacing: original, effects: effects, actor: actor, decider: decider, in: tx,
                           changes: &changes)
             return result
@@ -132,6 +133,7 @@ public final class Engine: Sendable {
         if let original {
             try cascade(from: original, to: workflow, actor: actor, decider: decider, in: tx, changes: &changes)
         }
+        EngineMetrics.record(from: original?.status, to: workflow)
         return workflow
     }
 
