@@ -24,9 +24,13 @@ extension Decider {
             branch(atTaskAt: index, node: node, in: &workflow, effects: &effects)
         case .forkJoin:
             fork(atTaskAt: index, node: node, in: &workflow, effects: &effects)
+        case .forkJoinDynamic:
+            forkDynamically(atTaskAt: index, node: node, in: &workflow, effects: &effects)
         case .join:
             workflow.tasks[index].status = .inProgress
-            workflow.tasks[index].inputData["joinOn"] = .array(node.joinOn.map(JSONValue.string))
+            if workflow.tasks[index].inputData["joinOn"] == nil {
+                workflow.tasks[index].inputData["joinOn"] = .array(node.joinOn.map(JSONValue.string))
+            }
         case .doWhile:
             startLoop(atTaskAt: index, node: node, in: &workflow, effects: &effects)
         case .inline, .lambda:
@@ -204,6 +208,89 @@ extension Decider {
         }
     }
 
+    /// Starts the branches a FORK_JOIN_DYNAMIC's input describes — a list of tasks and a map of their
+    /// inputs, or `forkTaskName` / `forkTaskType` with a list `forkTaskInputs` — and the JOIN after it,
+    /// joining on every branch.
+    func forkDynamically(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow,
+                         effects: inout DecisionEffects) {
+        let input = workflow.tasks[index].inputData
+        var branches: [WorkflowTask] = []
+        if let tasksParameter = node.dynamicForkTasksParam ?? node.dynamicForkJoinTasksParam {
+            guard case .array(let described)? = input[tasksParameter] else {
+                return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                            reason: "Input '\(tasksParameter)' of the dynamic fork must be a list of tasks")
+            }
+            let inputs = node.dynamicForkTasksInputParamName.flatMap { input[$0] }
+            if let inputs, inputs.objectValue == nil, inputs != .null {
+                return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                            reason: "Input '\(node.dynamicForkTasksInputParamName ?? "")' of the dynamic fork must be a map of task inputs")
+            }
+            for element in described {
+                guard var branch = try? element.decode(as: WorkflowTask.self), !branch.taskReferenceName.isEmpty,
+                      !branch.name.isEmpty else {
+                    return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                                reason: "Each dynamic fork task needs a name and a taskReferenceName")
+                }
+                if let taskInput = inputs?.objectValue?[branch.taskReferenceName]?.objectValue {
+                    branch.inputParameters = taskInput
+                }
+                branches.append(branch)
+            }
+        } else if let name = input["forkTaskName"]?.stringValue, case .array(let inputs)? = input["forkTaskInputs"] {
+            let type = TaskType(input["forkTaskType"]?.stringValue ?? TaskType.simple.rawValue)
+            for (position, element) in inputs.enumerated() {
+                var branchInput = element.objectValue ?? ["input": element]
+                branchInput["__index"] = .int(Int64(position))
+                branches.append(WorkflowTask(name: name, taskReferenceName: "_\(name)_\(position)", type: type,
+                                             inputParameters: branchInput, optional: node.optional))
+            }
+        } else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "A dynamic fork needs dynamicForkTasksParam, or the inputs forkTaskName and forkTaskInputs")
+        }
+        let references = branches.map(\.taskReferenceName)
+        guard Set(references).count == references.count,
+              !references.contains(where: { reference in workflow.workflowDefinition?.node(referenceName: reference) != nil }) else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "Dynamic fork task reference names must be unique in the workflow")
+        }
+        guard let definition = workflow.workflowDefinition,
+              let join = DefinitionGraph(definition).nodeFollowing(node.taskReferenceName), join.type == .join else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "Fork task definition is not followed by a join task")
+        }
+        workflow.tasks[index].inputData["forkedTasks"] = .array(references.map(JSONValue.string))
+        workflow.tasks[index].inputData["forkedTaskDefs"] = .array(branches.compactMap { try? JSONValue(encoding: $0) })
+        finish(taskAt: index, in: &workflow)
+        workflow.tasks[index].executed = true
+        let iteration = workflow.tasks[index].iteration
+        for branch in branches where workflow.status == .running {
+            var node = branch
+            if node.taskDefinition == nil {
+                node.taskDefinition = TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 3600)
+            }
+            schedule(node, in: &workflow, iteration: iteration, effects: &effects)
+        }
+        guard workflow.status == .running else { return }
+        let joinIndex = schedule(join, in: &workflow, iteration: iteration, effects: &effects)
+        workflow.tasks[joinIndex].inputData["joinOn"] = .array(references.map(JSONValue.string))
+    }
+
+    /// Gives tasks of dynamic forks back the node they were scheduled from (the store keeps only the
+    /// definition's nodes; the fork task keeps the ones it made up).
+    func attachDynamicNodes(in workflow: inout Workflow) {
+        guard workflow.tasks.contains(where: { $0.workflowTask == nil }) else { return }
+        var nodes: [String: WorkflowTask] = [:]
+        for task in workflow.tasks where task.workflowTask?.type == .forkJoinDynamic {
+            for element in task.inputData["forkedTaskDefs"]?.arrayValue ?? [] {
+                if let node = try? element.decode(as: WorkflowTask.self) { nodes[node.taskReferenceName] = node }
+            }
+        }
+        for index in workflow.tasks.indices where workflow.tasks[index].workflowTask == nil {
+            workflow.tasks[index].workflowTask = nodes[workflow.tasks[index].baseReferenceName]
+        }
+    }
+
     /// Re-evaluates a live JOIN or DO_WHILE; returns whether it changed.
     func evaluateOperator(at index: Int, in workflow: inout Workflow, definition: WorkflowDef,
                           effects: inout DecisionEffects) -> Bool {
@@ -225,7 +312,8 @@ extension Decider {
         let iteration = workflow.tasks[index].iteration
         var output: JSONObject = [:]
         var failures: [Task] = []
-        for reference in node.joinOn {
+        let joinOn = workflow.tasks[index].inputData["joinOn"]?.arrayValue?.compactMap(\.stringValue) ?? node.joinOn
+        for reference in joinOn {
             guard let task = latestAttempt(of: reference, iteration: iteration, in: workflow),
                   task.status.isTerminal, task.executed else { return false }
             if !task.outputData.isEmpty { output[reference] = .object(task.outputData) }

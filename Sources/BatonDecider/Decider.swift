@@ -35,6 +35,7 @@ public struct Decider: Sendable {
             end(&workflow, status: .failed, reason: "The workflow has no definition", effects: &effects)
             return effects
         }
+        attachDynamicNodes(in: &workflow)
         if timeOutWorkflowIfDue(&workflow, definition: definition, effects: &effects) { return effects }
         if workflow.tasks.isEmpty {
             guard let first = definition.tasks.first else {

@@ -313,4 +313,56 @@ struct ControlFlowTests {
                     "\(workflow.tasks[0].reasonForIncompletion ?? "")")
         }
     }
+
+    @Test("FORK_JOIN_DYNAMIC fans out the tasks its input lists and joins on all of them")
+    func dynamicFork() async throws {
+        try await withRunningServer { server in
+            try await Self.register("dynamic_fork", on: server)
+            let id = try await server.start("dynamic_fork", input: """
+                {"tasks":[{"name":"pack","taskReferenceName":"p1"},{"name":"pack","taskReferenceName":"p2"}],
+                 "inputs":{"p1":{"parcel":1},"p2":{"parcel":2}}}
+                """)
+            var parcels: [JSONValue] = []
+            for _ in 0..<2 {
+                let task = try #require(try await server.poll("pack"))
+                parcels.append(task.inputData["parcel"] ?? .null)
+                try await server.report(task, "COMPLETED", output: #"{"box":\#(task.inputData["parcel"]?.interpolated ?? "0")}"#)
+            }
+            #expect(Set(parcels.compactMap(\.intValue)) == [1, 2])
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")
+            #expect(workflow.output["packed"] == ["p1": ["box": 1], "p2": ["box": 2]])
+            #expect(workflow.tasks.first?.taskType == "FORK")
+        }
+    }
+
+    @Test("a dynamic fork with bad input fails with a clear reason")
+    func dynamicForkBadInput() async throws {
+        try await withRunningServer { server in
+            try await Self.register("dynamic_fork", on: server)
+            let id = try await server.start("dynamic_fork", input: #"{"tasks":"not a list","inputs":{}}"#)
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .failed)
+            #expect(workflow.tasks[0].reasonForIncompletion?.contains("must be a list of tasks") == true)
+        }
+    }
+
+    @Test("TERMINATE inside a DO_WHILE ends the workflow at once")
+    func terminateInsideLoop() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"loop_stop","tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "loopCondition":"true","loopOver":[{"name":"step","taskReferenceName":"step"},
+                  {"name":"stop","taskReferenceName":"stop","type":"TERMINATE",
+                   "inputParameters":{"terminationStatus":"COMPLETED","workflowOutput":{"at":"${step.output.n}"}}}]}]}
+                """)
+            let id = try await server.start("loop_stop")
+            try await server.completeNext("step", output: #"{"n":1}"#)
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.output == ["at": 1])
+            #expect(workflow.tasks.allSatisfy { $0.status.isTerminal })
+            #expect(try await server.poll("step") == nil)
+        }
+    }
 }
