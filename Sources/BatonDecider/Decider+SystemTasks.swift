@@ -332,11 +332,28 @@ extension Decider {
 
     func startLoop(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
         workflow.tasks[index].status = .inProgress
-        guard let first = node.loopOver.first else {
+        let items = loopItems(of: node, task: workflow.tasks[index], in: workflow)
+        if let items { workflow.tasks[index].inputData["_items"] = .array(items) }
+        guard let first = node.loopOver.first, items.map({ !$0.isEmpty }) ?? true else {
             return finish(taskAt: index, in: &workflow, output: ["iteration": 0])
         }
         workflow.tasks[index].outputData["iteration"] = 1
+        if let items { setLoopItem(items[0], index: 0, onTaskAt: index, in: &workflow) }
         schedule(first, in: &workflow, iteration: 1, effects: &effects)
+    }
+
+    /// The list a DO_WHILE iterates over (its `items` expression, or its `_items` input), or nil for a
+    /// condition-only loop.
+    func loopItems(of node: WorkflowTask, task: Task, in workflow: Workflow) -> [JSONValue]? {
+        if let items = task.inputData["_items"]?.arrayValue { return items }
+        guard let expression = node.items, !expression.isEmpty else { return nil }
+        return resolver(for: workflow).resolve(.string(expression)).arrayValue ?? []
+    }
+
+    /// Exposes the current item to the loop body as `${loop.output.loopItem}` and `loopIndex` (0-based).
+    func setLoopItem(_ item: JSONValue, index position: Int, onTaskAt index: Int, in workflow: inout Workflow) {
+        workflow.tasks[index].outputData["loopItem"] = item
+        workflow.tasks[index].outputData["loopIndex"] = .int(Int64(position))
     }
 
     func evaluateLoop(at index: Int, node: WorkflowTask, in workflow: inout Workflow,
@@ -361,9 +378,16 @@ extension Decider {
             return true
         }
         conditionInput[node.taskReferenceName] = .object(output)
+        let items = loopItems(of: node, task: loop, in: workflow)
         let again: Bool
         do {
-            again = try loopConditionHolds(node.loopCondition ?? "", input: conditionInput)
+            let condition = node.loopCondition ?? ""
+            if let items {
+                let more = iteration < items.count
+                again = try more && (condition.isEmpty || loopConditionHolds(condition, input: conditionInput))
+            } else {
+                again = try loopConditionHolds(condition, input: conditionInput)
+            }
         } catch {
             fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
                  reason: "Evaluation of the loop condition failed: \(error)", output: output)
@@ -376,6 +400,7 @@ extension Decider {
             return true
         }
         workflow.tasks[index].outputData["iteration"] = .int(Int64(iteration + 1))
+        if let items { setLoopItem(items[iteration], index: iteration, onTaskAt: index, in: &workflow) }
         schedule(first, in: &workflow, iteration: iteration + 1, effects: &effects)
         return true
     }

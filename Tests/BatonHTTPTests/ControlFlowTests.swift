@@ -365,4 +365,29 @@ struct ControlFlowTests {
             #expect(try await server.poll("step") == nil)
         }
     }
+
+    @Test("DO_WHILE over `items` runs its body once per item, with loopItem and loopIndex")
+    func loopOverItems() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"each","tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "items":"${workflow.input.parcels}",
+                  "loopOver":[{"name":"ship","taskReferenceName":"ship",
+                               "inputParameters":{"parcel":"${loop.output.loopItem}","index":"${loop.output.loopIndex}"}}]}]}
+                """)
+            let id = try await server.start("each", input: #"{"parcels":["a","b","c"]}"#)
+            var seen: [JSONValue] = []
+            for _ in 0..<3 {
+                let task = try await server.completeNext("ship")
+                seen.append(task.inputData["parcel"] ?? .null)
+                #expect(task.inputData["index"] == .int(Int64(seen.count - 1)))
+            }
+            #expect(seen == ["a", "b", "c"])
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(try await server.poll("ship") == nil)
+            let empty = try await server.start("each", input: #"{"parcels":[]}"#)
+            #expect(try await server.workflow(empty).status == .completed)
+        }
+    }
 }
