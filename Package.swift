@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: [
         .target(name: "BatonModel", swiftSettings: upcoming),
@@ -51,20 +54,36 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "BatonPostgres",
+            dependencies: [
+                "BatonModel", "BatonPersistence",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "BatonHTTP",
             dependencies: [
                 "BatonModel", "BatonEngine", "BatonPersistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: upcoming
         ),
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonModel", "BatonEngine", "BatonSQLite", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
+                "BatonModel", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonServer", "BatonClient", "BatonModel",
+                "BatonServer", "BatonClient", "BatonModel", "BatonHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -113,6 +132,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Examples/HelloWorker",
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "baton-bench",
+            dependencies: [
+                "BatonClient", "BatonWorker", "BatonModel", "BatonSQLite", "BatonPersistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/baton-bench",
             swiftSettings: upcoming
         ),
         .target(
@@ -149,11 +182,16 @@ let package = Package(
         .testTarget(
             name: "BatonHTTPTests",
             dependencies: [
-                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
+                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine", "BatonHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BatonPostgresTests",
+            dependencies: ["BatonPostgres", "BatonPersistence", "BatonModel", "BatonStoreConformance"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -33,26 +33,30 @@ extension Engine {
 
     func claim(queue: String, domain: String?, count: Int, workerId: String?) async throws(EngineError) -> [Task] {
         let now = clock.now()
-        let recordPoll = pollRecords.shouldRecord(queue: queue, workerId: workerId, at: now)
         return try await transaction { tx, _ in
-            let decider = self.decider(at: now)
-            if recordPoll {
-                try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
-            }
-            var claimed: [Task] = []
-            for id in try tx.claim(queueName: queue, count: count, now: now) {
-                guard var task = try tx.task(id: id), task.status == .scheduled else { continue }
-                let previous = task
-                decider.start(&task, workerId: workerId)
-                try tx.save(task, previous: previous)
-                if task.responseTimeoutSeconds > 0 {
-                    try tx.advanceWakeUp(workflowId: task.workflowInstanceId,
-                                         to: now + task.responseTimeoutSeconds * 1000)
-                }
-                claimed.append(task)
-            }
-            return claimed
+            try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: now, in: tx)
         }
+    }
+
+    /// Claims up to `count` tasks of `queue` inside a transaction, marking them IN_PROGRESS.
+    func claim(queue: String, domain: String?, count: Int, workerId: String?, now: Int64,
+               in tx: any StoreTransaction) throws -> [Task] {
+        if pollRecords.shouldRecord(queue: queue, workerId: workerId, at: now) {
+            try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+        }
+        let decider = self.decider(at: now)
+        var claimed: [Task] = []
+        for id in try tx.claim(queueName: queue, count: count, now: now) {
+            guard var task = try tx.task(id: id), task.status == .scheduled else { continue }
+            let previous = task
+            decider.start(&task, workerId: workerId)
+            try tx.save(task, previous: previous)
+            if task.responseTimeoutSeconds > 0 {
+                try tx.advanceWakeUp(workflowId: task.workflowInstanceId, to: now + task.responseTimeoutSeconds * 1000)
+            }
+            claimed.append(task)
+        }
+        return claimed
     }
 
     /// Records a worker's result for a task and moves its workflow on. Returns the task id.
@@ -61,9 +65,7 @@ extension Engine {
     /// Conductor does, and recorded in the workflow's event log.
     @discardableResult
     public func update(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> String {
-        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
-        guard !result.workflowInstanceId.isEmpty else { throw EngineError.invalid("workflowInstanceId cannot be empty") }
-        guard result.status != nil || result.extendLease else { throw EngineError.invalid("status cannot be null") }
+        try Self.validate(result)
         let now = clock.now()
         try await transaction { tx, changes in
             try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
@@ -116,14 +118,24 @@ extension Engine {
     /// Records a result and, in the same round trip, hands the worker its next task of the same type
     /// and domain, if one is ready.
     public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> Task? {
-        let (taskType, domain) = try await reading { reader -> (String, String?) in
-            guard let task = try reader.task(id: result.taskId) else {
+        let now = clock.now()
+        // One transaction (one commit) for the result and the next task.
+        return try await transaction { tx, changes in
+            guard let task = try tx.task(id: result.taskId) else {
                 throw EngineError.notFound("No such task found by id: \(result.taskId)")
             }
-            return (task.taskType, task.domain)
+            try Self.validate(result)
+            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            return try self.claim(queue: Engine.queueName(taskType: task.taskType, domain: task.domain), domain: task.domain,
+                                  count: 1, workerId: result.workerId, now: now, in: tx).first
         }
-        try await update(result, actor: actor)
-        return try await poll(taskType: taskType, workerId: result.workerId, domain: domain, count: 1).first
+    }
+
+    /// Refuses a result that names no task or workflow, or carries no status.
+    static func validate(_ result: TaskResult) throws(EngineError) {
+        guard !result.taskId.isEmpty else { throw EngineError.invalid("taskId cannot be empty") }
+        guard !result.workflowInstanceId.isEmpty else { throw EngineError.invalid("workflowInstanceId cannot be empty") }
+        guard result.status != nil || result.extendLease else { throw EngineError.invalid("status cannot be null") }
     }
 
     /// Updates the live attempt of the task with `referenceName` in a workflow, merging `output` into

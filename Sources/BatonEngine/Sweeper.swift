@@ -8,6 +8,8 @@ public struct Sweeper: Service {
     let engine: Engine
     let interval: Duration
     let batchSize: Int
+    /// How long (ms) a claimed workflow is hidden from other sweepers before it counts as due again.
+    static let claimLease: Int64 = 30_000
 
     /// Creates a sweeper that looks for due workflows every `interval`.
     public init(engine: Engine, interval: Duration = .milliseconds(200), batchSize: Int = 200) {
@@ -32,7 +34,13 @@ public struct Sweeper: Service {
         let limit = batchSize
         let due: [String]
         do {
-            due = try await engine.store.read { try $0.dueWorkflowIds(at: now, limit: limit) }
+            // Claimed, not just read: on a database several servers share, each due workflow goes to one
+            // sweeper; the lease returns it to the others if this server dies before deciding it.
+            let lease = now + Sweeper.claimLease
+            let anyDue = try await !engine.store.read { try $0.dueWorkflowIds(at: now, limit: 1) }.isEmpty
+            due = anyDue
+                ? try await engine.store.write { try $0.claimDueWorkflowIds(at: now, limit: limit, leaseUntil: lease) }
+                : []
         } catch {
             engine.logger.error("Sweeper could not read due workflows", metadata: ["baton.error": "\(error)"])
             return 0

@@ -16,6 +16,10 @@ public struct BatonRequestContext: RequestContext {
 
 /// Limits on what a client may send.
 public enum HTTPLimits {
-    /// The largest request body accepted, in bytes; larger ones get 413.
+    /// The default largest request body accepted, in bytes; larger ones get 413
+    /// (`RequestLimits.maximumBodySize` configures it).
     public static let maximumBodySize = 8 * 1024 * 1024
+    /// The most `RequestLimits.maximumBodySize` may be set to; routes read bodies up to this, after
+    /// `LimitsMiddleware` has enforced the configured limit.
+    public static let ceiling = 1024 * 1024 * 1024
 }

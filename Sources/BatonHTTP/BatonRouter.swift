@@ -7,11 +7,18 @@ public enum BatonRouter {
     /// The version reported by `/api/version`.
     public static let version = "0.1.0"
 
-    /// Adds every API route to `router`, with Conductor's error bodies, and serves the files of
-    /// `uiDirectory` (the web UI) for every other GET.
+    /// Adds every API route to `router`, with Conductor's error bodies, auth, request limits and metrics
+    /// as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
     public static func addRoutes(to router: Router<BatonRequestContext>, engine: Engine, instance: String,
-                                 uiDirectory: String? = nil) {
+                                 uiDirectory: String? = nil, configuration: APIConfiguration = APIConfiguration()) {
+        router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         router.add(middleware: ErrorMiddleware(instance: instance))
+        if let authenticator = configuration.authenticator {
+            router.add(middleware: AuthMiddleware(authenticator: authenticator, engine: engine, instance: instance,
+                                                  publicMetrics: configuration.publicMetrics,
+                                                  maximumBodySize: configuration.limits.maximumBodySize))
+        }
+        router.add(middleware: LimitsMiddleware(limits: configuration.limits, instance: instance))
         if let uiDirectory {
             router.add(middleware: FileMiddleware(uiDirectory, searchForIndexHtml: true,
                                                   logger: Logger(label: "baton.ui")))
@@ -21,8 +28,18 @@ public enum BatonRouter {
         WorkflowBulkRoutes(engine: engine).register(on: api.group("workflow/bulk"))
         WorkflowRoutes(engine: engine).register(on: api.group("workflow"))
         TaskRoutes(engine: engine).register(on: api.group("tasks"))
-        router.get("health") { _, _ in try JSONResponse.make(["healthy": true]) }
-        api.get("health") { _, _ in try JSONResponse.make(["healthy": true]) }
-        api.get("version") { _, _ in JSONResponse.text(version) }
+        ServerRoutes(engine: engine, configuration: configuration, instance: instance).register(on: router)
+    }
+
+    /// Every route `addRoutes` registers, as `GET /api/workflow/{id}` (with auth on, so `/api/token` is
+    /// included).
+    public static func routes(engine: Engine) -> [String] {
+        let router = Router(context: BatonRequestContext.self)
+        let authenticator = Authenticator(configuration: AuthConfiguration(tokenSecret: "", applications: []))
+        addRoutes(to: router, engine: engine, instance: "routes", configuration: APIConfiguration(authenticator: authenticator))
+        return router.routes.map { route in
+            let path = route.path.description
+            return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
+        }
     }
 }

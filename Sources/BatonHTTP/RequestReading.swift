@@ -47,9 +47,9 @@ extension Request {
         return value
     }
 
-    /// The raw body, at most `HTTPLimits.maximumBodySize` bytes.
+    /// The raw body, at most `HTTPLimits.ceiling` bytes (`LimitsMiddleware` enforces the configured limit).
     func bodyData() async throws -> Data {
-        let buffer = try await body.collect(upTo: HTTPLimits.maximumBodySize)
+        let buffer = try await body.collect(upTo: HTTPLimits.ceiling)
         return Data(buffer.readableBytesView)
     }
 
@@ -60,9 +60,19 @@ extension Request {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
+    /// A worker's result: its usual shape read by `TaskResult(fastParsing:)`, anything else as `decode` does.
+    func decodeTaskResult() async throws -> TaskResult {
+        let data = try await bodyData()
+        if let result = TaskResult(fastParsing: String(decoding: data, as: UTF8.self)) { return result }
+        return try Self.decode(TaskResult.self, from: data)
+    }
+
     /// The JSON body decoded as `T`; an empty body is a 400.
     func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        let data = try await bodyData()
+        try Self.decode(T.self, from: await bodyData())
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
             throw BadRequest("The request needs a JSON body (\(T.self))")
         }
@@ -78,6 +88,20 @@ enum JSONResponse {
         let data = try encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A task, written by its hand-written JSON writer (the hot path: tasks handed to workers).
+    static func make(_ task: Task, status: HTTPResponse.Status = .ok) -> Response {
+        json(task.jsonText, status: status)
+    }
+
+    /// Tasks, written by their hand-written JSON writer.
+    static func make(_ tasks: [Task], status: HTTPResponse.Status = .ok) -> Response {
+        json(tasks.jsonText, status: status)
+    }
+
+    private static func json(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -15,7 +15,7 @@ struct TaskRoutes {
             let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
                                               domain: request.query("domain"), count: 1, timeout: 0)
             guard let task = tasks.first else { return JSONResponse.empty(.noContent) }
-            return try JSONResponse.make(task)
+            return JSONResponse.make(task)
         }
         group.get("poll/batch/{taskType}") { request, context in
             let timeout = try request.integer("timeout") ?? 100
@@ -24,15 +24,15 @@ struct TaskRoutes {
                 domain: request.query("domain"), count: request.integer("count") ?? 1, timeout: Int64(timeout)))
         }
         group.post("") { request, context in
-            let result = try await request.decode(TaskResult.self)
+            let result = try await request.decodeTaskResult()
             return JSONResponse.text(try await engine.update(result, actor: context.actor))
         }
         group.post("update-v2") { request, context in
-            let result = try await request.decode(TaskResult.self)
+            let result = try await request.decodeTaskResult()
             guard let next = try await engine.updateAndPoll(result, actor: context.actor) else {
                 return JSONResponse.empty(.noContent)
             }
-            return try JSONResponse.make(next)
+            return JSONResponse.make(next)
         }
         group.post("{id}/{taskRefName}/{status}") { request, context in
             JSONResponse.text(try await updateByReferenceName(request, context).taskId)

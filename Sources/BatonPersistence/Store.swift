@@ -18,7 +18,21 @@ public protocol Store: Sendable {
 public protocol StoreReader: ExecutionReading, MetadataReading, QueueReading {}
 
 /// Everything a write transaction can read and change.
-public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue {}
+public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue {
+    /// Takes up to `limit` RUNNING executions whose wake-up time is due at `now`, earliest first, and moves
+    /// their wake-up to `leaseUntil`, so that other servers sweeping the same database pass them over
+    /// until then (deciding one sets its real next wake-up). Returns their ids.
+    func claimDueWorkflowIds(at now: Int64, limit: Int, leaseUntil: Int64) throws -> [String]
+}
+
+extension StoreTransaction {
+    /// The default claim, for stores with a single writer: the due ids, each given the lease's wake-up.
+    public func claimDueWorkflowIds(at now: Int64, limit: Int, leaseUntil: Int64) throws -> [String] {
+        let ids = try dueWorkflowIds(at: now, limit: limit)
+        for id in ids { try setWakeUp(workflowId: id, at: leaseUntil) }
+        return ids
+    }
+}
 
 /// Reading workflow executions, their tasks, logs and event trails.
 public protocol ExecutionReading {

@@ -89,6 +89,12 @@ final class DefinitionSnapshots: Sendable {
         var definitionsByKey: [String: Snapshot] = [:]
     }
 
+    /// Registered task and workflow definitions, decoded, by type and stored JSON text.
+    private struct DecodedKey: Hashable {
+        let type: ObjectIdentifier
+        let json: String
+    }
+
     /// A definition's key and JSON.
     private struct Encoded {
         let key: String
@@ -102,7 +108,21 @@ final class DefinitionSnapshots: Sendable {
     }
 
     private let cache = Mutex(Cache())
+    private let decodedDefinitions = Mutex<[DecodedKey: any Sendable]>([:])
     private static let limit = 4096
+
+    /// The value decoded earlier from `json`, if any.
+    func decoded<T: Sendable>(_ type: T.Type, json: String) -> T? {
+        decodedDefinitions.withLock { $0[DecodedKey(type: ObjectIdentifier(T.self), json: json)] } as? T
+    }
+
+    /// Remembers what `json` decodes to. The key is the text itself, so an updated definition is a new entry.
+    func remember<T: Sendable>(_ value: T, json: String) {
+        decodedDefinitions.withLock { cache in
+            if cache.count >= Self.limit { cache.removeAll() }
+            cache[DecodedKey(type: ObjectIdentifier(T.self), json: json)] = value
+        }
+    }
 
     /// The key of `definition`, saving it when the database does not hold it yet.
     ///

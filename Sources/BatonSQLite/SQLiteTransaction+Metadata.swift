@@ -50,9 +50,14 @@ extension SQLiteTransaction {
         return db.changesCount > 0
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
+    /// Decodes a stored definition; each distinct JSON text is decoded once (starts read their definition
+    /// every time, and Foundation's decoder would dominate them).
+    private func decode<T: Decodable & Sendable>(_ type: T.Type, from json: String) throws -> T {
+        if let decoded = definitions.decoded(T.self, json: json) { return decoded }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+            let decoded = try JSONDecoder().decode(T.self, from: Data(json.utf8))
+            definitions.remember(decoded, json: json)
+            return decoded
         } catch {
             throw StoreError(.corrupt, "Stored \(T.self) cannot be read: \(error)")
         }

@@ -18,19 +18,25 @@ struct SQLiteTransaction: StoreTransaction {
             let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM tasks WHERE workflow_id = ? ORDER BY seq"),
                                         arguments: [id])
-            workflow.tasks = try rows.map { try makeTask($0, nodes: snapshot.nodes, workflow: workflow) }
+            workflow.tasks = try rows.map {
+                try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
+                             correlationId: workflow.correlationId)
+            }
         }
         return workflow
     }
 
     func task(id: String) throws -> Task? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id]),
-              let workflowRow = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM workflows WHERE id = ?"), arguments: [row["workflow_id"] as String])
+        // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT tasks.*, workflows.name AS workflow_name, workflows.correlation_id AS workflow_correlation_id,
+                workflows.definition_key AS workflow_definition_key
+            FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id WHERE tasks.id = ?
+            """), arguments: [id])
         else { return nil }
-        let workflow = try makeWorkflow(workflowRow)
-        let snapshot = try definitions.snapshot(forKey: workflowRow["definition_key"], in: db)
-        return try makeTask(row, nodes: snapshot.nodes, workflow: workflow)
+        let snapshot = try definitions.snapshot(forKey: row["workflow_definition_key"], in: db)
+        return try makeTask(row, nodes: snapshot.nodes, workflowName: row["workflow_name"],
+                            correlationId: row["workflow_correlation_id"])
     }
 
     func workflowIds(name: String, correlationId: String) throws -> [String] {
@@ -139,13 +145,28 @@ struct SQLiteTransaction: StoreTransaction {
             task.pausedMillis,
         ]
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
+            INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
                 input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
                 start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
                 response_timeout_seconds, worker_id, reason, domain, workflow_priority, iteration, sub_workflow_id,
                 parent_task_id, rate_limit_per_frequency, rate_limit_frequency_seconds, execution_namespace,
                 isolation_group_id, wait_until, paused_millis)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, task_type = excluded.task_type,
+                task_def_name = excluded.task_def_name, reference_name = excluded.reference_name,
+                status = excluded.status, input = excluded.input, output = excluded.output,
+                retry_count = excluded.retry_count, retried = excluded.retried, retried_task_id = excluded.retried_task_id,
+                executed = excluded.executed, poll_count = excluded.poll_count, scheduled_time = excluded.scheduled_time,
+                start_time = excluded.start_time, end_time = excluded.end_time, update_time = excluded.update_time,
+                first_start_time = excluded.first_start_time, start_delay_seconds = excluded.start_delay_seconds,
+                callback_after_seconds = excluded.callback_after_seconds,
+                response_timeout_seconds = excluded.response_timeout_seconds, worker_id = excluded.worker_id,
+                reason = excluded.reason, domain = excluded.domain, workflow_priority = excluded.workflow_priority,
+                iteration = excluded.iteration, sub_workflow_id = excluded.sub_workflow_id,
+                parent_task_id = excluded.parent_task_id, rate_limit_per_frequency = excluded.rate_limit_per_frequency,
+                rate_limit_frequency_seconds = excluded.rate_limit_frequency_seconds,
+                execution_namespace = excluded.execution_namespace, isolation_group_id = excluded.isolation_group_id,
+                wait_until = excluded.wait_until, paused_millis = excluded.paused_millis
             """).execute(arguments: arguments)
     }
 
@@ -198,6 +219,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func makeWorkflow(_ row: Row) throws -> Workflow {
+        let row = NamedColumns(row)
         let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
         var workflow = Workflow(workflowId: row["id"], definition: snapshot.definition,
                                 input: try JSONObject(parsingObject: row["input"]), createTime: row["create_time"])
@@ -227,7 +249,8 @@ struct SQLiteTransaction: StoreTransaction {
         return workflow
     }
 
-    func makeTask(_ row: Row, nodes: [String: WorkflowTask], workflow: Workflow) throws -> Task {
+    func makeTask(_ row: Row, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
+        let row = NamedColumns(row)
         let statusText: String = row["status"]
         guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
         let reference: String = row["reference_name"]
@@ -237,8 +260,8 @@ struct SQLiteTransaction: StoreTransaction {
         task.status = status
         task.inputData = try JSONObject(parsingObject: row["input"])
         task.outputData = try JSONObject(parsingObject: row["output"])
-        task.workflowType = workflow.workflowName
-        task.correlationId = workflow.correlationId
+        task.workflowType = workflowName
+        task.correlationId = correlationId
         task.retryCount = row["retry_count"]
         task.retried = row["retried"]
         task.retriedTaskId = row["retried_task_id"]
@@ -266,5 +289,31 @@ struct SQLiteTransaction: StoreTransaction {
         task.pausedMillis = row["paused_millis"]
         task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
         return task
+    }
+}
+
+/// A row whose columns are found by name through one dictionary built per row: GRDB's lookup by name
+/// compares lowercased names column by column, which for the ~35 fields of a task dominated loading it.
+struct NamedColumns {
+    let row: Row
+    private let positions: [String: Int]
+
+    init(_ row: Row) {
+        self.row = row
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(row.count)
+        for (position, name) in row.columnNames.enumerated() where positions[name] == nil { positions[name] = position }
+        self.positions = positions
+    }
+
+    @_disfavoredOverload
+    subscript<Value: DatabaseValueConvertible>(_ name: String) -> Value {
+        guard let position = positions[name] else { return row[name] }
+        return row[position]
+    }
+
+    subscript<Value: DatabaseValueConvertible>(_ name: String) -> Value? {
+        guard let position = positions[name] else { return row[name] }
+        return row[position]
     }
 }

@@ -1,6 +1,7 @@
 public import BatonEngine
 import BatonHTTP
 import BatonPersistence
+import BatonPostgres
 import BatonSQLite
 import BatonScripting
 import BatonUI
@@ -17,6 +18,8 @@ public struct BatonApplication: Sendable {
     public let engine: Engine
     let store: any Store
     let logger: Logger
+    /// How the API guards itself: auth, limits, metrics.
+    let api: APIConfiguration
 
     /// Opens the database and builds the engine; call `run` to serve.
     ///
@@ -24,16 +27,50 @@ public struct BatonApplication: Sendable {
     public init(configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) throws {
         var logger = Logger(label: "baton")
         logger.logLevel = configuration.logLevel
+        guard !configuration.usesPostgres else {
+            throw ConfigurationError("A PostgreSQL database is opened with BatonApplication.open(configuration:)")
+        }
         guard configuration.database.hasPrefix("sqlite:") || !configuration.database.contains("://") else {
             throw ConfigurationError("Unsupported database '\(configuration.database)': give an SQLite file path "
-                + "(PostgreSQL support is not available in this version)")
+                + "or a postgres://user:password@host:port/database URL")
         }
         guard let durability = SQLiteStore.Durability(rawValue: configuration.sqliteDurability.uppercased()) else {
             throw ConfigurationError("Unknown SQLite durability '\(configuration.sqliteDurability)'; use FULL or NORMAL")
         }
         self.configuration = configuration
         self.logger = logger
+        api = try Self.apiConfiguration(for: configuration)
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability)
+        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
+    }
+
+    /// Opens the database the configuration names — an SQLite file, or PostgreSQL for a `postgres://` URL —
+    /// and builds the engine; call `run` to serve.
+    public static func open(configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) async throws
+        -> BatonApplication {
+        guard configuration.usesPostgres else { return try BatonApplication(configuration: configuration, clock: clock) }
+        var logger = Logger(label: "baton")
+        logger.logLevel = configuration.logLevel
+        let postgres: PostgresStore.Configuration
+        do {
+            postgres = try PostgresStore.Configuration(url: configuration.database)
+        } catch {
+            throw ConfigurationError(error.message)
+        }
+        let store = try await PostgresStore(configuration: postgres, logger: logger)
+        do {
+            return try BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    private init(configuration: ServerConfiguration, store: any Store, clock: any EngineClock, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        api = try Self.apiConfiguration(for: configuration)
+        self.store = store
         engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
     }
 
@@ -48,13 +85,14 @@ public struct BatonApplication: Sendable {
                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BatonRequestContext.self)
         BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName,
-                              uiDirectory: BatonUI.assetsDirectory?.path)
+                              uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
         let logger = self.logger
         let host = configuration.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
-            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine)],
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine),
+                       QueueWatcher(engine: engine)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.notice("Baton is listening", metadata: ["baton.host": "\(host)", "baton.port": "\(port)"])

@@ -1,3 +1,4 @@
+public import BatonHTTP
 import BatonSQLite
 import Foundation
 public import Logging
@@ -8,7 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// The port to listen on; 0 picks a free one.
     public var port: Int
-    /// The database: a path to an SQLite file (created on first start), or `sqlite:PATH`.
+    /// The database: a path to an SQLite file (created on first start), `sqlite:PATH`, or a PostgreSQL URL
+    /// `postgres://user:password@host:port/database` (shared by several servers).
     public var database: String
     /// The least severe log level written.
     public var logLevel: Logger.Level
@@ -16,6 +18,14 @@ public struct ServerConfiguration: Sendable {
     public var sqliteDurability: String
     /// How often the sweeper looks for due timers.
     public var sweepInterval: Duration
+    /// The auth configuration file (applications, hashed secrets, roles); nil leaves auth off.
+    public var authConfigurationPath: String?
+    /// The auth configuration itself (wins over `authConfigurationPath`; for tests and embedding).
+    public var authConfiguration: AuthConfiguration?
+    /// Limits on request bodies: size, JSON depth, workflow input and task output.
+    public var requestLimits = RequestLimits()
+    /// Whether `/metrics` answers without credentials when auth is on.
+    public var publicMetrics = true
 
     /// The default database file, under `./baton-data/`.
     public static let defaultDatabase = "baton-data/baton.sqlite"
@@ -29,6 +39,12 @@ public struct ServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.sqliteDurability = sqliteDurability
         self.sweepInterval = sweepInterval
+    }
+
+    /// Whether `database` is a PostgreSQL URL.
+    public var usesPostgres: Bool {
+        let lowercased = database.lowercased()
+        return lowercased.hasPrefix("postgres://") || lowercased.hasPrefix("postgresql://")
     }
 
     /// The SQLite file path the `database` setting names.

@@ -20,7 +20,7 @@ struct Baton: AsyncParsableCommand {
               baton task update $ID approval COMPLETED --output '{"by":"you"}'
               baton workflow pause ID1 ID2 ID3
             """,
-        subcommands: [ServerCommand.self, WorkflowCommand.self, TaskCommand.self, DefCommand.self])
+        subcommands: [ServerCommand.self, WorkflowCommand.self, TaskCommand.self, DefCommand.self, AuthCommand.self])
 
     /// Runs the command line and exits with Baton's exit codes (see `ExitStatus`).
     static func main() async {

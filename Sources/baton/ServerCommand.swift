@@ -1,16 +1,19 @@
 import ArgumentParser
+import BatonHTTP
 import BatonServer
 import Foundation
 import Logging
 
-/// `baton server`: serve Baton's API on an SQLite database.
+/// `baton server`: serve Baton's API on an SQLite or PostgreSQL database.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run the Baton server.",
         discussion: """
             Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
-            BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS. A flag wins over the variable.
+            BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
+            BATON_LOG_FORMAT. \
+            A flag wins over the variable.
             """)
 
     @Option(help: "Address to listen on (default 127.0.0.1).")
@@ -19,7 +22,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080; 0 picks a free port).")
     var port: Int?
 
-    @Option(help: "SQLite database file, created on first start (default ./\(ServerConfiguration.defaultDatabase)).")
+    @Option(help: """
+        SQLite database file, created on first start (default ./\(ServerConfiguration.defaultDatabase)), \
+        or postgres://user:password@host:port/database to share a PostgreSQL database between servers.
+        """)
     var database: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
@@ -27,6 +33,15 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "SQLite synchronous mode: FULL (survives power loss, default) or NORMAL (survives a crashed process).")
     var sqliteSynchronous: String?
+
+    @Option(help: "Auth configuration file (JSON: tokenSecret, applications with keyId, secretHash, roles); auth is off without it.")
+    var authConfig: String?
+
+    @Option(help: "Largest request body in bytes (default 8388608); larger ones get 413.")
+    var maxBodySize: Int?
+
+    @Option(help: "Log format: text (default) or json (one JSON object per line).")
+    var logFormat: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -48,9 +63,23 @@ struct ServerCommand: AsyncParsableCommand {
         if let mode = sqliteSynchronous ?? environment["BATON_SQLITE_SYNCHRONOUS"] {
             configuration.sqliteDurability = mode
         }
+        if let path = authConfig ?? environment["BATON_AUTH_CONFIG"], !path.isEmpty {
+            configuration.authConfigurationPath = path
+        }
+        if let sizeText = maxBodySize.map(String.init) ?? environment["BATON_MAX_BODY_SIZE"] {
+            guard let size = Int(sizeText), size > 0 else {
+                throw ValidationError("The body size limit must be a positive number of bytes, not '\(sizeText)'")
+            }
+            configuration.requestLimits.maximumBodySize = size
+        }
+        switch (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased() {
+        case "text": break
+        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case let other: throw ValidationError("Unknown log format '\(other)'; use text or json")
+        }
         let application: BatonApplication
         do {
-            application = try BatonApplication(configuration: configuration)
+            application = try await BatonApplication.open(configuration: configuration)
         } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }

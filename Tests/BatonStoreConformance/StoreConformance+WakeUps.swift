@@ -41,6 +41,27 @@ extension StoreConformance {
             try await store.write { try $0.setWakeUp(workflowId: "wf-unknown", at: 1) }
             try expectEqual(try await due(), ["wf-b", "wf-a"], "an unknown workflow gets no wake-up")
         },
+        ConformanceCase("wake-ups: a claim takes due executions earliest first and hides them until the lease ends") { store in
+            try await store.insert(["wf-30", "wf-10", "wf-20", "wf-later", "wf-done"].map {
+                Fixtures.workflow(id: $0, status: $0 == "wf-done" ? .completed : .running)
+            })
+            try await store.write { tx in
+                for (id, at) in [("wf-30", 30), ("wf-10", 10), ("wf-20", 20), ("wf-later", 500), ("wf-done", 5)] {
+                    try tx.setWakeUp(workflowId: id, at: Int64(at))
+                }
+            }
+            func claim(_ now: Int64, _ limit: Int, until lease: Int64) async throws -> [String] {
+                try await store.write { try $0.claimDueWorkflowIds(at: now, limit: limit, leaseUntil: lease) }
+            }
+            try expectEqual(try await claim(100, 2, until: 1_000), ["wf-10", "wf-20"], "the earliest, up to the limit")
+            try expectEqual(try await claim(100, 10, until: 1_000), ["wf-30"], "claimed ones are not claimed again")
+            try expectEqual(try await claim(100, 10, until: 1_000), [], "nothing else is due")
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 999, limit: 10) }, ["wf-later"],
+                            "claimed ones are due again only at the lease's end")
+            let again = try await claim(1_000, 10, until: 2_000)
+            try expectEqual(again.first, "wf-later", "the earliest first")
+            try expectEqual(Set(again), ["wf-later", "wf-10", "wf-20", "wf-30"], "after the lease they are due again")
+        },
         ConformanceCase("wake-ups: only RUNNING executions are due") { store in
             try await store.insert(
                 Fixtures.workflow(id: "wf-running"), Fixtures.workflow(id: "wf-paused", status: .paused),

@@ -1,5 +1,5 @@
 public import BatonEngine
-import BatonServer
+public import BatonServer
 import Foundation
 import Logging
 
@@ -21,7 +21,10 @@ public struct RunningServer: Sendable {
 }
 
 /// Runs `body` against a fresh in-process server, then stops it and deletes its database.
+///
+/// - Parameter configure: changes the server's configuration before it starts (auth, limits).
 public func withRunningServer<Result: Sendable>(
+    configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (RunningServer) async throws -> Result
 ) async throws -> Result {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString)")
@@ -30,6 +33,7 @@ public func withRunningServer<Result: Sendable>(
     var configuration = ServerConfiguration(port: 0, database: directory.appendingPathComponent("baton.sqlite").path,
                                             logLevel: .critical, sqliteDurability: "NORMAL")
     configuration.sweepInterval = .seconds(3600)
+    configure(&configuration)
     let application = try BatonApplication(configuration: configuration, clock: clock)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()

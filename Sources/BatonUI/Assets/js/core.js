@@ -39,8 +39,30 @@ class ApiError extends Error {
   }
 }
 
+/** The token for a server with auth on, kept for the browser tab. */
+const AUTH_TOKEN_KEY = 'baton.token';
+let loginInFlight = null;
+
+/**
+ * Asks for a key id and secret (the server answered 401), exchanges them for a token at /api/token and
+ * keeps it for this tab. Returns false when the user cancels or the key is refused.
+ */
+async function logIn(reason) {
+  const keyId = window.prompt((reason ? reason + '\n\n' : '') + 'This Baton server needs an API key.\nKey id:');
+  if (!keyId) return false;
+  const keySecret = window.prompt('Key secret for ' + keyId + ':');
+  if (!keySecret) return false;
+  const response = await fetch('/api/token', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ keyId, keySecret }),
+  });
+  if (!response.ok) return logIn('That key id and secret were refused.');
+  const body = await response.json();
+  sessionStorage.setItem(AUTH_TOKEN_KEY, body.token);
+  return true;
+}
+
 /** Calls the REST API under /api. Returns parsed JSON, text (text/plain replies) or null (empty replies). */
-async function api(method, path, options = {}) {
+async function api(method, path, options = {}, retried = false) {
   let url = '/api' + path;
   if (options.query) {
     // Spaces go as %20, not '+': the server reads '+' literally in query strings.
@@ -52,6 +74,8 @@ async function api(method, path, options = {}) {
     if (pairs.length) url += '?' + pairs.join('&');
   }
   const init = { method, headers: { Accept: 'application/json, text/plain' } };
+  const token = sessionStorage.getItem(AUTH_TOKEN_KEY);
+  if (token) init.headers['X-Authorization'] = token;
   if (options.body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
@@ -63,6 +87,12 @@ async function api(method, path, options = {}) {
     throw new ApiError(0, 'The server cannot be reached: ' + error.message);
   }
   const raw = await response.text();
+  if (response.status === 401 && !retried) {
+    sessionStorage.removeItem(AUTH_TOKEN_KEY);
+    // Concurrent calls that all got 401 share one prompt.
+    if (!loginInFlight) loginInFlight = logIn().finally(() => { loginInFlight = null; });
+    if (await loginInFlight) return api(method, path, options, true);
+  }
   if (!response.ok) {
     let message = raw || response.statusText;
     let validationErrors;

@@ -1,0 +1,213 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `baton-bench`: Baton's load generator. Starts its own `baton server` on a fresh SQLite file (or targets
+/// `--server`), and measures workflow starts/s, end-to-end task executions/s of 1- and 5-task SIMPLE
+/// workflows with batch-polling workers, latencies of start, poll, update and the signals at half of the
+/// maximum load, and the server's peak RSS; then the machine's ceiling on the same stack and, when a
+/// Python with `dbos` is at hand, the DBOS peer. Prints a table and updates BENCHMARKS.md.
+@main
+struct BatonBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baton-bench", abstract: "Measure Baton's throughput and latency.",
+        subcommands: [Run.self, CeilingServer.self], defaultSubcommand: Run.self)
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the benchmark (the default).")
+
+    @Option(help: "The baton executable to start.") var batonBinary = ".build/release/baton"
+    @Option(help: "Target this running server instead of starting one (its durability is reported as unknown).")
+    var server: String?
+    @Flag(help: "A run of seconds that only checks that everything works (no BENCHMARKS.md update).") var smoke = false
+    @Option(help: "Durability modes to measure, comma-separated.") var durability = "FULL,NORMAL"
+    @Option(help: "Seconds each phase measures.") var seconds = 5.0
+    @Option(help: "Seconds of warm-up before each end-to-end phase.") var warmUp = 1.0
+    @Option(help: "Concurrent clients starting workflows (starts/s and the ceiling).") var clients = 64
+    @Option(help: "Concurrent starters feeding the end-to-end phases.") var starters = 32
+    @Option(help: "Concurrent worker loops (batch poll, then update-v2).") var workers = 32
+    @Option(help: "Tasks per batch poll.") var pollCount = 16
+    @Option(help: "Most tasks waiting or running in the end-to-end phases (5-task workflows: a fifth as many workflows).")
+    var backlog = 1000
+    @Option(help: "Signal probes at half load.") var probes = 2
+    @Option(help: "Fractions of the maximum load to sweep for the chart, comma-separated (0.5 is always run).")
+    var loadLevels = "0.25,0.5,0.75"
+    @Flag(help: "Skip the ceiling measurement.") var skipCeiling = false
+    @Option(help: "A Python with dbos (the peer) and matplotlib (the chart); Benchmarks/setup-python.sh makes one.")
+    var python = FileManager.default.fileExists(atPath: "Benchmarks/.venv/bin/python") ? "Benchmarks/.venv/bin/python" : "python3"
+    @Flag(help: "Skip the DBOS peer.") var skipPeer = false
+    @Option(help: "The file whose generated section is rewritten.") var output = "BENCHMARKS.md"
+    @Option(help: "Where the chart is written (needs matplotlib in --python).") var chart = "Benchmarks/chart.png"
+    @Option(help: "Build configuration reported for the server (default: from the binary's path).")
+    var buildLabel: String?
+
+    mutating func run() async throws {
+        if smoke {
+            seconds = min(seconds, 1); warmUp = 0; clients = 4; starters = 2; workers = 4; pollCount = 4
+            probes = 1; loadLevels = "0.5"; skipPeer = true
+            if durability == "FULL,NORMAL" { durability = "FULL" }
+        }
+        let build = buildLabel ?? (server != nil ? "unknown" : (batonBinary.contains("release") ? "release" : "debug"))
+        let modes = server != nil ? ["as configured"] : durability.split(separator: ",").map { $0.uppercased() }
+        let report = Report(machine: Machine.summary, build: build, smoke: smoke)
+        print("baton-bench on \(Machine.summary), server build \(build)\(smoke ? " (smoke run)" : "")")
+
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(clients, starters + workers + probes) + 8
+        httpConfiguration.timeout.connect = .seconds(5)
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var children: [ChildProcess] = []
+        do {
+            for mode in modes {
+                var child: ChildProcess?
+                let base: String
+                if let server {
+                    base = server.hasSuffix("/") ? String(server.dropLast()) : server
+                } else {
+                    let port = try freePort()
+                    base = "http://127.0.0.1:\(port)"
+                    child = try ChildProcess(
+                        executable: batonBinary,
+                        arguments: ["server", "--host", "127.0.0.1", "--port", String(port), "--database",
+                                    "\(directory)/baton-\(mode).sqlite", "--sqlite-synchronous", mode, "--log-level", "warning"],
+                        logPath: "\(directory)/baton-\(mode).log")
+                    children.append(child!)
+                }
+                let endpoint = Endpoint(http: http, baseURL: base)
+                try await waitUntilUp(endpoint, path: "/health", process: child)
+                try await Definitions.register(on: endpoint)
+                try await measureBaton(Load(endpoint: endpoint), mode: mode, report: report)
+                if let child {
+                    report.add(mode, "server peak RSS (VmHWM)", child.peakRSSMiB().map { String(format: "%.0f MiB", $0) } ?? "n/a")
+                    await child.stop()
+                }
+                if !skipCeiling, server == nil {
+                    try await measureCeiling(http: http, mode: mode, directory: directory, report: report, children: &children)
+                }
+            }
+            if !skipPeer { await measurePeer(report: report, directory: directory) }
+        } catch {
+            for child in children { await child.stop(grace: .seconds(2)) }
+            try? await http.shutdown()
+            throw error
+        }
+        for child in children { await child.stop(grace: .seconds(2)) }
+        try await http.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+
+        report.printTable()
+        if !smoke {
+            try report.write(to: output, command: CommandLine.arguments.joined(separator: " "))
+            report.drawChart(python: python, path: chart, directory: FileManager.default.temporaryDirectory.path)
+            print("Updated \(output)")
+        }
+    }
+
+    private var duration: Duration { .milliseconds(Int(seconds * 1000)) }
+    private var warmUpDuration: Duration { .milliseconds(Int(warmUp * 1000)) }
+
+    private func measureBaton(_ load: Load, mode: String, report: Report) async throws {
+        let starts = await load.starts(clients: clients, duration: duration)
+        report.check(starts, "starts")
+        report.add(mode, "workflow starts/s (\(clients) clients)", Report.rate(starts.startsPerSecond), value: starts.startsPerSecond,
+                   key: "starts")
+
+        let one = await load.endToEnd(workflow: "bench_e2e1", taskType: "bench_e2e1_t", tasksPerWorkflow: 1,
+                                      starters: starters, workers: workers, pollCount: pollCount, backlog: backlog,
+                                      rate: nil, warmUp: warmUpDuration, duration: duration)
+        report.check(one, "1-task end to end")
+        if smoke, one.tasksDone == 0 { throw BenchError("The smoke run completed no task: \(one.firstError ?? "no error reported")") }
+        report.add(mode, "1-task workflows: task executions/s", Report.rate(one.tasksPerSecond), value: one.tasksPerSecond,
+                   key: "tasks1")
+        report.add(mode, "1-task workflows: workflows completed/s", Report.rate(one.workflowsPerSecond))
+
+        let five = await load.endToEnd(workflow: "bench_e2e5", taskType: "bench_e2e5_t", tasksPerWorkflow: 5,
+                                       starters: starters, workers: workers, pollCount: pollCount, backlog: max(1, backlog / 5),
+                                       rate: nil, warmUp: warmUpDuration, duration: duration)
+        report.check(five, "5-task end to end")
+        report.add(mode, "5-task workflows: task executions/s", Report.rate(five.tasksPerSecond), value: five.tasksPerSecond,
+                   key: "tasks5")
+        report.add(mode, "5-task workflows: workflows completed/s", Report.rate(five.workflowsPerSecond))
+
+        // Latency under load: the 1-task workload paced at fractions of its maximum workflow rate.
+        let maximum = max(one.workflowsPerSecond, 1)
+        var levels = loadLevels.split(separator: ",").compactMap { Double($0) }
+        if !levels.contains(0.5) { levels.append(0.5) }
+        for level in levels.sorted() {
+            let paced = await load.endToEnd(workflow: "bench_lat", taskType: "bench_lat_t", tasksPerWorkflow: 1,
+                                            starters: starters, workers: workers, pollCount: pollCount, backlog: backlog,
+                                            rate: maximum * level, warmUp: warmUpDuration, duration: duration,
+                                            signalProbes: level == 0.5 ? probes : 0)
+            report.check(paced, "paced at \(level)")
+            report.point(mode: mode, level: level, result: paced)
+            guard level == 0.5 else { continue }
+            let label = String(format: "at half load (%.0f tasks/s)", paced.tasksPerSecond)
+            report.latency(mode, "start \(label)", paced.start)
+            report.latency(mode, "batch poll \(label)", paced.poll)
+            report.latency(mode, "update-v2 \(label)", paced.update)
+            for name in Load.signalNames { report.latency(mode, "signal \(name) \(label)", paced.signals[name] ?? Samples()) }
+        }
+    }
+
+    private func measureCeiling(http: HTTPClient, mode: String, directory: String, report: Report,
+                                children: inout [ChildProcess]) async throws {
+        let port = try freePort()
+        let child = try ChildProcess(
+            executable: Bundle.main.executablePath ?? CommandLine.arguments[0],
+            arguments: ["ceiling-server", "--port", String(port), "--database", "\(directory)/ceiling-\(mode).sqlite",
+                        "--sqlite-synchronous", mode],
+            logPath: "\(directory)/ceiling-\(mode).log")
+        children.append(child)
+        let endpoint = Endpoint(http: http, baseURL: "http://127.0.0.1:\(port)")
+        try await waitUntilUp(endpoint, path: "/health", process: child)
+        let load = Load(endpoint: endpoint)
+        let hello = await load.requests(.GET, "/hello", clients: clients, duration: duration)
+        report.check(hello, "ceiling hello")
+        report.add(mode, "ceiling: GET hello requests/s (same HTTP stack)", Report.rate(hello.startsPerSecond))
+        let commit = await load.requests(.POST, "/commit", clients: clients, duration: duration)
+        report.check(commit, "ceiling commit")
+        report.add(mode, "ceiling: one durable commit per request, requests/s", Report.rate(commit.startsPerSecond),
+                   value: commit.startsPerSecond, key: "ceiling")
+        await child.stop()
+    }
+
+    private func measurePeer(report: Report, directory: String) async {
+        let script = "Benchmarks/dbos/dbos_bench.py"
+        guard FileManager.default.fileExists(atPath: script) else { return }
+        for steps in [1, 5] {
+            let runner = Process()
+            runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            runner.arguments = [python, script, "--steps", String(steps), "--seconds", String(seconds),
+                                "--warm-up", String(warmUp), "--database", "\(directory)/dbos-\(steps).sqlite"]
+            let pipe = Pipe()
+            runner.standardOutput = pipe
+            runner.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            do {
+                try runner.run()
+            } catch {
+                report.note("DBOS peer not run: \(error)")
+                return
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            runner.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            guard runner.terminationStatus == 0,
+                  let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+                  let figures = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let stepsPerSecond = figures["steps_per_second"] as? Double,
+                  let workflowsPerSecond = figures["workflows_per_second"] as? Double else {
+                report.note("DBOS peer not run (\(python) \(script) failed; it needs `pip install dbos`): \(text.suffix(300))")
+                return
+            }
+            let mode = figures["durability"] as? String ?? "FULL"
+            report.add("DBOS \(mode)", "DBOS \(figures["version"] ?? "?"): \(steps)-step workflows, step executions/s",
+                       Report.rate(stepsPerSecond), value: stepsPerSecond, key: "dbos\(steps)")
+            report.add("DBOS \(mode)", "DBOS: \(steps)-step workflows completed/s", Report.rate(workflowsPerSecond))
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A lean HTTP caller for the load generator: raw bodies in, status and body text out, no Codable on the
+/// hot path, so the generator spends as little of the shared CPU as it can.
+struct Endpoint: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+
+    /// Sends one request and returns its status and body; throws only when no answer came.
+    func call(_ method: HTTPMethod, _ path: String, body: String? = nil,
+              timeout: TimeAmount = .seconds(30)) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return (Int(response.status.code), String(buffer: buffer))
+    }
+
+    /// Sends one request and throws unless the answer is 2xx.
+    @discardableResult
+    func expect(_ method: HTTPMethod, _ path: String, body: String? = nil,
+                timeout: TimeAmount = .seconds(30)) async throws -> String {
+        let (status, text) = try await call(method, path, body: body, timeout: timeout)
+        guard (200..<300).contains(status) else { throw BenchError("\(method) \(path) answered \(status): \(text.prefix(300))") }
+        return text
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Counters shared by the loops of one phase.
+final class Counters: Sendable {
+    let started = Atomic<Int>(0)
+    let tasksDone = Atomic<Int>(0)
+    let workflowsDone = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+    let firstError = Mutex<String?>(nil)
+
+    func fail(_ error: any Error) {
+        errors.add(1, ordering: .relaxed)
+        firstError.withLock { if $0 == nil { $0 = "\(error)" } }
+    }
+}
+
+/// Latency samples of one kind of call, in microseconds.
+struct Samples: Sendable {
+    var values: [Double] = []
+
+    mutating func time<T>(_ body: () async throws -> T) async rethrows -> T {
+        let start = ContinuousClock.now
+        let result = try await body()
+        values.append(Self.microseconds(ContinuousClock.now - start))
+        return result
+    }
+
+    static func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+    }
+
+    mutating func merge(_ other: Samples) { values += other.values }
+
+    /// The `fraction` percentile in milliseconds; nil without samples.
+    func percentile(_ fraction: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))
+        return sorted[index] / 1000
+    }
+}
+
+/// Now, in seconds on a monotonic clock.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchError("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw BenchError("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A child process the benchmark started (a `baton server`, the ceiling server, the DBOS peer).
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    let logPath: String
+
+    init(executable: String, arguments: [String], logPath: String) throws {
+        self.logPath = logPath
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// The process's peak resident set (VmHWM), in MiB.
+    func peakRSSMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first
+            return kilobytes.map { $0 / 1024 }
+        }
+        return nil
+    }
+
+    /// Stops it with SIGTERM, then SIGKILL after `grace`.
+    func stop(grace: Duration = .seconds(10)) async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning, ContinuousClock.now < deadline { try? await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// Waits until `GET path` answers 200, at most `limit`.
+func waitUntilUp(_ endpoint: Endpoint, path: String, process: ChildProcess?, limit: Duration = .seconds(60)) async throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if let process, !process.process.isRunning {
+            let log = (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? ""
+            throw BenchError("The server exited early: \(log.suffix(2000))")
+        }
+        if let (status, _) = try? await endpoint.call(.GET, path, timeout: .seconds(1)), status == 200 { return }
+        try await _Concurrency.Task.sleep(for: .milliseconds(100))
+    }
+    throw BenchError("\(endpoint.baseURL)\(path) did not come up in time")
+}
+
+/// What machine this is: core count and CPU model.
+enum Machine {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static var cpuModel: String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in info.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        }
+        return "unknown CPU"
+    }
+
+    static var summary: String { "\(cores) cores, \(cpuModel)" }
+}

@@ -1,0 +1,42 @@
+/// How the API guards itself: who may call it, how much a request may carry, where metrics go.
+public struct APIConfiguration: Sendable {
+    /// Checks tokens and key pairs; nil turns auth off (every request is "anonymous", `/api/token` is a 404).
+    public var authenticator: Authenticator?
+    /// Limits on request bodies.
+    public var limits: RequestLimits
+    /// Where request, workflow and queue metrics are recorded and `/metrics` reads them from.
+    public var metrics: BatonMetrics
+    /// Whether `/metrics` answers without credentials when auth is on (Prometheus scrapers rarely have
+    /// tokens). When false it needs the VIEWER role.
+    public var publicMetrics: Bool
+
+    public init(authenticator: Authenticator? = nil, limits: RequestLimits = RequestLimits(),
+                metrics: BatonMetrics = .shared, publicMetrics: Bool = true) {
+        self.authenticator = authenticator
+        self.limits = limits
+        self.metrics = metrics
+        self.publicMetrics = publicMetrics
+    }
+}
+
+/// Limits on what one request may carry; each is named in the error a request that breaks it gets.
+public struct RequestLimits: Sendable, Hashable {
+    /// The largest request body, in bytes (default 8 MiB); larger ones get 413.
+    public var maximumBodySize: Int
+    /// The deepest nesting of JSON arrays and objects in a body (default 256); deeper ones get 400.
+    public var maximumJSONDepth: Int
+    /// The largest body that starts or reruns a workflow, i.e. its input, in bytes (default 5 MiB, as
+    /// Conductor's `workflowInputPayloadSizeThreshold`); larger ones get 413.
+    public var maximumWorkflowInputSize: Int
+    /// The largest body that reports a task result, i.e. its output, in bytes (default 3 MiB, as
+    /// Conductor's `taskOutputPayloadSizeThreshold`); larger ones get 413.
+    public var maximumTaskOutputSize: Int
+
+    public init(maximumBodySize: Int = HTTPLimits.maximumBodySize, maximumJSONDepth: Int = 256,
+                maximumWorkflowInputSize: Int = 5 * 1024 * 1024, maximumTaskOutputSize: Int = 3 * 1024 * 1024) {
+        self.maximumBodySize = maximumBodySize
+        self.maximumJSONDepth = maximumJSONDepth
+        self.maximumWorkflowInputSize = maximumWorkflowInputSize
+        self.maximumTaskOutputSize = maximumTaskOutputSize
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+
+/// Enforces `RequestLimits` before a route sees the body: the body size (413), the nesting depth of its
+/// JSON (400), and Conductor's payload thresholds for workflow input and task output (413). Each error
+/// names the limit it hit.
+public struct LimitsMiddleware: RouterMiddleware {
+    public typealias Context = BatonRequestContext
+
+    let limits: RequestLimits
+    let instance: String
+
+    /// Creates the middleware for `limits`; `instance` goes into error bodies.
+    public init(limits: RequestLimits, instance: String) {
+        self.limits = limits
+        self.instance = instance
+    }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method != .get, request.method != .head else { return try await next(request, context) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
+            return tooLarge(length)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limits.maximumBodySize)
+        } catch is NIOTooManyBytesError {
+            return tooLarge(nil)
+        }
+        let size = buffer.readableBytes
+        let route = context.endpointPath ?? ""
+        if let (limit, name, what) = payloadLimit(method: request.method, route: route), size > limit {
+            return ErrorReply.response(
+                .contentTooLarge,
+                "\(what) of \(size) bytes is larger than the limit of \(limit) bytes (\(name))",
+                code: "PAYLOAD_TOO_LARGE", instance: instance)
+        }
+        if let depth = Self.nestingDepthExceeding(limits.maximumJSONDepth, in: buffer.readableBytesView) {
+            return ErrorReply.response(
+                .badRequest,
+                "Invalid JSON body: nesting depth \(depth) is deeper than the limit of \(limits.maximumJSONDepth) "
+                    + "(maximumJSONDepth)",
+                code: "INVALID_JSON", instance: instance)
+        }
+        return try await next(request, context)
+    }
+
+    private func tooLarge(_ length: Int?) -> Response {
+        let size = length.map { " of \($0) bytes" } ?? ""
+        return ErrorReply.response(
+            .contentTooLarge,
+            "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
+            code: "PAYLOAD_TOO_LARGE", instance: instance)
+    }
+
+    /// The payload threshold of a route: workflow input for starts and reruns, task output for results.
+    private func payloadLimit(method: HTTPRequest.Method, route: String) -> (Int, String, String)? {
+        guard method == .post else { return nil }
+        switch route {
+        case "/api/workflow", "/api/workflow/{id}", "/api/workflow/{id}/rerun":
+            return (limits.maximumWorkflowInputSize, "maximumWorkflowInputSize", "Workflow input payload")
+        case "/api/tasks", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
+             "/api/tasks/{id}/{taskRefName}/{status}/sync":
+            return (limits.maximumTaskOutputSize, "maximumTaskOutputSize", "Task output payload")
+        default:
+            return nil
+        }
+    }
+
+    /// The first depth beyond `limit` that the JSON text reaches, or nil when it stays within it. A
+    /// linear scan that skips strings; it does not validate the JSON (the decoder does that).
+    static func nestingDepthExceeding(_ limit: Int, in bytes: some Sequence<UInt8>) -> Int? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return depth }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+import BatonEngine
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The server's own routes: health, version, metrics, the token exchange and the API document.
+struct ServerRoutes {
+    let engine: Engine
+    let configuration: APIConfiguration
+    let instance: String
+
+    func register(on router: Router<BatonRequestContext>) {
+        let api = router.group("api")
+        router.get("health") { _, _ in try await health() }
+        api.get("health") { _, _ in try await health() }
+        api.get("version") { _, _ in JSONResponse.text(BatonRouter.version) }
+        router.get("metrics") { _, _ in
+            let text = await configuration.metrics.scrape(engine: engine)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        api.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        api.get("docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html)))
+        }
+        if let authenticator = configuration.authenticator {
+            api.post("token") { request, _ in
+                struct Credentials: Decodable {
+                    var keyId: String
+                    var keySecret: String
+                }
+                let credentials = try await request.decode(Credentials.self)
+                guard let application = authenticator.application(keyId: credentials.keyId,
+                                                                  keySecret: credentials.keySecret) else {
+                    return ErrorReply.response(.unauthorized, "Unknown key id or wrong secret", code: "INVALID_CREDENTIALS",
+                                               error: "INVALID_CREDENTIALS", instance: instance)
+                }
+                return try JSONResponse.make(["token": authenticator.token(for: application)])
+            }
+        }
+    }
+
+    private func health() async throws -> Response {
+        struct Health: Encodable {
+            var healthy: Bool
+            var message: String?
+        }
+        do {
+            try await engine.checkHealth()
+        } catch {
+            return try JSONResponse.make(Health(healthy: false, message: "The database cannot be read: \(error.message)"),
+                                         status: .serviceUnavailable)
+        }
+        return try JSONResponse.make(Health(healthy: true))
+    }
+}

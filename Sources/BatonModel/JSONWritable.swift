@@ -1,0 +1,265 @@
+/// A type that writes its compact JSON itself, without Foundation's encoder: the same members its
+/// `Encodable` conformance encodes (object keys may come in another order). Used for the hot responses,
+/// the tasks handed to workers.
+public protocol JSONWritable {
+    /// Appends this value's JSON to `output`.
+    func writeJSON(to output: inout String)
+}
+
+extension JSONWritable {
+    /// This value's compact JSON.
+    public var jsonText: String {
+        var output = ""
+        output.reserveCapacity(2048)
+        writeJSON(to: &output)
+        return output
+    }
+}
+
+extension Array: JSONWritable where Element: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        output += "["
+        for (position, element) in enumerated() {
+            if position > 0 { output += "," }
+            element.writeJSON(to: &output)
+        }
+        output += "]"
+    }
+}
+
+/// Writes one JSON object member by member. Member names are Swift identifiers: written as they are.
+struct JSONObjectWriter {
+    private var first = true
+
+    init(_ output: inout String) { output += "{" }
+
+    mutating func key(_ name: String, _ output: inout String) {
+        output += first ? "\"" : ",\""
+        first = false
+        output += name
+        output += "\":"
+    }
+
+    mutating func string(_ name: String, _ value: String?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        JSONValue.writeString(value, to: &output)
+    }
+
+    mutating func number<Number: BinaryInteger>(_ name: String, _ value: Number?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        output += String(value)
+    }
+
+    mutating func bool(_ name: String, _ value: Bool?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        output += value ? "true" : "false"
+    }
+
+    mutating func object(_ name: String, _ value: JSONObject?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        JSONValue.writeObject(value, to: &output)
+    }
+
+    mutating func value(_ name: String, _ value: JSONValue?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        value.write(to: &output)
+    }
+
+    mutating func strings(_ name: String, _ values: [String], _ output: inout String) {
+        key(name, &output)
+        JSONValue.array(values.map(JSONValue.string)).write(to: &output)
+    }
+
+    mutating func nested(_ name: String, _ value: (some JSONWritable)?, _ output: inout String) {
+        guard let value else { return }
+        key(name, &output)
+        value.writeJSON(to: &output)
+    }
+
+    func finish(_ output: inout String) { output += "}" }
+}
+
+extension Task: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("taskId", taskId, &output)
+        o.string("taskType", taskType, &output)
+        o.string("taskDefName", taskDefName, &output)
+        o.string("referenceTaskName", referenceTaskName, &output)
+        o.string("status", status.rawValue, &output)
+        o.object("inputData", inputData, &output)
+        o.object("outputData", outputData, &output)
+        o.string("workflowInstanceId", workflowInstanceId, &output)
+        o.string("workflowType", workflowType, &output)
+        o.string("correlationId", correlationId, &output)
+        o.number("seq", seq, &output)
+        o.number("retryCount", retryCount, &output)
+        o.bool("retried", retried, &output)
+        o.string("retriedTaskId", retriedTaskId, &output)
+        o.bool("executed", executed, &output)
+        o.number("pollCount", pollCount, &output)
+        o.number("scheduledTime", scheduledTime, &output)
+        o.number("startTime", startTime, &output)
+        o.number("endTime", endTime, &output)
+        o.number("updateTime", updateTime, &output)
+        o.number("firstStartTime", firstStartTime, &output)
+        o.number("startDelayInSeconds", startDelayInSeconds, &output)
+        o.number("callbackAfterSeconds", callbackAfterSeconds, &output)
+        o.bool("callbackFromWorker", callbackFromWorker, &output)
+        o.number("responseTimeoutSeconds", responseTimeoutSeconds, &output)
+        o.string("workerId", workerId, &output)
+        o.string("reasonForIncompletion", reasonForIncompletion, &output)
+        o.nested("workflowTask", workflowTask, &output)
+        o.nested("taskDefinition", workflowTask?.taskDefinition, &output)
+        o.string("domain", domain, &output)
+        o.number("workflowPriority", workflowPriority, &output)
+        o.number("iteration", iteration, &output)
+        o.bool("loopOverTask", iteration > 0, &output)
+        o.number("queueWaitTime", queueWaitTime, &output)
+        o.string("subWorkflowId", subWorkflowId, &output)
+        o.bool("subworkflowChanged", subworkflowChanged, &output)
+        o.string("parentTaskId", parentTaskId, &output)
+        o.number("rateLimitPerFrequency", rateLimitPerFrequency, &output)
+        o.number("rateLimitFrequencyInSeconds", rateLimitFrequencyInSeconds, &output)
+        o.string("executionNameSpace", executionNameSpace, &output)
+        o.string("isolationGroupId", isolationGroupId, &output)
+        o.finish(&output)
+    }
+}
+
+extension WorkflowTask: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("name", name, &output)
+        o.string("taskReferenceName", taskReferenceName, &output)
+        o.string("description", description, &output)
+        o.object("inputParameters", inputParameters, &output)
+        o.string("type", type.rawValue, &output)
+        o.string("dynamicTaskNameParam", dynamicTaskNameParam, &output)
+        o.string("caseValueParam", caseValueParam, &output)
+        o.string("caseExpression", caseExpression, &output)
+        o.string("scriptExpression", scriptExpression, &output)
+        o.key("decisionCases", &output)
+        output += "{"
+        for (position, branch) in decisionCases.keys.sorted().enumerated() {
+            if position > 0 { output += "," }
+            JSONValue.writeString(branch, to: &output)
+            output += ":"
+            decisionCases[branch, default: []].writeJSON(to: &output)
+        }
+        output += "}"
+        o.nested("defaultCase", defaultCase, &output)
+        o.string("dynamicForkJoinTasksParam", dynamicForkJoinTasksParam, &output)
+        o.string("dynamicForkTasksParam", dynamicForkTasksParam, &output)
+        o.string("dynamicForkTasksInputParamName", dynamicForkTasksInputParamName, &output)
+        o.nested("forkTasks", forkTasks, &output)
+        o.number("startDelay", startDelay, &output)
+        o.nested("subWorkflowParam", subWorkflowParam, &output)
+        o.strings("joinOn", joinOn, &output)
+        o.string("sink", sink, &output)
+        o.bool("optional", optional, &output)
+        o.nested("taskDefinition", taskDefinition, &output)
+        o.bool("rateLimited", rateLimited, &output)
+        o.strings("defaultExclusiveJoinTask", defaultExclusiveJoinTask, &output)
+        o.bool("asyncComplete", asyncComplete, &output)
+        o.string("loopCondition", loopCondition, &output)
+        o.nested("loopOver", loopOver, &output)
+        o.string("items", items, &output)
+        o.number("retryCount", retryCount, &output)
+        o.string("evaluatorType", evaluatorType, &output)
+        o.string("expression", expression, &output)
+        o.string("joinStatus", joinStatus, &output)
+        o.bool("permissive", permissive, &output)
+        o.object("metadata", metadata, &output)
+        o.finish(&output)
+    }
+}
+
+extension TaskDef: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("name", name, &output)
+        o.string("description", description, &output)
+        o.number("retryCount", retryCount, &output)
+        o.number("timeoutSeconds", timeoutSeconds, &output)
+        o.number("totalTimeoutSeconds", totalTimeoutSeconds, &output)
+        o.strings("inputKeys", inputKeys, &output)
+        o.strings("outputKeys", outputKeys, &output)
+        o.string("timeoutPolicy", timeoutPolicy.rawValue, &output)
+        o.string("retryLogic", retryLogic.rawValue, &output)
+        o.number("retryDelaySeconds", retryDelaySeconds, &output)
+        o.number("backoffScaleFactor", backoffScaleFactor, &output)
+        o.number("maxRetryDelaySeconds", maxRetryDelaySeconds, &output)
+        o.number("backoffJitterMs", backoffJitterMs, &output)
+        o.number("responseTimeoutSeconds", responseTimeoutSeconds, &output)
+        o.number("pollTimeoutSeconds", pollTimeoutSeconds, &output)
+        o.number("concurrentExecLimit", concurrentExecLimit, &output)
+        o.number("rateLimitPerFrequency", rateLimitPerFrequency, &output)
+        o.number("rateLimitFrequencyInSeconds", rateLimitFrequencyInSeconds, &output)
+        o.object("inputTemplate", inputTemplate, &output)
+        o.string("isolationGroupId", isolationGroupId, &output)
+        o.string("executionNameSpace", executionNameSpace, &output)
+        o.string("ownerEmail", ownerEmail, &output)
+        o.string("ownerApp", ownerApp, &output)
+        o.number("createTime", createTime, &output)
+        o.number("updateTime", updateTime, &output)
+        o.string("createdBy", createdBy, &output)
+        o.string("updatedBy", updatedBy, &output)
+        o.value("inputSchema", inputSchema, &output)
+        o.value("outputSchema", outputSchema, &output)
+        o.bool("enforceSchema", enforceSchema, &output)
+        o.finish(&output)
+    }
+}
+
+extension SubWorkflowParams: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("name", name, &output)
+        o.number("version", version, &output)
+        o.object("taskToDomain", taskToDomain?.mapValues(JSONValue.string), &output)
+        o.value("workflowDefinition", workflowDefinition, &output)
+        o.string("idempotencyKey", idempotencyKey, &output)
+        o.string("idempotencyStrategy", idempotencyStrategy?.rawValue, &output)
+        o.value("priority", priority, &output)
+        o.finish(&output)
+    }
+}
+
+extension TaskResult {
+    /// Reads a worker's result in its usual shape without Foundation's decoder (the hot path of every task
+    /// update). Returns nil when the JSON holds anything else, e.g. logs or a value of an unexpected type;
+    /// the `Decodable` conformance then reads it, with its leniency and its errors.
+    public init?(fastParsing text: String) {
+        guard case .object(let members)? = try? JSONValue(parsing: text) else { return nil }
+        var result = TaskResult(workflowInstanceId: "", taskId: "", status: .completed)
+        result.status = nil
+        for (key, value) in members {
+            if case .null = value { continue }
+            switch (key, value) {
+            case ("workflowInstanceId", .string(let text)): result.workflowInstanceId = text
+            case ("taskId", .string(let text)): result.taskId = text
+            case ("status", .string(let text)):
+                guard let status = TaskResultStatus(rawValue: text) else { return nil }
+                result.status = status
+            case ("outputData", .object(let output)): result.outputData = output
+            case ("reasonForIncompletion", .string(let text)): result.reasonForIncompletion = text
+            case ("callbackAfterSeconds", .int(let seconds)): result.callbackAfterSeconds = seconds
+            case ("workerId", .string(let text)): result.workerId = text
+            case ("subWorkflowId", .string(let text)): result.subWorkflowId = text
+            case ("extendLease", .bool(let flag)): result.extendLease = flag
+            case ("logs", .array(let logs)) where logs.isEmpty: continue
+            case ("workflowInstanceId", _), ("taskId", _), ("status", _), ("outputData", _), ("reasonForIncompletion", _),
+                 ("callbackAfterSeconds", _), ("workerId", _), ("subWorkflowId", _), ("extendLease", _), ("logs", _):
+                return nil
+            default: continue
+            }
+        }
+        self = result
+    }
+}

@@ -1,0 +1,161 @@
+/// Baton's PostgreSQL schema as numbered migrations, applied in order on start. A migration is never
+/// edited once released: add a new one. Each is a list of statements (the extended query protocol runs
+/// one statement per query).
+enum Migrations {
+    /// One schema change.
+    struct Migration: Sendable {
+        let version: Int64
+        let name: String
+        let statements: [String]
+    }
+
+    /// The key of the advisory lock that serializes migrations across nodes starting at once.
+    static let lockKey: Int64 = 0x6261_746F_6E5F_6D69 // "baton_mi"
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "v1-initial", statements: [
+            """
+            CREATE TABLE task_defs (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                json TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE workflow_defs (
+                name TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL,
+                json TEXT NOT NULL,
+                PRIMARY KEY (name, version)
+            )
+            """,
+            """
+            CREATE TABLE definition_snapshots (
+                key TEXT COLLATE "C" PRIMARY KEY,
+                json TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE workflows (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                name TEXT COLLATE "C" NOT NULL,
+                version BIGINT NOT NULL,
+                status TEXT COLLATE "C" NOT NULL,
+                correlation_id TEXT COLLATE "C",
+                parent_workflow_id TEXT COLLATE "C",
+                parent_workflow_task_id TEXT COLLATE "C",
+                rerun_from_workflow_id TEXT COLLATE "C",
+                idempotency_key TEXT COLLATE "C",
+                event TEXT COLLATE "C",
+                created_by TEXT COLLATE "C",
+                priority BIGINT NOT NULL DEFAULT 0,
+                create_time BIGINT NOT NULL,
+                update_time BIGINT NOT NULL,
+                end_time BIGINT NOT NULL DEFAULT 0,
+                last_retried_time BIGINT NOT NULL DEFAULT 0,
+                paused_at BIGINT NOT NULL DEFAULT 0,
+                paused_millis BIGINT NOT NULL DEFAULT 0,
+                reason TEXT COLLATE "C",
+                definition_key TEXT COLLATE "C" NOT NULL REFERENCES definition_snapshots(key),
+                input TEXT NOT NULL,
+                output TEXT NOT NULL,
+                variables TEXT NOT NULL,
+                task_to_domain TEXT NOT NULL,
+                failed_reference_task_names TEXT NOT NULL,
+                failed_task_names TEXT NOT NULL,
+                wake_at BIGINT
+            )
+            """,
+            "CREATE INDEX workflows_by_name ON workflows(name, create_time)",
+            "CREATE INDEX workflows_by_status ON workflows(status, create_time)",
+            "CREATE INDEX workflows_by_create_time ON workflows(create_time)",
+            "CREATE INDEX workflows_by_correlation ON workflows(correlation_id) WHERE correlation_id IS NOT NULL",
+            "CREATE INDEX workflows_by_idempotency ON workflows(idempotency_key) WHERE idempotency_key IS NOT NULL",
+            "CREATE INDEX workflows_by_parent ON workflows(parent_workflow_id) WHERE parent_workflow_id IS NOT NULL",
+            "CREATE INDEX workflows_by_wake ON workflows(wake_at) WHERE wake_at IS NOT NULL",
+            """
+            CREATE TABLE tasks (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                workflow_id TEXT COLLATE "C" NOT NULL,
+                seq BIGINT NOT NULL,
+                task_type TEXT NOT NULL,
+                task_def_name TEXT NOT NULL,
+                reference_name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                input TEXT NOT NULL,
+                output TEXT NOT NULL,
+                retry_count BIGINT NOT NULL,
+                retried BOOLEAN NOT NULL,
+                retried_task_id TEXT,
+                executed BOOLEAN NOT NULL,
+                poll_count BIGINT NOT NULL,
+                scheduled_time BIGINT NOT NULL,
+                start_time BIGINT NOT NULL,
+                end_time BIGINT NOT NULL,
+                update_time BIGINT NOT NULL,
+                first_start_time BIGINT NOT NULL,
+                start_delay_seconds BIGINT NOT NULL,
+                callback_after_seconds BIGINT NOT NULL,
+                response_timeout_seconds BIGINT NOT NULL,
+                worker_id TEXT,
+                reason TEXT,
+                domain TEXT,
+                workflow_priority BIGINT NOT NULL,
+                iteration BIGINT NOT NULL,
+                sub_workflow_id TEXT,
+                parent_task_id TEXT,
+                rate_limit_per_frequency BIGINT NOT NULL,
+                rate_limit_frequency_seconds BIGINT NOT NULL,
+                execution_namespace TEXT,
+                isolation_group_id TEXT,
+                wait_until BIGINT NOT NULL,
+                paused_millis BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX tasks_by_workflow ON tasks(workflow_id, seq)",
+            """
+            CREATE TABLE queue (
+                task_id TEXT COLLATE "C" PRIMARY KEY,
+                workflow_id TEXT COLLATE "C" NOT NULL,
+                queue_name TEXT COLLATE "C" NOT NULL,
+                priority BIGINT NOT NULL,
+                visible_at BIGINT NOT NULL,
+                seq BIGSERIAL NOT NULL
+            )
+            """,
+            "CREATE INDEX queue_by_visibility ON queue(queue_name, priority DESC, visible_at, seq)",
+            "CREATE INDEX queue_by_workflow ON queue(workflow_id)",
+            """
+            CREATE TABLE task_logs (
+                id BIGSERIAL PRIMARY KEY,
+                task_id TEXT COLLATE "C" NOT NULL,
+                log TEXT NOT NULL,
+                created_time BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX task_logs_by_task ON task_logs(task_id, id)",
+            """
+            CREATE TABLE events (
+                id BIGSERIAL PRIMARY KEY,
+                workflow_id TEXT COLLATE "C" NOT NULL,
+                time BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                task_id TEXT,
+                detail TEXT
+            )
+            """,
+            "CREATE INDEX events_by_workflow ON events(workflow_id, id)",
+            """
+            CREATE TABLE poll_data (
+                queue_name TEXT COLLATE "C" NOT NULL,
+                task_type TEXT COLLATE "C" NOT NULL,
+                domain TEXT,
+                worker_id TEXT COLLATE "C" NOT NULL,
+                last_poll_time BIGINT NOT NULL,
+                PRIMARY KEY (queue_name, worker_id)
+            )
+            """,
+            "CREATE INDEX poll_data_by_type ON poll_data(task_type)",
+        ]),
+    ]
+}

@@ -1,0 +1,88 @@
+import BatonModel
+import BatonPersistence
+import Foundation
+
+extension PostgresTransaction {
+    func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow]) {
+        var clauses: [String] = []
+        var values: [any SQLBindable] = []
+        func placeholder(_ value: any SQLBindable) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        for condition in search.conditions {
+            clauses.append(sql(for: condition, placeholder: placeholder))
+        }
+        if let text = search.freeText {
+            let pattern = "%" + escapeLike(text) + "%"
+            let exact = placeholder(text)
+            let like = placeholder(pattern)
+            clauses.append("""
+                (id = \(exact) OR correlation_id = \(exact) OR name ILIKE \(like) OR input ILIKE \(like) \
+                OR output ILIKE \(like) OR reason ILIKE \(like))
+                """)
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let total = try column(Int64.self, "SELECT COUNT(*) FROM workflows" + filter, values).first ?? 0
+        // NULLs sort as SQLite sorts them: first when ascending, last when descending.
+        let order = search.sort.isEmpty
+            ? "create_time DESC"
+            : search.sort.map { "\(column(for: $0.field)) \($0.ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST")" }
+                .joined(separator: ", ")
+        let limit = placeholder(search.size)
+        let offset = placeholder(search.start)
+        let page = try rows("SELECT * FROM workflows" + filter + " ORDER BY \(order), id LIMIT \(limit) OFFSET \(offset)",
+                            values)
+        return (total, try page.map(makeWorkflow))
+    }
+
+    private func column(for field: WorkflowSearch.Field) -> String {
+        switch field {
+        case .workflowId: return "id"
+        case .correlationId: return "correlation_id"
+        case .workflowType: return "name"
+        case .status: return "status"
+        case .startTime: return "create_time"
+        case .endTime: return "end_time"
+        case .updateTime: return "update_time"
+        case .parentWorkflowId: return "parent_workflow_id"
+        case .idempotencyKey: return "idempotency_key"
+        case .version: return "version"
+        case .priority: return "priority"
+        case .reasonForIncompletion: return "reason"
+        }
+    }
+
+    private func sql(for condition: WorkflowSearch.Condition,
+                     placeholder: (any SQLBindable) -> String) -> String {
+        let column = column(for: condition.field)
+        let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
+        func value(_ text: String) -> String {
+            // Query values are validated already; a number that does not fit matches nothing.
+            numeric ? placeholder(Int64(text)) : placeholder(text)
+        }
+        switch condition.comparison {
+        case .equals(let text):
+            if condition.field == .parentWorkflowId, text.isEmpty { return "(\(column) IS NULL OR \(column) = '')" }
+            return "\(column) = \(value(text))"
+        case .notEquals(let text): return "(\(column) IS NULL OR \(column) <> \(value(text)))"
+        case .greaterThan(let text): return "\(column) > \(value(text))"
+        case .lessThan(let text): return "\(column) < \(value(text))"
+        case .oneOf(let texts):
+            return "\(column) IN (\(texts.map(value).joined(separator: ",")))"
+        case .like(let pattern):
+            let escaped = escapeLike(pattern).replacingOccurrences(of: "*", with: "%")
+            return "\(column) ILIKE \(placeholder(escaped))"
+        case .isNull: return "\(column) IS NULL"
+        case .isNotNull: return "\(column) IS NOT NULL"
+        case .between(let lower, let upper): return "\(column) BETWEEN \(value(lower)) AND \(value(upper))"
+        case .startsWith(let prefix): return "\(column) ILIKE \(placeholder(escapeLike(prefix) + "%"))"
+        }
+    }
+
+    /// Escapes LIKE's wildcards with PostgreSQL's default escape character, the backslash.
+    private func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,264 @@
+import BatonModel
+import BatonPersistence
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The store's operations on one PostgreSQL connection inside a transaction the store opened.
+///
+/// Runs on one of the store's pool threads: every statement blocks that thread until its result
+/// arrives (see ``PostgresStore``). After a failed statement the transaction is aborted, so the first
+/// failure is kept and every later statement throws it without reaching the server.
+final class PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+    let definitions: DefinitionSnapshots
+    /// Whether this is a write transaction, whose workflow loads lock the workflow row.
+    let locking: Bool
+    /// The first statement failure, which aborted the transaction.
+    private(set) var failure: PostgresFailure?
+    /// The queues this transaction put tasks in, announced to every node when it commits.
+    var queued: Set<String> = []
+    /// The definition snapshots this transaction inserted (not yet committed).
+    var insertedSnapshotKeys: Set<String> = []
+
+    init(connection: PostgresConnection, logger: Logger, definitions: DefinitionSnapshots, locking: Bool) {
+        self.connection = connection
+        self.logger = logger
+        self.definitions = definitions
+        self.locking = locking
+    }
+
+    // MARK: - Statements
+
+    /// Runs one statement and returns its result.
+    @discardableResult
+    func execute(_ sql: String, _ values: [any SQLBindable] = []) throws -> PostgresQueryResult {
+        if let failure { throw failure }
+        do {
+            var bindings = PostgresBindings(capacity: values.count)
+            for value in values { try value.bind(into: &bindings) }
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            let failure = PostgresFailure(error)
+            self.failure = failure
+            throw failure
+        }
+    }
+
+    /// The rows of a query, each ready to read by column name.
+    func rows(_ sql: String, _ values: [any SQLBindable] = []) throws -> [Columns] {
+        try execute(sql, values).rows.map { Columns(row: $0.makeRandomAccess()) }
+    }
+
+    /// The first column of every row.
+    func column<Value: PostgresDecodable>(_ type: Value.Type, _ sql: String, _ values: [any SQLBindable] = []) throws -> [Value] {
+        try execute(sql, values).rows.map { try $0.makeRandomAccess()[0].decode(Value.self) }
+    }
+
+    /// The number of rows a statement changed.
+    func changes(_ sql: String, _ values: [any SQLBindable] = []) throws -> Int {
+        try execute(sql, values).metadata.rows ?? 0
+    }
+
+    // MARK: - Executions: reading
+
+    func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
+        let lock = locking ? " FOR UPDATE" : ""
+        guard let row = try rows("SELECT * FROM workflows WHERE id = $1" + lock, [id]).first else { return nil }
+        var workflow = try makeWorkflow(row)
+        if includeTasks {
+            let snapshot = try definitions.snapshot(forKey: try row["definition_key"], in: self)
+            workflow.tasks = try rows("SELECT * FROM tasks WHERE workflow_id = $1 ORDER BY seq", [id])
+                .map { try makeTask($0, nodes: snapshot.nodes, workflow: workflow) }
+        }
+        return workflow
+    }
+
+    func task(id: String) throws -> Task? {
+        let lock = locking ? " FOR UPDATE" : ""
+        // In a write transaction the workflow row is locked first, then the task read at its latest.
+        guard let workflowRow = try rows(
+            "SELECT * FROM workflows WHERE id = (SELECT workflow_id FROM tasks WHERE id = $1)" + lock, [id]).first,
+            let row = try rows("SELECT * FROM tasks WHERE id = $1", [id]).first
+        else { return nil }
+        let workflow = try makeWorkflow(workflowRow)
+        let snapshot = try definitions.snapshot(forKey: try workflowRow["definition_key"], in: self)
+        return try makeTask(row, nodes: snapshot.nodes, workflow: workflow)
+    }
+
+    func workflowIds(name: String, correlationId: String) throws -> [String] {
+        try column(String.self, "SELECT id FROM workflows WHERE correlation_id = $1 AND name = $2 ORDER BY create_time DESC, id",
+                   [correlationId, name])
+    }
+
+    func runningWorkflowIds(name: String, version: Int?) throws -> [String] {
+        if let version {
+            return try column(String.self, """
+                SELECT id FROM workflows WHERE name = $1 AND version = $2 AND status = 'RUNNING' ORDER BY create_time, id
+                """, [name, version])
+        }
+        return try column(String.self, "SELECT id FROM workflows WHERE name = $1 AND status = 'RUNNING' ORDER BY create_time, id",
+                          [name])
+    }
+
+    func workflowIds(name: String, version: Int?, createdFrom startTime: Int64, to endTime: Int64) throws -> [String] {
+        var sql = "SELECT id FROM workflows WHERE name = $1 AND create_time >= $2 AND create_time <= $3"
+        var values: [any SQLBindable] = [name, startTime, endTime]
+        if let version {
+            sql += " AND version = $4"
+            values.append(version)
+        }
+        return try column(String.self, sql + " ORDER BY create_time, id", values)
+    }
+
+    func workflow(idempotencyKey: String) throws -> (id: String, status: WorkflowStatus)? {
+        if locking {
+            // Serializes starts with the same key across nodes until this transaction ends.
+            try execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", [idempotencyKey])
+        }
+        guard let row = try rows("""
+            SELECT id, status FROM workflows WHERE idempotency_key = $1 ORDER BY create_time DESC, id DESC LIMIT 1
+            """, [idempotencyKey]).first else { return nil }
+        return (try row["id"], try status(try row["status"]))
+    }
+
+    func dueWorkflowIds(at now: Int64, limit: Int) throws -> [String] {
+        try column(String.self, """
+            SELECT id FROM workflows WHERE wake_at IS NOT NULL AND wake_at <= $1 AND status = 'RUNNING'
+            ORDER BY wake_at, id LIMIT $2
+            """, [now, limit])
+    }
+
+    func events(workflowId: String) throws -> [WorkflowEvent] {
+        try rows("SELECT * FROM events WHERE workflow_id = $1 ORDER BY id", [workflowId]).map {
+            WorkflowEvent(workflowId: try $0["workflow_id"], time: try $0["time"], kind: try $0["kind"],
+                          actor: try $0["actor"], taskId: try $0["task_id"], detail: try $0["detail"])
+        }
+    }
+
+    func logs(taskId: String) throws -> [TaskExecLog] {
+        try rows("SELECT * FROM task_logs WHERE task_id = $1 ORDER BY id", [taskId]).map {
+            TaskExecLog(log: try $0["log"], taskId: try $0["task_id"], createdTime: try $0["created_time"])
+        }
+    }
+
+    // MARK: - Executions: writing
+
+    func save(_ workflow: Workflow, previous: Workflow?) throws {
+        guard let definition = workflow.workflowDefinition else {
+            throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
+        }
+        let key = try definitions.key(for: definition, in: self)
+        let values: [any SQLBindable] = [
+            workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
+            workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
+            workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
+            workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime, workflow.lastRetriedTime,
+            workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion, key,
+            workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+            JSONValue.object(workflow.taskToDomain.mapValues(JSONValue.string)).jsonText,
+            JSONValue.array(workflow.failedReferenceTaskNames.map(JSONValue.string)).jsonText,
+            JSONValue.array(workflow.failedTaskNames.map(JSONValue.string)).jsonText,
+        ]
+        if previous == nil {
+            try execute("""
+                INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
+                    parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
+                    create_time, update_time, end_time, last_retried_time, paused_at, paused_millis, reason,
+                    definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
+                    failed_task_names)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                    $21, $22, $23, $24, $25, $26)
+                """, values)
+        } else {
+            try execute("""
+                UPDATE workflows SET name = $2, version = $3, status = $4, correlation_id = $5,
+                    parent_workflow_id = $6, parent_workflow_task_id = $7, rerun_from_workflow_id = $8,
+                    idempotency_key = $9, event = $10, created_by = $11, priority = $12, create_time = $13,
+                    update_time = $14, end_time = $15, last_retried_time = $16, paused_at = $17, paused_millis = $18,
+                    reason = $19, definition_key = $20, input = $21, output = $22, variables = $23,
+                    task_to_domain = $24, failed_reference_task_names = $25, failed_task_names = $26
+                WHERE id = $1
+                """, values)
+        }
+    }
+
+    func save(_ task: Task, previous: Task?) throws {
+        let values: [any SQLBindable] = [
+            task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
+            task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
+            task.retriedTaskId, task.executed, task.pollCount, task.scheduledTime, task.startTime, task.endTime,
+            task.updateTime, task.firstStartTime, task.startDelayInSeconds, task.callbackAfterSeconds,
+            task.responseTimeoutSeconds, task.workerId, task.reasonForIncompletion, task.domain, task.workflowPriority,
+            task.iteration, task.subWorkflowId, task.parentTaskId, task.rateLimitPerFrequency,
+            task.rateLimitFrequencyInSeconds, task.executionNameSpace, task.isolationGroupId, task.waitUntil,
+            task.pausedMillis,
+        ]
+        try execute("""
+            INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
+                input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
+                start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
+                response_timeout_seconds, worker_id, reason, domain, workflow_priority, iteration, sub_workflow_id,
+                parent_task_id, rate_limit_per_frequency, rate_limit_frequency_seconds, execution_namespace,
+                isolation_group_id, wait_until, paused_millis)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
+            ON CONFLICT (id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
+                task_type = EXCLUDED.task_type, task_def_name = EXCLUDED.task_def_name,
+                reference_name = EXCLUDED.reference_name, status = EXCLUDED.status, input = EXCLUDED.input,
+                output = EXCLUDED.output, retry_count = EXCLUDED.retry_count, retried = EXCLUDED.retried,
+                retried_task_id = EXCLUDED.retried_task_id, executed = EXCLUDED.executed,
+                poll_count = EXCLUDED.poll_count, scheduled_time = EXCLUDED.scheduled_time,
+                start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, update_time = EXCLUDED.update_time,
+                first_start_time = EXCLUDED.first_start_time, start_delay_seconds = EXCLUDED.start_delay_seconds,
+                callback_after_seconds = EXCLUDED.callback_after_seconds,
+                response_timeout_seconds = EXCLUDED.response_timeout_seconds, worker_id = EXCLUDED.worker_id,
+                reason = EXCLUDED.reason, domain = EXCLUDED.domain, workflow_priority = EXCLUDED.workflow_priority,
+                iteration = EXCLUDED.iteration, sub_workflow_id = EXCLUDED.sub_workflow_id,
+                parent_task_id = EXCLUDED.parent_task_id, rate_limit_per_frequency = EXCLUDED.rate_limit_per_frequency,
+                rate_limit_frequency_seconds = EXCLUDED.rate_limit_frequency_seconds,
+                execution_namespace = EXCLUDED.execution_namespace, isolation_group_id = EXCLUDED.isolation_group_id,
+                wait_until = EXCLUDED.wait_until, paused_millis = EXCLUDED.paused_millis
+            """, values)
+    }
+
+    func deleteTasks(ids: [String]) throws {
+        guard !ids.isEmpty else { return }
+        let list = PostgresTextArray(ids)
+        try execute("DELETE FROM tasks WHERE id = ANY($1)", [list])
+        try execute("DELETE FROM queue WHERE task_id = ANY($1)", [list])
+        try execute("DELETE FROM task_logs WHERE task_id = ANY($1)", [list])
+    }
+
+    func deleteWorkflow(id: String) throws -> Bool {
+        try execute("DELETE FROM task_logs WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = $1)", [id])
+        try execute("DELETE FROM tasks WHERE workflow_id = $1", [id])
+        try execute("DELETE FROM queue WHERE workflow_id = $1", [id])
+        try execute("DELETE FROM events WHERE workflow_id = $1", [id])
+        return try changes("DELETE FROM workflows WHERE id = $1", [id]) > 0
+    }
+
+    func setWakeUp(workflowId: String, at instant: Int64?) throws {
+        try execute("UPDATE workflows SET wake_at = $1 WHERE id = $2", [instant, workflowId])
+    }
+
+    func advanceWakeUp(workflowId: String, to instant: Int64) throws {
+        try execute("UPDATE workflows SET wake_at = $1 WHERE id = $2 AND (wake_at IS NULL OR wake_at > $1)",
+                    [instant, workflowId])
+    }
+
+    func append(_ event: WorkflowEvent) throws {
+        try execute("""
+            INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES ($1, $2, $3, $4, $5, $6)
+            """, [event.workflowId, event.time, event.kind, event.actor, event.taskId, event.detail])
+    }
+
+    func append(_ logs: [TaskExecLog], taskId: String) throws {
+        for log in logs {
+            try execute("INSERT INTO task_logs (task_id, log, created_time) VALUES ($1, $2, $3)",
+                        [taskId, log.log, log.createdTime])
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import BatonEngine
+import BatonHTTP
+import Metrics
+import Prometheus
+
+extension BatonApplication {
+    /// The API's auth, limits and metrics for `configuration`; loads and checks the auth file.
+    static func apiConfiguration(for configuration: ServerConfiguration) throws(ConfigurationError) -> APIConfiguration {
+        var authentication = configuration.authConfiguration
+        if authentication == nil, let path = configuration.authConfigurationPath, !path.isEmpty {
+            do {
+                authentication = try AuthConfiguration.load(contentsOf: path)
+            } catch {
+                throw ConfigurationError(error.message)
+            }
+        }
+        if let authentication {
+            do {
+                try authentication.validate()
+            } catch {
+                throw ConfigurationError(error.message)
+            }
+        }
+        let limits = configuration.requestLimits
+        guard (1...HTTPLimits.ceiling).contains(limits.maximumBodySize) else {
+            throw ConfigurationError("The body size limit must be from 1 to \(HTTPLimits.ceiling) bytes")
+        }
+        guard limits.maximumJSONDepth > 0, limits.maximumWorkflowInputSize > 0, limits.maximumTaskOutputSize > 0 else {
+            throw ConfigurationError("Request limits must be positive")
+        }
+        let metrics = BatonMetrics.shared
+        EngineMetrics.use(PrometheusMetricsFactory(registry: metrics.registry))
+        return APIConfiguration(authenticator: authentication.map(Authenticator.init), limits: limits, metrics: metrics,
+                                publicMetrics: configuration.publicMetrics)
+    }
+}

@@ -1,0 +1,190 @@
+import BatonModel
+import BatonTesting
+import Foundation
+import NIOHTTP1
+import Synchronization
+import Testing
+
+/// The PostgreSQL server the multi-node test uses (`scripts/test` starts one), or nil to skip it.
+private let postgresURL: String? = {
+    guard let url = ProcessInfo.processInfo.environment["BATON_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
+    return url
+}()
+
+/// What the cluster acknowledged and what the workers saw, shared by the test's tasks.
+private final class ClusterLedger: Sendable {
+    private struct State {
+        var nodes: [ServerProcess?] = []
+        var starts: Set<String> = []
+        var completions: [String: String] = [:]
+        /// Every task id handed to a worker, with the workers it was handed to.
+        var handedOut: [String: [String]] = [:]
+        var startersDone = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(nodes: [ServerProcess]) {
+        state.withLock { $0.nodes = nodes }
+    }
+
+    /// The base URL of node `index`, or of the next live node when it is gone.
+    func baseURL(preferring index: Int) -> String? {
+        state.withLock { state in
+            for offset in 0..<state.nodes.count {
+                if let node = state.nodes[(index + offset) % state.nodes.count] { return node.baseURL }
+            }
+            return nil
+        }
+    }
+
+    func kill(_ index: Int) -> ServerProcess? {
+        state.withLock { state in
+            let node = state.nodes[index]
+            state.nodes[index] = nil
+            return node
+        }
+    }
+
+    var liveNodes: [ServerProcess] { state.withLock { $0.nodes.compactMap { $0 } } }
+    var starts: Set<String> { state.withLock { $0.starts } }
+    var completions: [String: String] { state.withLock { $0.completions } }
+    var handedOut: [String: [String]] { state.withLock { $0.handedOut } }
+
+    var startersDone: Int { state.withLock { $0.startersDone } }
+    func starterFinished() { state.withLock { $0.startersDone += 1 } }
+
+    func started(_ id: String) { _ = state.withLock { $0.starts.insert(id) } }
+    func completed(taskId: String, workflowId: String) { state.withLock { $0.completions[taskId] = workflowId } }
+    func handed(_ taskId: String, to worker: String) { state.withLock { $0.handedOut[taskId, default: []].append(worker) } }
+}
+
+@Suite("End to end: several nodes on PostgreSQL", .enabled(if: postgresURL != nil, "set BATON_TEST_POSTGRES_URL to run"))
+struct MultiNodeTests {
+    @Test("three nodes on one PostgreSQL: kill -9 one midway, every workflow completes, no task is handed out twice")
+    func threeNodesLoseOne() async throws {
+        let base = try #require(postgresURL)
+        let schema = "multinode_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&pool_size=8"
+        // All three start at once: the migrations must be applied exactly once.
+        async let first = ServerProcess.start(database: database)
+        async let second = ServerProcess.start(database: database)
+        async let third = ServerProcess.start(database: database)
+        let nodes = try await [first, second, third]
+        let ledger = ClusterLedger(nodes: nodes)
+
+        let admin = nodes[0].client
+        var reply = try await admin.send(.POST, "/api/metadata/taskdefs", body: """
+            [{"name":"mn_work","retryCount":20,"retryDelaySeconds":0,"responseTimeoutSeconds":3}]
+            """)
+        try #require(reply.status == 200, "\(reply.text)")
+        reply = try await admin.send(.POST, "/api/metadata/workflow", body: """
+            {"name":"multinode","version":1,"tasks":[
+              {"name":"mn_work","taskReferenceName":"a","inputParameters":{"n":"${workflow.input.n}"}},
+              {"name":"mn_work","taskReferenceName":"b","inputParameters":{"prev":"${a.output.by}"}},
+              {"name":"mn_work","taskReferenceName":"c","inputParameters":{"prev":"${b.output.by}"}}],
+             "outputParameters":{"last":"${c.output.by}"}}
+            """)
+        try #require(reply.status == 200, "\(reply.text)")
+
+        let workflowCount = 200
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for starter in 0..<3 {
+                group.addTask {
+                    for n in stride(from: starter, to: workflowCount, by: 3) {
+                        guard let url = ledger.baseURL(preferring: n % 3) else { break }
+                        let client = TestHTTPClient(baseURL: url)
+                        guard let reply = try? await client.send(.POST, "/api/workflow/multinode", body: #"{"n":\#(n)}"#),
+                              reply.status == 200 else { continue }
+                        ledger.started(reply.text)
+                    }
+                    ledger.starterFinished()
+                }
+            }
+            for worker in 0..<6 {
+                group.addTask {
+                    try await Self.work(as: "worker-\(worker)", node: worker % 3, ledger: ledger,
+                                        expected: workflowCount, until: .seconds(240))
+                }
+            }
+            group.addTask {
+                let patience = ContinuousClock.now + .seconds(120)
+                while ledger.completions.count < workflowCount, ContinuousClock.now < patience {
+                    try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                }
+                ledger.kill(1)?.kill9()
+            }
+            try await group.waitForAll()
+        }
+
+        let client = try #require(ledger.liveNodes.first).client
+        let started = ledger.starts
+        #expect(started.count > workflowCount * 3 / 4, "too few starts were acknowledged to make the test meaningful")
+        var notCompleted: [String] = []
+        for id in started {
+            let workflow = try await client.get("/api/workflow/\(id)").decode(Workflow.self)
+            if workflow.status != .completed { notCompleted.append("\(id): \(workflow.status)") }
+        }
+        #expect(notCompleted.isEmpty, "workflows not completed: \(notCompleted.prefix(10))")
+        // No timer fired twice: each timed-out task attempt and each completion appears once in its trail.
+        var firedTwice: [String] = []
+        for id in started {
+            let events = try await client.get("/api/workflow/\(id)/events").decode([WorkflowEvent].self)
+            var seen: [String: Int] = [:]
+            for event in events where event.kind == "task.timed_out" || event.kind == "status.completed" {
+                seen[event.kind + " " + (event.taskId ?? ""), default: 0] += 1
+            }
+            firedTwice += seen.filter { $0.value > 1 }.map { "\(id): \($0.key) ×\($0.value)" }
+        }
+        #expect(firedTwice.isEmpty, "events recorded more than once: \(firedTwice.prefix(10))")
+        let twice = ledger.handedOut.filter { $0.value.count > 1 }
+        #expect(twice.isEmpty, "tasks handed to more than one worker: \(twice.prefix(10))")
+        for (taskId, workflowId) in ledger.completions {
+            let reply = try await client.get("/api/tasks/\(taskId)")
+            #expect(reply.status == 200, "acknowledged task \(taskId) of \(workflowId) is missing")
+            let task = try reply.decode(BatonModel.Task.self)
+            #expect(task.status == .completed, "acknowledged task \(taskId) is \(task.status)")
+            #expect(task.outputData["by"] == .string(taskId))
+        }
+        for node in ledger.liveNodes {
+            #expect(node.terminate() == 0, "graceful shutdown on SIGTERM should exit 0")
+        }
+    }
+
+    /// Polls one node (another when it dies) and completes tasks until every workflow has completed.
+    private static func work(as worker: String, node: Int, ledger: ClusterLedger, expected: Int,
+                             until budget: Duration) async throws {
+        let deadline = ContinuousClock.now + budget
+        while ContinuousClock.now < deadline {
+            guard let url = ledger.baseURL(preferring: node) else { return }
+            let client = TestHTTPClient(baseURL: url)
+            guard let reply = try? await client.get("/api/tasks/poll/batch/mn_work?count=3&timeout=200&workerid=\(worker)"),
+                  reply.status == 200, let tasks = try? reply.decode([BatonModel.Task].self) else {
+                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            if tasks.isEmpty {
+                if try await allComplete(client, ledger: ledger, expected: expected) { return }
+                continue
+            }
+            for task in tasks {
+                ledger.handed(task.taskId, to: worker)
+                let body = """
+                    {"workflowInstanceId":"\(task.workflowInstanceId)","taskId":"\(task.taskId)","status":"COMPLETED",\
+                    "workerId":"\(worker)","outputData":{"by":"\(task.taskId)"}}
+                    """
+                if let update = try? await client.send(.POST, "/api/tasks", body: body), update.status == 200 {
+                    ledger.completed(taskId: task.taskId, workflowId: task.workflowInstanceId)
+                }
+            }
+        }
+    }
+
+    private static func allComplete(_ client: TestHTTPClient, ledger: ClusterLedger, expected: Int) async throws -> Bool {
+        guard ledger.startersDone == 3 else { return false }
+        guard let reply = try? await client.get(
+            "/api/workflow/search?query=workflowType%3Dmultinode%20AND%20status%3DRUNNING&size=1"),
+              let result = try? reply.decode(SearchResult<WorkflowSummary>.self) else { return false }
+        return result.totalHits == 0
+    }
+}

@@ -1,0 +1,64 @@
+import BatonModel
+import Foundation
+import Testing
+
+@Suite("Hand-written JSON of the hot types")
+struct JSONWritableTests {
+    /// The same document as Foundation's encoder writes, compared as parsed JSON (key order aside).
+    private func sameDocument(_ value: some Encodable & JSONWritable) throws -> Bool {
+        let encoded = try JSONEncoder().encode(value)
+        let written = Data(value.jsonText.utf8)
+        let expected = try JSONSerialization.jsonObject(with: encoded) as? NSObject
+        let actual = try JSONSerialization.jsonObject(with: written) as? NSObject
+        return expected != nil && expected == actual
+    }
+
+    @Test("a task with its node, definition, branches and sub-workflow parameters writes what its Encodable writes")
+    func taskMatchesEncodable() throws {
+        var definition = TaskDef(name: "work", retryCount: 2, retryLogic: .exponentialBackoff, retryDelaySeconds: 3)
+        definition.description = "does \"work\"\n/ in two lines"
+        definition.inputKeys = ["a", "b"]
+        definition.pollTimeoutSeconds = 5
+        definition.inputSchema = ["type": "object"]
+        definition.createTime = 1_700_000_000_000
+        var node = WorkflowTask(name: "work", taskReferenceName: "work_ref", inputParameters: ["x": "${workflow.input.x}", "n": 1.5])
+        node.taskDefinition = definition
+        node.decisionCases = ["b": [WorkflowTask(name: "x", taskReferenceName: "x")], "a": []]
+        node.forkTasks = [[WorkflowTask(name: "y", taskReferenceName: "y", type: .wait)]]
+        node.joinOn = ["y"]
+        node.rateLimited = false
+        node.retryCount = 1
+        var parameters = SubWorkflowParams(name: "child", version: 2)
+        parameters.taskToDomain = ["*": "blue"]
+        parameters.priority = 3
+        node.subWorkflowParam = parameters
+        node.metadata = ["k": ["nested": [1, true, nil]]]
+        var task = Task(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
+                        workflowInstanceId: "w-1", seq: 3, scheduledTime: 1_000)
+        task.status = .inProgress
+        task.inputData = ["x": "é ü \u{1} \\ \"q\"", "list": [1, 2.25, "s"], "none": nil]
+        task.workflowType = "flow"
+        task.correlationId = "c"
+        task.startTime = 2_000
+        task.pollCount = 1
+        task.workerId = "worker-1"
+        task.iteration = 2
+        task.workflowTask = node
+        #expect(try sameDocument(task))
+        #expect(try sameDocument([task, Task(taskId: "t-2", taskType: "a", taskDefName: "a", referenceTaskName: "a",
+                                             workflowInstanceId: "w-1", seq: 1, scheduledTime: 0)]))
+    }
+
+    @Test("a worker's usual result reads as the decoder reads it; anything else is left to the decoder")
+    func fastTaskResult() throws {
+        let usual = #"{"workflowInstanceId":"w","taskId":"t","status":"COMPLETED","workerId":"me","outputData":{"n":"1","x":[1,2.5]},"callbackAfterSeconds":0,"logs":[],"extra":{"ignored":true},"reasonForIncompletion":null}"#
+        let fast = try #require(TaskResult(fastParsing: usual))
+        #expect(fast == (try JSONDecoder().decode(TaskResult.self, from: Data(usual.utf8))))
+        let lease = #"{"workflowInstanceId":"w","taskId":"t","extendLease":true}"#
+        #expect(TaskResult(fastParsing: lease) == (try JSONDecoder().decode(TaskResult.self, from: Data(lease.utf8))))
+        #expect(TaskResult(fastParsing: #"{"taskId":"t","status":"DONE"}"#) == nil)
+        #expect(TaskResult(fastParsing: #"{"taskId":"t","logs":[{"log":"x"}]}"#) == nil)
+        #expect(TaskResult(fastParsing: #"{"taskId":7}"#) == nil)
+        #expect(TaskResult(fastParsing: "[1]") == nil)
+    }
+}

@@ -1,0 +1,167 @@
+@testable import BatonPostgres
+import BatonModel
+import BatonPersistence
+import Foundation
+import Synchronization
+import Testing
+
+/// Several stores on one schema, as several Baton servers on one database.
+@Suite("PostgreSQL: several nodes on one database", .enabled(if: testDatabaseURL != nil, "set BATON_TEST_POSTGRES_URL to run"))
+struct PostgresClusterTests {
+    @Test("concurrent claims from three nodes hand out every queue entry exactly once")
+    func claimsAreExclusive() async throws {
+        try await withNodes(3) { nodes in
+            try await nodes[0].write { tx in
+                for index in 0..<300 {
+                    try tx.enqueue(QueueEntry(taskId: "t\(index)", workflowId: "wf", queueName: "work", priority: index % 3,
+                                              visibleAt: 0))
+                }
+            }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<12 {
+                    let node = nodes[worker % nodes.count]
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let batch = try await node.write { try $0.claim(queueName: "work", count: 7, now: 1) }
+                            if batch.isEmpty { return mine }
+                            mine += batch
+                        }
+                    }
+                }
+                var all: [String] = []
+                for try await batch in group { all += batch }
+                return all
+            }
+            #expect(claimed.count == 300, "every entry handed out once, none twice")
+            #expect(Set(claimed).count == 300)
+        }
+    }
+
+    @Test("read-modify-write of one workflow from three nodes at once loses no update")
+    func oneWriterPerWorkflow() async throws {
+        try await withNodes(3) { nodes in
+            var workflow = Workflow(workflowId: "wf-counter", definition: WorkflowDef(name: "counter", tasks: []),
+                                    input: [:], createTime: 1)
+            workflow.variables = ["count": 0]
+            try await nodes[0].write { [workflow] in try $0.save(workflow, previous: nil) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<15 {
+                    let node = nodes[writer % nodes.count]
+                    group.addTask {
+                        for _ in 0..<10 {
+                            try await node.write { tx in
+                                guard let original = try tx.workflow(id: "wf-counter", includeTasks: false) else { return }
+                                var changed = original
+                                let count = original.variables["count"]?.intValue ?? -1_000
+                                changed.variables["count"] = .int(count + 1)
+                                try tx.save(changed, previous: original)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let final = try await nodes[1].read { try $0.workflow(id: "wf-counter", includeTasks: false) }
+            #expect(final?.variables["count"] == .int(150))
+        }
+    }
+
+    @Test("due wake-ups claimed from three nodes go to one node each")
+    func wakeUpsAreClaimedOnce() async throws {
+        try await withNodes(3) { nodes in
+            try await nodes[0].write { tx in
+                for index in 0..<90 {
+                    let workflow = Workflow(workflowId: "wf-\(index)", definition: WorkflowDef(name: "timer", tasks: []),
+                                            input: [:], createTime: 1)
+                    try tx.save(workflow, previous: nil)
+                    try tx.setWakeUp(workflowId: workflow.workflowId, at: Int64(index))
+                }
+            }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for sweeper in 0..<9 {
+                    let node = nodes[sweeper % nodes.count]
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let batch = try await node.write {
+                                try $0.claimDueWorkflowIds(at: 1_000, limit: 4, leaseUntil: 60_000)
+                            }
+                            if batch.isEmpty { return mine }
+                            mine += batch
+                        }
+                    }
+                }
+                var all: [String] = []
+                for try await batch in group { all += batch }
+                return all
+            }
+            #expect(claimed.count == 90)
+            #expect(Set(claimed).count == 90)
+        }
+    }
+
+    @Test("a task queued through one node wakes the listener of another (LISTEN/NOTIFY)")
+    func notificationsCrossNodes() async throws {
+        try await withNodes(2) { nodes in
+            let received = Heard()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await nodes[1].watchQueues { queues in received.names.withLock { $0 += queues } }
+                }
+                // Queue until the listener has started and hears it (LISTEN takes a moment to register).
+                let deadline = ContinuousClock.now + .seconds(10)
+                var round = 0
+                while received.names.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+                    round += 1
+                    try await nodes[0].write { [round] tx in
+                        try tx.enqueue(QueueEntry(taskId: "t\(round)", workflowId: "wf", queueName: "eu:ship", priority: 0,
+                                                  visibleAt: 0))
+                    }
+                    try await _Concurrency.Task.sleep(for: .milliseconds(100))
+                }
+                // A transaction that rolls back announces nothing; the next committed one is heard.
+                _ = try? await nodes[0].write { tx in
+                    try tx.enqueue(QueueEntry(taskId: "rolled-back", workflowId: "wf", queueName: "never", priority: 0,
+                                              visibleAt: 0))
+                    throw CancellationError()
+                }
+                try await nodes[0].write { tx in
+                    try tx.enqueue(QueueEntry(taskId: "after", workflowId: "wf", queueName: "after", priority: 0, visibleAt: 0))
+                }
+                while !received.names.withLock({ $0.contains("after") }), ContinuousClock.now < deadline + .seconds(5) {
+                    try await _Concurrency.Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            let heard = received.names.withLock { $0 }
+            #expect(heard.first == "eu:ship")
+            #expect(heard.contains("after"))
+            #expect(!heard.contains("never"), "a rolled-back transaction must not wake anyone")
+        }
+    }
+}
+
+/// The queue names a listener heard.
+final class Heard: Sendable {
+    let names = Mutex<[String]>([])
+}
+
+/// Runs `body` with `count` stores on one new schema (dropped afterwards), like `count` Baton servers.
+func withNodes(_ count: Int, _ body: ([PostgresStore]) async throws -> Void) async throws {
+    let url = try #require(testDatabaseURL)
+    var configuration = try PostgresStore.Configuration(url: url)
+    configuration.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    configuration.maximumConnections = 6
+    var nodes: [PostgresStore] = []
+    for _ in 0..<count { nodes.append(try await PostgresStore(configuration: configuration)) }
+    do {
+        try await body(nodes)
+    } catch {
+        try? await nodes[0].dropSchemaForTesting()
+        for node in nodes { try? await node.close() }
+        throw error
+    }
+    try await nodes[0].dropSchemaForTesting()
+    for node in nodes { try await node.close() }
+}
