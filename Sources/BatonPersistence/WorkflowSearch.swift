@@ -177,6 +177,24 @@ extension WorkflowSearch {
             }
         }
 
+        /// The column that holds this field in the stores' `workflows` table (the same in every store).
+        public var columnName: String {
+            switch self {
+            case .workflowId: return "id"
+            case .correlationId: return "correlation_id"
+            case .workflowType: return "name"
+            case .status: return "status"
+            case .startTime: return "create_time"
+            case .endTime: return "end_time"
+            case .updateTime: return "update_time"
+            case .parentWorkflowId: return "parent_workflow_id"
+            case .idempotencyKey: return "idempotency_key"
+            case .version: return "version"
+            case .priority: return "priority"
+            case .reasonForIncompletion: return "reason"
+            }
+        }
+
         /// The kind of value this field holds.
         public var valueKind: ValueKind {
             switch self {

@@ -27,7 +27,7 @@ extension PostgresTransaction {
         // NULLs sort as SQLite sorts them: first when ascending, last when descending.
         let order = search.sort.isEmpty
             ? "create_time DESC"
-            : search.sort.map { "\(column(for: $0.field)) \($0.ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST")" }
+            : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST")" }
                 .joined(separator: ", ")
         let limit = placeholder(search.size)
         let offset = placeholder(search.start)
@@ -36,26 +36,10 @@ extension PostgresTransaction {
         return (total, try page.map(makeWorkflow))
     }
 
-    private func column(for field: WorkflowSearch.Field) -> String {
-        switch field {
-        case .workflowId: return "id"
-        case .correlationId: return "correlation_id"
-        case .workflowType: return "name"
-        case .status: return "status"
-        case .startTime: return "create_time"
-        case .endTime: return "end_time"
-        case .updateTime: return "update_time"
-        case .parentWorkflowId: return "parent_workflow_id"
-        case .idempotencyKey: return "idempotency_key"
-        case .version: return "version"
-        case .priority: return "priority"
-        case .reasonForIncompletion: return "reason"
-        }
-    }
 
     private func sql(for condition: WorkflowSearch.Condition,
                      placeholder: (any SQLBindable) -> String) -> String {
-        let column = column(for: condition.field)
+        let column = condition.field.columnName
         let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
         func value(_ text: String) -> String {
             // Query values are validated already; a number that does not fit matches nothing.

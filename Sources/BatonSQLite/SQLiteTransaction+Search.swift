@@ -24,31 +24,15 @@ extension SQLiteTransaction {
         let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows" + filter, arguments: arguments) ?? 0
         let order = search.sort.isEmpty
             ? "create_time DESC"
-            : search.sort.map { "\(column(for: $0.field)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+            : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?",
                                     arguments: arguments + [search.size, search.start])
         return (total, try rows.map(makeWorkflow))
     }
 
-    private func column(for field: WorkflowSearch.Field) -> String {
-        switch field {
-        case .workflowId: return "id"
-        case .correlationId: return "correlation_id"
-        case .workflowType: return "name"
-        case .status: return "status"
-        case .startTime: return "create_time"
-        case .endTime: return "end_time"
-        case .updateTime: return "update_time"
-        case .parentWorkflowId: return "parent_workflow_id"
-        case .idempotencyKey: return "idempotency_key"
-        case .version: return "version"
-        case .priority: return "priority"
-        case .reasonForIncompletion: return "reason"
-        }
-    }
 
     private func sql(for condition: WorkflowSearch.Condition) -> (String, [(any DatabaseValueConvertible)?]) {
-        let column = column(for: condition.field)
+        let column = condition.field.columnName
         let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
         func value(_ text: String) -> (any DatabaseValueConvertible)? { numeric ? Int64(text) : text }
         switch condition.comparison {
