@@ -182,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "BatonHTTPTests",
             dependencies: [
-                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine", "BatonHTTP",
+                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
+                .product(name: "GRDB", package: "GRDB.swift"), "BatonHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -19,9 +19,13 @@ public final class SQLiteStore: Store {
     let definitions: DefinitionSnapshots
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String, durability: Durability = .full) throws {
+    ///
+    /// - Parameter busyTimeout: how long a write waits for a lock another process holds on the file
+    ///   before it fails as unavailable (HTTP 503, retryable).
+    public init(path: String, durability: Durability = .full, busyTimeout: Duration = .seconds(10)) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        let (seconds, attoseconds) = busyTimeout.components
+        configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")

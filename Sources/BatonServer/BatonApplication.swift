@@ -40,7 +40,8 @@ public struct BatonApplication: Sendable {
         self.configuration = configuration
         self.logger = logger
         api = try Self.apiConfiguration(for: configuration)
-        store = try SQLiteStore(path: configuration.sqlitePath, durability: durability)
+        store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
+                                busyTimeout: configuration.sqliteBusyTimeout)
         engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
     }
 

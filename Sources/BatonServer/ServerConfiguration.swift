@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var sqliteDurability: String
     /// How often the sweeper looks for due timers.
     public var sweepInterval: Duration
+    /// How long an SQLite write waits for a lock held by another process before answering 503.
+    public var sqliteBusyTimeout: Duration = .seconds(10)
     /// The auth configuration file (applications, hashed secrets, roles); nil leaves auth off.
     public var authConfigurationPath: String?
     /// The auth configuration itself (wins over `authConfigurationPath`; for tests and embedding).

@@ -13,6 +13,8 @@ public struct RunningServer: Sendable {
     public let clock: ManualClock
     /// An HTTP client for the server's API.
     public let client: TestHTTPClient
+    /// The server's database (an SQLite file path unless the test configured otherwise).
+    public let database: String
 
     /// Decides every workflow whose wake-up time has come, as the sweeper would.
     public func sweep() async {
@@ -47,7 +49,7 @@ public func withRunningServer<Result: Sendable>(
         guard let boundPort = await iterator.next() else { throw TestHarnessError("The server did not start") }
         let base = "http://127.0.0.1:\(boundPort)"
         let server = RunningServer(baseURL: base, engine: application.engine, clock: clock,
-                                   client: TestHTTPClient(baseURL: base))
+                                   client: TestHTTPClient(baseURL: base), database: configuration.database)
         do {
             let result = try await body(server)
             group.cancelAll()
