@@ -14,16 +14,18 @@ public final class Engine: Sendable {
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
     let scripts: (any ScriptEvaluator)?
+    let metrics: EngineMetrics
 
     /// Creates an engine over `store`, reading time from `clock` and running definitions' JavaScript
     /// and jq with `scripts`.
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
-                scripts: (any ScriptEvaluator)? = nil,
+                scripts: (any ScriptEvaluator)? = nil, metrics: EngineMetrics = EngineMetrics(factory: nil),
                 makeId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
         self.store = store
         self.clock = clock
         self.logger = logger
         self.scripts = scripts
+        self.metrics = metrics
         self.makeId = makeId
     }
 
@@ -133,7 +135,7 @@ public final class Engine: Sendable {
         if let original {
             try cascade(from: original, to: workflow, actor: actor, decider: decider, in: tx, changes: &changes)
         }
-        EngineMetrics.record(from: original?.status, to: workflow)
+        metrics.record(from: original?.status, to: workflow)
         return workflow
     }
 

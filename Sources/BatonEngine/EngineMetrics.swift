@@ -1,21 +1,21 @@
 public import CoreMetrics
 import BatonModel
-import Synchronization
 
-/// The engine's swift-metrics: workflow starts and completions by workflow name and status. They go to
-/// the factory set with `use(_:)` (the server passes its Prometheus registry), or nowhere.
-public enum EngineMetrics {
-    private static let factory = Mutex<(any MetricsFactory)?>(nil)
+/// The engine's swift-metrics: workflow starts and completions by workflow name and status, sent to
+/// one engine's factory (the server passes its own Prometheus registry), so several engines in one
+/// process never mix their counts.
+public struct EngineMetrics: Sendable {
+    private let factory: (any MetricsFactory)?
 
-    /// Sends the engine's metrics to `factory` from now on.
-    public static func use(_ factory: any MetricsFactory) {
-        Self.factory.withLock { $0 = factory }
+    /// Creates metrics that go to `factory`, or nowhere when it is nil.
+    public init(factory: (any MetricsFactory)?) {
+        self.factory = factory
     }
 
     /// Counts a workflow's change of status: a start when there was none before, a completion when it
     /// reached a terminal status.
-    static func record(from previous: WorkflowStatus?, to workflow: Workflow) {
-        guard previous != workflow.status, let factory = factory.withLock({ $0 }) else { return }
+    func record(from previous: WorkflowStatus?, to workflow: Workflow) {
+        guard previous != workflow.status, let factory else { return }
         if previous == nil {
             Counter(label: "baton_workflow_starts_total", dimensions: [("name", workflow.workflowName)],
                     factory: factory).increment()

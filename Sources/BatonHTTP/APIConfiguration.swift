@@ -11,7 +11,7 @@ public struct APIConfiguration: Sendable {
     public var publicMetrics: Bool
 
     public init(authenticator: Authenticator? = nil, limits: RequestLimits = RequestLimits(),
-                metrics: BatonMetrics = .shared, publicMetrics: Bool = true) {
+                metrics: BatonMetrics = BatonMetrics(), publicMetrics: Bool = true) {
         self.authenticator = authenticator
         self.limits = limits
         self.metrics = metrics

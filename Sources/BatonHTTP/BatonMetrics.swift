@@ -6,7 +6,6 @@ import Synchronization
 /// gauges computed when `/metrics` is scraped (queue depth, the sweeper's backlog).
 public final class BatonMetrics: Sendable {
     /// The process-wide metrics, which `baton server` uses.
-    public static let shared = BatonMetrics()
 
     /// The registry every Baton metric lives in; feed it to `PrometheusMetricsFactory` so swift-metrics
     /// users (the engine) land in it too.

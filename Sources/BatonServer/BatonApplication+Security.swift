@@ -1,7 +1,5 @@
 import BatonEngine
 import BatonHTTP
-import Metrics
-import Prometheus
 
 extension BatonApplication {
     /// The API's auth, limits and metrics for `configuration`; loads and checks the auth file.
@@ -28,8 +26,7 @@ extension BatonApplication {
         guard limits.maximumJSONDepth > 0, limits.maximumWorkflowInputSize > 0, limits.maximumTaskOutputSize > 0 else {
             throw ConfigurationError("Request limits must be positive")
         }
-        let metrics = BatonMetrics.shared
-        EngineMetrics.use(PrometheusMetricsFactory(registry: metrics.registry))
+        let metrics = BatonMetrics()
         return APIConfiguration(authenticator: authentication.map(Authenticator.init), limits: limits, metrics: metrics,
                                 publicMetrics: configuration.publicMetrics)
     }

@@ -6,6 +6,7 @@ import BatonSQLite
 import BatonScripting
 import BatonUI
 import Foundation
+import Prometheus
 public import Hummingbird
 public import Logging
 import ServiceLifecycle
@@ -42,7 +43,8 @@ public struct BatonApplication: Sendable {
         api = try Self.apiConfiguration(for: configuration)
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
                                 busyTimeout: configuration.sqliteBusyTimeout)
-        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
+        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
+                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)))
     }
 
     /// Opens the database the configuration names — an SQLite file, or PostgreSQL for a `postgres://` URL —
@@ -72,7 +74,8 @@ public struct BatonApplication: Sendable {
         self.logger = logger
         api = try Self.apiConfiguration(for: configuration)
         self.store = store
-        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator())
+        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
+                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)))
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting
