@@ -86,12 +86,11 @@ extension StoreError {
     }
 }
 
-/// The definition snapshots executions run on, stored once per distinct definition and cached decoded.
+/// The definition snapshots executions run on, stored once per distinct definition (the encoding and
+/// decoding are `DefinitionSnapshotCache`'s, this type keeps the rows), and the registered definitions
+/// decoded once per stored text.
 final class DefinitionSnapshots: Sendable {
-    private struct Cache {
-        var encodedByDefinition: [WorkflowDef: Encoded] = [:]
-        var definitionsByKey: [String: Snapshot] = [:]
-    }
+    typealias Snapshot = DefinitionSnapshotCache.Snapshot
 
     /// Registered task and workflow definitions, decoded, by type and stored JSON text.
     private struct DecodedKey: Hashable {
@@ -99,19 +98,7 @@ final class DefinitionSnapshots: Sendable {
         let json: String
     }
 
-    /// A definition's key and JSON.
-    private struct Encoded {
-        let key: String
-        let json: String
-    }
-
-    /// A decoded definition with its nodes by reference name.
-    struct Snapshot: Sendable {
-        let definition: WorkflowDef
-        let nodes: [String: WorkflowTask]
-    }
-
-    private let cache = Mutex(Cache())
+    private let cache = DefinitionSnapshotCache()
     private let decodedDefinitions = Mutex<[DecodedKey: any Sendable]>([:])
     private static let limit = 4096
 
@@ -133,60 +120,21 @@ final class DefinitionSnapshots: Sendable {
     /// The cache spares only the encoding: a key it remembers may have been inserted by a transaction that
     /// rolled back, so the row's presence is checked every time.
     func key(for definition: WorkflowDef, in db: Database) throws -> String {
-        let cached = cache.withLock { $0.encodedByDefinition[definition] }
-        let encoded = try cached ?? Self.encode(definition)
+        let (encoded, _) = try cache.encoded(definition)
         let stored = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM definition_snapshots WHERE key = ?"),
                                        arguments: [encoded.key]) ?? false
         if !stored {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO definition_snapshots (key, json) VALUES (?, ?)")
                 .execute(arguments: [encoded.key, encoded.json])
         }
-        if cached == nil { remember(definition, encoded: encoded) }
         return encoded.key
     }
 
     /// The definition stored under `key`.
     func snapshot(forKey key: String, in db: Database) throws -> Snapshot {
-        if let snapshot = cache.withLock({ $0.definitionsByKey[key] }) { return snapshot }
+        if let snapshot = cache.snapshot(forKey: key) { return snapshot }
         guard let json = try String.fetchOne(db, sql: "SELECT json FROM definition_snapshots WHERE key = ?", arguments: [key])
         else { throw StoreError(.corrupt, "Definition snapshot \(key) is missing") }
-        let definition = try JSONDecoder().decode(WorkflowDef.self, from: Data(json.utf8))
-        return remember(definition, encoded: Encoded(key: key, json: json))
-    }
-
-    @discardableResult
-    private func remember(_ definition: WorkflowDef, encoded: Encoded) -> Snapshot {
-        var nodes: [String: WorkflowTask] = [:]
-        for node in definition.allNodes { nodes[node.taskReferenceName] = node }
-        let snapshot = Snapshot(definition: definition, nodes: nodes)
-        cache.withLock { cache in
-            if cache.encodedByDefinition.count > Self.limit { cache = Cache() }
-            cache.encodedByDefinition[definition] = encoded
-            cache.definitionsByKey[encoded.key] = snapshot
-        }
-        return snapshot
-    }
-
-    private static func encode(_ definition: WorkflowDef) throws -> Encoded {
-        let json = try String(decoding: encoder.encode(definition), as: UTF8.self)
-        return Encoded(key: fingerprint(json), json: json)
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-
-    /// A 128-bit FNV-1a style fingerprint of the definition's JSON, in hex.
-    static func fingerprint(_ text: String) -> String {
-        var first: UInt64 = 0xcbf2_9ce4_8422_2325
-        var second: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in text.utf8 {
-            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            second = (second &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
-            second ^= second >> 29
-        }
-        return String(first, radix: 16) + String(second, radix: 16) + "-" + String(text.utf8.count)
+        return try cache.snapshot(decoding: json, key: key)
     }
 }
