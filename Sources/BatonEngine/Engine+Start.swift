@@ -123,8 +123,8 @@ extension Engine {
                                         actor: "baton", detail: id))
             return id
         } catch let error as EngineError {
-            logger.warning("Failure workflow could not start",
-                           metadata: ["baton.workflow.id": "\(workflow.workflowId)", "baton.error": "\(error.message)"])
+            changes.log(.warning, "Failure workflow could not start",
+                        metadata: ["baton.workflow.id": "\(workflow.workflowId)", "baton.error": "\(error.message)"])
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: "failure_workflow.failed",
                                         actor: "baton", detail: error.message))
             return "Error starting failure workflow \(failure.name): \(error.message)"

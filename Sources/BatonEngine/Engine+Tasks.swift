@@ -96,7 +96,7 @@ extension Engine {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: now, kind: "task.result_ignored",
                                         actor: actor, taskId: result.taskId,
                                         detail: "\(result.status?.rawValue ?? "lease") result ignored: \(reason)"))
-            self.logger.info("Late task result ignored", metadata: [
+            changes.log(.info, "Late task result ignored", metadata: [
                 "baton.workflow.id": "\(workflow.workflowId)", "baton.task.id": "\(result.taskId)"])
         case .leaseExtended:
             if let task = workflow.tasks.first(where: { $0.taskId == result.taskId }) {

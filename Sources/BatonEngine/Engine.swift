@@ -1,4 +1,4 @@
-public import BatonModel
+import BatonModel
 public import BatonPersistence
 public import BatonDecider
 import Foundation
@@ -44,6 +44,7 @@ public final class Engine: Sendable {
                 return (result, changes)
             }
             if !changes.queued.isEmpty { notifier.signal(changes.queued) }
+            for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
             return result
         } catch {
             throw EngineError.from(error)
@@ -168,4 +169,18 @@ public final class Engine: Sendable {
 struct Changes: Sendable {
     /// The queues that received a task.
     var queued: Set<String> = []
+    /// Log lines to write once the transaction has committed, from the caller's task (so they carry its
+    /// request id, and a rolled-back transaction logs nothing).
+    var logLines: [LogLine] = []
+
+    struct LogLine: Sendable {
+        var level: Logger.Level
+        var message: Logger.Message
+        var metadata: Logger.Metadata
+    }
+
+    /// Logs `message` once the transaction commits.
+    mutating func log(_ level: Logger.Level, _ message: Logger.Message, metadata: Logger.Metadata) {
+        logLines.append(LogLine(level: level, message: message, metadata: metadata))
+    }
 }

@@ -11,6 +11,7 @@ public enum BatonRouter {
     /// as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
     public static func addRoutes(to router: Router<BatonRequestContext>, engine: Engine, instance: String,
                                  uiDirectory: String? = nil, configuration: APIConfiguration = APIConfiguration()) {
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         router.add(middleware: ErrorMiddleware(instance: instance))
         if let authenticator = configuration.authenticator {

@@ -7,8 +7,8 @@ import BatonScripting
 import BatonUI
 import Foundation
 import Prometheus
-public import Hummingbird
-public import Logging
+import Hummingbird
+import Logging
 import ServiceLifecycle
 
 /// The composition root: the store, engine, routes and background services of one Baton server.
@@ -26,7 +26,7 @@ public struct BatonApplication: Sendable {
     ///
     /// - Parameter clock: the engine's source of time (tests pass a `ManualClock`).
     public init(configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) throws {
-        var logger = Logger(label: "baton")
+        var logger = Logger(label: "baton", metadataProvider: .requestID)
         logger.logLevel = configuration.logLevel
         guard !configuration.usesPostgres else {
             throw ConfigurationError("A PostgreSQL database is opened with BatonApplication.open(configuration:)")
@@ -52,7 +52,7 @@ public struct BatonApplication: Sendable {
     public static func open(configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) async throws
         -> BatonApplication {
         guard configuration.usesPostgres else { return try BatonApplication(configuration: configuration, clock: clock) }
-        var logger = Logger(label: "baton")
+        var logger = Logger(label: "baton", metadataProvider: .requestID)
         logger.logLevel = configuration.logLevel
         let postgres: PostgresStore.Configuration
         do {

@@ -74,7 +74,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         switch (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased() {
         case "text": break
-        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case "json": LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, metadataProvider: provider) },
+                                          metadataProvider: nil)
         case let other: throw ValidationError("Unknown log format '\(other)'; use text or json")
         }
         let application: BatonApplication

@@ -33,4 +33,91 @@ struct OverloadTests {
                     "the refused start left a workflow behind")
         }
     }
+
+    @Test("when the disk is full, writes get a retryable 503, nothing is half-written, and the server recovers once space is freed",
+          .enabled(if: ScratchFilesystem.canMount, "needs permission to mount a tmpfs (root with CAP_SYS_ADMIN)"))
+    func fullDisk() async throws {
+        try await ScratchFilesystem.withMounted(megabytes: 4) { directory in
+            let database = directory.appendingPathComponent("baton.sqlite").path
+            try await withRunningServer(configure: { $0.database = database }) { server in
+                try await server.registerChain("flow", refs: ["a", "b"])
+                let acknowledged = try await server.start("flow")
+                let filler = try ScratchFilesystem.fill(directory)
+                // An input large enough that its commit needs new pages on disk.
+                let bigInput = #"{"blob":"\#(String(repeating: "x", count: 300_000))"}"#
+                let refused = try await server.client.send(.POST, "/api/workflow/flow", body: bigInput)
+                #expect(refused.status == 503, "\(refused.text)")
+                let body = try refused.object()
+                #expect(body["retryable"] as? Bool == true)
+                #expect(refused.headers.first(name: "Retry-After") != nil)
+                #expect(try await server.client.get("/api/workflow/\(acknowledged)").status == 200)
+
+                try FileManager.default.removeItem(at: filler)
+                let accepted = try await server.start("flow", input: bigInput)
+                for _ in 0..<2 {
+                    try await server.completeNext("work")
+                    try await server.completeNext("work")
+                }
+                for id in [acknowledged, accepted] {
+                    #expect(try await server.workflow(id).status == .completed)
+                }
+                let search = try await server.client.get("/api/workflow/search").decode(SearchResult<WorkflowSummary>.self)
+                #expect(search.totalHits == 2, "the refused start left a workflow behind")
+            }
+            let check = try DatabaseQueue(path: database)
+            #expect(try await check.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+            try check.close()
+        }
+    }
+}
+
+/// A small tmpfs mounted for one test, to fill up like a full disk.
+enum ScratchFilesystem {
+    /// Whether this process may mount a tmpfs (tried once).
+    static let canMount: Bool = {
+        guard let directory = try? makeDirectory() else { return false }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard (try? run("/bin/mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", directory.path)) == 0 else { return false }
+        _ = try? run("/bin/umount", directory.path)
+        return true
+    }()
+
+    /// Mounts a tmpfs of `megabytes`, runs `body` with its directory, then unmounts and removes it.
+    static func withMounted(megabytes: Int, _ body: (URL) async throws -> Void) async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let status = try run("/bin/mount", "-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", directory.path)
+        try #require(status == 0, "mount failed")
+        defer { _ = try? run("/bin/umount", "-l", directory.path) }
+        try await body(directory)
+    }
+
+    /// Writes a file into `directory` until the file system has no space left; returns the file.
+    static func fill(_ directory: URL) throws -> URL {
+        let file = directory.appendingPathComponent("filler")
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let chunk = [UInt8](repeating: 0xAB, count: 4096)
+        while chunk.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+        try #require(errno == ENOSPC, "expected the disk to fill, got errno \(errno)")
+        return file
+    }
+
+    private static func makeDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-tmpfs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    private static func run(_ executable: String, _ arguments: String...) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }

@@ -100,9 +100,11 @@ final class OutputCollector: Sendable {
 
     var text: String { buffer.withLock { String(decoding: $0, as: UTF8.self) } }
 
+    /// The port from the "Baton is listening" line, in the text (`baton.port=…`) or JSON (`"baton.port":"…"`)
+    /// log format.
     func port() -> Int? {
         let text = self.text
-        guard let range = text.range(of: "baton.port=") else { return nil }
+        guard let range = text.range(of: "baton.port=") ?? text.range(of: #""baton.port":""#) else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isNumber }
         return Int(digits)
     }

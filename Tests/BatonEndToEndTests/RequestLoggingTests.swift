@@ -1,0 +1,60 @@
+import BatonModel
+import BatonTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Every log line written while a request is handled carries that request's id, and the client is told it.
+@Suite("Request logging")
+struct RequestLoggingTests {
+    @Test("a log line the engine writes for a request carries the id the response names, in both log formats",
+          arguments: ["json", "text"])
+    func engineLogLinesCarryTheRequestID(format: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try await ServerProcess.start(database: directory.appendingPathComponent("baton.sqlite").path,
+                                                   extraArguments: ["--log-format", format])
+        defer { server.terminate() }
+        let client = server.client
+        var reply = try await client.send(.POST, "/api/metadata/workflow", body: """
+            {"name":"logged","version":1,"tasks":[{"name":"work","taskReferenceName":"only"}]}
+            """)
+        try #require(reply.status == 200, "\(reply.text)")
+        reply = try await client.send(.POST, "/api/workflow/logged", body: "{}")
+        try #require(reply.status == 200, "\(reply.text)")
+        let workflowId = reply.text
+        reply = try await client.get("/api/tasks/poll/work?workerid=w")
+        let task = try reply.decode(BatonModel.Task.self)
+        let result = #"{"workflowInstanceId":"\#(workflowId)","taskId":"\#(task.taskId)","status":"COMPLETED"}"#
+        #expect(try await client.send(.POST, "/api/tasks", body: result).status == 200)
+        // A second result for the finished task is acknowledged, ignored, and logged by the engine.
+        let late = try await client.send(.POST, "/api/tasks", body: result)
+        #expect(late.status == 200, "\(late.text)")
+        let requestID = try #require(late.headers.first(name: "X-Request-Id"))
+        #expect(!requestID.isEmpty)
+
+        let line = try await Self.line(containing: "Late task result ignored", in: server)
+        switch format {
+        case "json":
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["hb.request.id"] as? String == requestID, "\(line)")
+            #expect(object["baton.task.id"] as? String == task.taskId)
+        default:
+            #expect(line.contains("hb.request.id=\(requestID)"), "\(line)")
+        }
+        // Each request has its own id.
+        let other = try await client.get("/api/workflow/\(workflowId)")
+        #expect(other.headers.first(name: "X-Request-Id").map { $0 != requestID } == true)
+    }
+
+    /// The first line of the server's output containing `text`, waiting a little for it to be written.
+    private static func line(containing text: String, in server: ServerProcess) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(5)
+        repeat {
+            if let line = server.log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        throw TestHarnessError("no log line contains '\(text)':\n\(server.log)")
+    }
+}
