@@ -99,7 +99,7 @@ struct Load {
                     while ContinuousClock.now - begin < duration {
                         sequence += 1
                         do {
-                            try await samples.time {
+                            _ = try await samples.time {
                                 try await endpoint.expect(.POST, "/api/workflow/bench_start", body: #"{"n":"\#(client)-\#(sequence)"}"#)
                             }
                             counters.started.add(1, ordering: .relaxed)
@@ -147,7 +147,9 @@ struct Load {
                     let perLoop = rate.map { $0 / Double(starters) }
                     while ContinuousClock.now < end {
                         if let perLoop {
-                            let due = begin + .seconds(Double(sequence) / perLoop)
+                            // Starters take turns (offset by a fraction of the interval each), so the paced load
+                            // arrives evenly rather than in bursts of one start per starter.
+                            let due = begin + .seconds((Double(sequence) + Double(starter) / Double(starters)) / perLoop)
                             if due > ContinuousClock.now { try? await _Concurrency.Task.sleep(until: due, clock: .continuous) }
                         } else if counters.started.load(ordering: .relaxed) - counters.workflowsDone.load(ordering: .relaxed) >= backlog {
                             try? await _Concurrency.Task.sleep(for: .microseconds(500))
@@ -279,7 +281,7 @@ struct Load {
                     var samples = Samples()
                     while ContinuousClock.now - begin < duration {
                         do {
-                            try await samples.time { try await endpoint.expect(method, path, body: method == .POST ? "{}" : nil) }
+                            _ = try await samples.time { try await endpoint.expect(method, path, body: method == .POST ? "{}" : nil) }
                             counters.started.add(1, ordering: .relaxed)
                         } catch {
                             counters.fail(error)

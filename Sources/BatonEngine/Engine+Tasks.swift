@@ -68,14 +68,16 @@ extension Engine {
         try Self.validate(result)
         let now = clock.now()
         try await transaction { tx, changes in
-            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            _ = try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
         }
         return result.taskId
     }
 
-    /// Records a worker's result inside a transaction (see `update(_:actor:)`).
+    /// Records a worker's result inside a transaction (see `update(_:actor:)`). Returns the task the result
+    /// is for, or nil when a rerun had removed it.
+    @discardableResult
     func record(_ result: TaskResult, actor: String, now: Int64, in tx: any StoreTransaction,
-                changes: inout Changes) throws {
+                changes: inout Changes) throws -> Task? {
         guard let original = try tx.workflow(id: result.workflowInstanceId, includeTasks: true) else {
             throw EngineError.notFound("No such workflow found by id: \(result.workflowInstanceId)")
         }
@@ -108,11 +110,13 @@ extension Engine {
             try self.save(workflow, replacing: original, effects: effects, actor: actor, decider: decider, in: tx,
                           changes: &changes)
         }
-        if !result.logs.isEmpty, workflow.tasks.contains(where: { $0.taskId == result.taskId }) {
+        let task = original.tasks.first { $0.taskId == result.taskId }
+        if !result.logs.isEmpty, task != nil {
             try tx.append(result.logs.map { log in
                 TaskExecLog(log: log.log, taskId: result.taskId, createdTime: log.createdTime > 0 ? log.createdTime : now)
             }, taskId: result.taskId)
         }
+        return task
     }
 
     /// Records a result and, in the same round trip, hands the worker its next task of the same type
@@ -120,12 +124,9 @@ extension Engine {
     public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> Task? {
         let now = clock.now()
         // One transaction (one commit) for the result and the next task.
+        try Self.validate(result)
         return try await transaction { tx, changes in
-            guard let task = try tx.task(id: result.taskId) else {
-                throw EngineError.notFound("No such task found by id: \(result.taskId)")
-            }
-            try Self.validate(result)
-            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            guard let task = try self.record(result, actor: actor, now: now, in: tx, changes: &changes) else { return nil }
             return try self.claim(queue: Engine.queueName(taskType: task.taskType, domain: task.domain), domain: task.domain,
                                   count: 1, workerId: result.workerId, now: now, in: tx).first
         }

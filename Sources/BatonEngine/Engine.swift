@@ -20,7 +20,7 @@ public final class Engine: Sendable {
     /// and jq with `scripts`.
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
                 scripts: (any ScriptEvaluator)? = nil, metrics: EngineMetrics = EngineMetrics(factory: nil),
-                makeId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+                makeId: @escaping @Sendable () -> String = { TimeOrderedID.standard.make() }) {
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -114,7 +114,7 @@ public final class Engine: Sendable {
             if wanted != had {
                 if let wanted {
                     try tx.enqueue(wanted)
-                    changes.queued.insert(wanted.queueName)
+                    changes.queued[wanted.queueName, default: 0] += 1
                 } else {
                     try tx.dequeue(taskId: task.taskId)
                 }
@@ -167,8 +167,8 @@ public final class Engine: Sendable {
 
 /// What a transaction did that matters after it commits.
 struct Changes: Sendable {
-    /// The queues that received a task.
-    var queued: Set<String> = []
+    /// How many tasks each queue received.
+    var queued: [String: Int] = [:]
     /// Log lines to write once the transaction has committed, from the caller's task (so they carry its
     /// request id, and a rolled-back transaction logs nothing).
     var logLines: [LogLine] = []

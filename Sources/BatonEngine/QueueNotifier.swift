@@ -21,8 +21,25 @@ final class QueueNotifier: Sendable {
         state.withLock { $0.generations[queue, default: 0] }
     }
 
-    /// Signals that tasks were queued in `queues`, waking their waiters.
-    func signal(_ queues: some Sequence<String>) {
+    /// Signals that `counts[queue]` tasks were queued in each queue: wakes that many of its waiters,
+    /// longest-waiting first. Waking one poll per task spares the others a futile claim each.
+    func signal(_ counts: [String: Int]) {
+        var woken: [Waiter] = []
+        state.withLock { state in
+            for (queue, count) in counts {
+                state.generations[queue, default: 0] &+= 1
+                guard var waiting = state.waiters[queue] else { continue }
+                let taken = min(count, waiting.count)
+                woken += waiting.prefix(taken)
+                waiting.removeFirst(taken)
+                state.waiters[queue] = waiting.isEmpty ? nil : waiting
+            }
+        }
+        for waiter in woken { waiter.continuation.resume() }
+    }
+
+    /// Signals that tasks were queued in `queues`, how many unknown: wakes every waiter of each.
+    func signalAll(_ queues: some Sequence<String>) {
         var woken: [Waiter] = []
         state.withLock { state in
             for queue in queues {

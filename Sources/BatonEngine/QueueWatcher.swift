@@ -22,7 +22,7 @@ public struct QueueWatcher: Service {
         while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await store.watchQueues { queues in notifier.signal(queues) }
+                    try await store.watchQueues { queues in notifier.signalAll(queues) }
                 }
             } catch {
                 if _Concurrency.Task.isCancelled || _Concurrency.Task.isShuttingDownGracefully { return }

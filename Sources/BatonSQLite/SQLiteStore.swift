@@ -30,6 +30,8 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // The writer keeps the indexes' hot pages in memory (64 MiB at most; readers keep SQLite's default).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
