@@ -35,6 +35,8 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Signal probes at half load.") var probes = 2
     @Option(help: "Fractions of the maximum load to sweep for the chart, comma-separated (0.5 is always run).")
     var loadLevels = "0.25,0.5,0.75"
+    @Option(help: "Stored-workflow counts to measure latencies and search at (growth), comma-separated; first mode only.")
+    var growth = "0,100000,1000000"
     @Flag(help: "Skip the ceiling measurement.") var skipCeiling = false
     @Option(help: "A Python with dbos (the peer) and matplotlib (the chart); Benchmarks/setup-python.sh makes one.")
     var python = FileManager.default.fileExists(atPath: "Benchmarks/.venv/bin/python") ? "Benchmarks/.venv/bin/python" : "python3"
@@ -47,7 +49,7 @@ struct Run: AsyncParsableCommand {
     mutating func run() async throws {
         if smoke {
             seconds = min(seconds, 1); warmUp = 0; clients = 4; starters = 2; workers = 4; pollCount = 4
-            probes = 1; loadLevels = "0.5"; skipPeer = true
+            probes = 1; loadLevels = "0.5"; skipPeer = true; growth = "0,50"
             if durability == "FULL,NORMAL" { durability = "FULL" }
         }
         let build = buildLabel ?? (server != nil ? "unknown" : (batonBinary.contains("release") ? "release" : "debug"))
@@ -82,6 +84,7 @@ struct Run: AsyncParsableCommand {
                 try await waitUntilUp(endpoint, path: "/health", process: child)
                 try await Definitions.register(on: endpoint)
                 try await measureBaton(Load(endpoint: endpoint), mode: mode, report: report)
+                if mode == modes.first { try await measureGrowth(Load(endpoint: endpoint), mode: mode, report: report) }
                 if let child {
                     report.add(mode, "server peak RSS (VmHWM)", child.peakRSSMiB().map { String(format: "%.0f MiB", $0) } ?? "n/a")
                     await child.stop()
@@ -151,6 +154,39 @@ struct Run: AsyncParsableCommand {
             report.latency(mode, "batch poll \(label)", paced.poll)
             report.latency(mode, "update-v2 \(label)", paced.update)
             for name in Load.signalNames { report.latency(mode, "signal \(name) \(label)", paced.signals[name] ?? Samples()) }
+        }
+    }
+
+    /// Latencies of start, poll and update, and of searches, with 0, 100k and 1M workflows stored: seeds
+    /// completed workflows through the API up to each level, then probes at a light load.
+    private func measureGrowth(_ load: Load, mode: String, report: Report) async throws {
+        let levels = growth.split(separator: ",").compactMap { Int($0) }.sorted()
+        var stored = 0
+        var baseline: GrowthProbe?
+        for level in levels {
+            if level > stored {
+                let began = ContinuousClock.now
+                let seeded = await load.seed(level - stored, clients: clients)
+                guard seeded == level - stored else { throw BenchError("Seeding \(level) workflows acknowledged only \(seeded) more") }
+                print(String(format: "  seeded %d workflows in %.0f s", level, baton_bench.seconds(since: began)))
+                stored = level
+            }
+            let probe = await load.probeGrowth(clients: 4, duration: duration)
+            let label = "with \(level.formatted()) stored"
+            report.latency(mode, "start \(label) (4 clients)", probe.start)
+            report.latency(mode, "poll \(label) (4 clients)", probe.poll)
+            report.latency(mode, "update \(label) (4 clients)", probe.update)
+            for (search, _) in GrowthProbe.searches {
+                report.latency(mode, "\(search) \(label)", probe.searches[search] ?? Samples())
+            }
+            if let baseline, let stored = probe.start.percentile(0.5), let empty = baseline.start.percentile(0.5),
+               let polled = probe.poll.percentile(0.5), let emptyPoll = baseline.poll.percentile(0.5),
+               let updated = probe.update.percentile(0.5), let emptyUpdate = baseline.update.percentile(0.5) {
+                report.add(mode, "p50 \(label) / empty store: start, poll, update",
+                           String(format: "%.2f× / %.2f× / %.2f×", stored / empty, polled / emptyPoll, updated / emptyUpdate))
+            } else {
+                baseline = probe
+            }
         }
     }
 

@@ -18,6 +18,9 @@ enum Definitions {
         try await endpoint.expect(.POST, "/api/metadata/workflow?overwrite=true", body: """
             {"name":"bench_sig","version":1,"tasks":[{"name":"bench_wait","taskReferenceName":"w","type":"WAIT"}]}
             """)
+        try await endpoint.expect(.POST, "/api/metadata/workflow?overwrite=true", body: """
+            {"name":"bench_seed","version":1,"tasks":[{"name":"bench_noop","taskReferenceName":"n","type":"NOOP"}]}
+            """)
     }
 
     /// A workflow of `count` SIMPLE tasks of one type, referenced `t1`…`tN`, each fed the previous one's output.

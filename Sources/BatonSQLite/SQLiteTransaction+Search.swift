@@ -21,7 +21,8 @@ extension SQLiteTransaction {
             arguments += [text, text, pattern, pattern, pattern, pattern]
         }
         let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows" + filter, arguments: arguments) ?? 0
+        let total = try countedTotal(of: search)
+            ?? Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows" + filter, arguments: arguments) ?? 0
         let order = search.sort.isEmpty
             ? "create_time DESC"
             : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
@@ -30,6 +31,36 @@ extension SQLiteTransaction {
         return (total, try rows.map(makeWorkflow))
     }
 
+
+    /// The total of a search that filters by nothing but workflow names and statuses (`=` or `IN`, at most
+    /// one condition each), read from the counts the schema's triggers keep; nil for any other search.
+    private func countedTotal(of search: WorkflowSearch) throws -> Int64? {
+        guard search.freeText == nil else { return nil }
+        var names: [String]?
+        var statuses: [String]?
+        for condition in search.conditions {
+            let values: [String]
+            switch condition.comparison {
+            case .equals(let value): values = [value]
+            case .oneOf(let list): values = list
+            default: return nil
+            }
+            switch condition.field {
+            case .workflowType where names == nil: names = values
+            case .status where statuses == nil: statuses = values
+            default: return nil
+            }
+        }
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        for (column, values) in [("name", names), ("status", statuses)] {
+            guard let values else { continue }
+            clauses.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(values)
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM workflow_counts" + filter, arguments: arguments)
+    }
 
     private func sql(for condition: WorkflowSearch.Condition) -> (String, [(any DatabaseValueConvertible)?]) {
         let column = condition.field.columnName

@@ -91,11 +91,41 @@ struct SQLiteStoreTests {
             let raw = try DatabaseQueue(path: path)
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-                #expect(applied == ["v1-initial"])
+                #expect(applied == ["v1-initial", "v2-search-by-name-and-status"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
             try raw.close()
+        }
+    }
+
+    @Test("a database from before the search counts gets them counted when it is opened")
+    func searchCountsAreBackfilled() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let first = try SQLiteStore(path: path)
+            try await first.write { tx in
+                for id in ["wf-1", "wf-2", "wf-3"] { try tx.save(Self.workflow(id), previous: nil) }
+            }
+            try await first.close()
+            // Take the database back to the first schema, as an older Baton left it.
+            let raw = try DatabaseQueue(path: path)
+            try await raw.write { db in
+                try db.execute(sql: """
+                    DROP TRIGGER workflows_counted_on_insert; DROP TRIGGER workflows_counted_on_delete;
+                    DROP TRIGGER workflows_counted_on_update; DROP TABLE workflow_counts;
+                    DROP INDEX workflows_by_name_status;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v2-search-by-name-and-status';
+                    """)
+            }
+            try raw.close()
+            let reopened = try SQLiteStore(path: path)
+            let all = try WorkflowSearch(query: nil, freeText: nil, sort: [], start: 0, size: 0)
+            let byName = try WorkflowSearch(query: "workflowType = \(Self.workflow("wf-1").workflowName)",
+                                            freeText: nil, sort: [], start: 0, size: 0)
+            #expect(try await reopened.read { try $0.search(all) }.totalHits == 3)
+            #expect(try await reopened.read { try $0.search(byName) }.totalHits == 3)
+            try await reopened.close()
         }
     }
 

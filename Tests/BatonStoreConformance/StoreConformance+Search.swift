@@ -162,5 +162,30 @@ extension StoreConformance {
             }
             try expectEqual(result.workflows, [stored(workflows[0])], "the whole execution, without its tasks")
         },
+        ConformanceCase("search: totals by name and status follow status changes, deletions and rollbacks") { store in
+            let workflows = try await insertSearchFixtures(into: store)
+            let total: @Sendable (String?) async throws -> Int64 = { query in
+                let search = try WorkflowSearch(query: query, freeText: nil, sort: [], start: 0, size: 0)
+                return try await store.searchIds(search).total
+            }
+            let finished = { var workflow = workflows[0]; workflow.status = .completed; return workflow }()
+            try await store.write { try $0.save(finished, previous: workflows[0]) }
+            _ = try await store.write { try $0.deleteWorkflow(id: "s-order-3") }
+            do {
+                try await store.write { tx in
+                    var failed = workflows[3]
+                    failed.status = .failed
+                    try tx.save(failed, previous: workflows[3])
+                    throw IntendedFailure()
+                }
+            } catch is IntendedFailure {}
+            try expectEqual(try await total(nil), 5, "every workflow")
+            try expectEqual(try await total("workflowType = order"), 2)
+            try expectEqual(try await total("workflowType IN (order) AND status IN (COMPLETED)"), 2)
+            try expectEqual(try await total("status IN (RUNNING)"), 1, "s-ship-4, whose failure rolled back")
+            try expectEqual(try await total("status = FAILED"), 0, "the failed one was deleted")
+            try expectEqual(try await total("status IN (RUNNING,COMPLETED) AND workflowType IN (shipment,order)"), 3)
+            try expectEqual(try await total("workflowType = nothing"), 0)
+        },
     ]
 }
