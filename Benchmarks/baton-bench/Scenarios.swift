@@ -275,7 +275,8 @@ struct Load {
     }
 
     /// Requests/s of one request, `clients` concurrent clients back to back for `duration` (the ceiling).
-    func requests(_ method: HTTPMethod, _ path: String, clients: Int, duration: Duration) async -> PhaseResult {
+    func requests(_ method: HTTPMethod, _ path: String, clients: Int, duration: Duration,
+                  body: String? = nil) async -> PhaseResult {
         let counters = Counters()
         let begin = ContinuousClock.now
         let samples = await withTaskGroup(of: Samples.self) { group in
@@ -284,7 +285,7 @@ struct Load {
                     var samples = Samples()
                     while ContinuousClock.now - begin < duration {
                         do {
-                            _ = try await samples.time { try await endpoint.expect(method, path, body: method == .POST ? "{}" : nil) }
+                            _ = try await samples.time { try await endpoint.expect(method, path, body: body ?? (method == .POST ? "{}" : nil)) }
                             counters.started.add(1, ordering: .relaxed)
                         } catch {
                             counters.fail(error)

@@ -160,6 +160,14 @@ enum Schema {
                 END;
                 """)
         }
+        // A claim walks the queue in the order it hands tasks out (priority, then visibility, then arrival),
+        // stopping after the first `count` visible entries, instead of sorting every visible entry of the queue.
+        migrator.registerMigration("v3-queue-in-claim-order") { db in
+            try db.execute(sql: """
+                CREATE INDEX queue_in_claim_order ON queue(queue_name, priority DESC, visible_at);
+                DROP INDEX queue_by_visibility;
+                """)
+        }
         return migrator
     }
 }

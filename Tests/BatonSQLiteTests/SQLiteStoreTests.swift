@@ -91,7 +91,7 @@ struct SQLiteStoreTests {
             let raw = try DatabaseQueue(path: path)
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-                #expect(applied == ["v1-initial", "v2-search-by-name-and-status"])
+                #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
