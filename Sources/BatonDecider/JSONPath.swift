@@ -1,5 +1,6 @@
 import BatonModel
 import Foundation
+import Synchronization
 
 /// The subset of Jayway JSONPath that Conductor users write inside `${…}` expressions.
 ///
@@ -31,7 +32,7 @@ public enum JSONPath {
     }
 
     /// One step of a parsed path.
-    enum Segment: Equatable {
+    enum Segment: Equatable, Sendable {
         case key(String)
         case index(Int)
         case indexes([Int])
@@ -162,7 +163,20 @@ public enum JSONPath {
 
     /// Turns path text into segments; `nil` when the text is not a path this subset understands.
     enum Parser {
+        /// Paths parsed before: definitions repeat the same few expressions for every execution.
+        private static let parsed = Mutex<[String: [Segment]]>([:])
+
         static func segments(of path: String) -> [Segment]? {
+            if let known = parsed.withLock({ $0[path] }) { return known }
+            guard let segments = parse(path) else { return nil }
+            parsed.withLock { cache in
+                if cache.count >= 4096 { cache.removeAll() }
+                cache[path] = segments
+            }
+            return segments
+        }
+
+        private static func parse(_ path: String) -> [Segment]? {
             var text = Substring(path.trimmingCharacters(in: .whitespaces))
             if text.first == "$" {
                 text = text.dropFirst()

@@ -5,7 +5,7 @@ import GRDB
 
 extension SQLiteTransaction {
     func taskDef(named name: String) throws -> TaskDef? {
-        try String.fetchOne(db, sql: "SELECT json FROM task_defs WHERE name = ?", arguments: [name])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM task_defs WHERE name = ?"), arguments: [name])
             .map { try decode(TaskDef.self, from: $0) }
     }
 
@@ -16,11 +16,12 @@ extension SQLiteTransaction {
     func workflowDef(named name: String, version: Int?) throws -> WorkflowDef? {
         let json: String?
         if let version {
-            json = try String.fetchOne(db, sql: "SELECT json FROM workflow_defs WHERE name = ? AND version = ?",
+            json = try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? AND version = ?"),
                                        arguments: [name, version])
         } else {
-            json = try String.fetchOne(db, sql: "SELECT json FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1",
-                                       arguments: [name])
+            json = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1"),
+                arguments: [name])
         }
         return try json.map { try decode(WorkflowDef.self, from: $0) }
     }

@@ -65,9 +65,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func workflow(idempotencyKey: String) throws -> (id: String, status: WorkflowStatus)? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, status FROM workflows WHERE idempotency_key = ? ORDER BY create_time DESC LIMIT 1
-            """, arguments: [idempotencyKey]) else { return nil }
+            """), arguments: [idempotencyKey]) else { return nil }
         return (row["id"], try status(row["status"]))
     }
 
@@ -99,19 +99,8 @@ struct SQLiteTransaction: StoreTransaction {
         guard let definition = workflow.workflowDefinition else {
             throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
         }
-        let key = try definitions.key(for: definition, in: db)
-        let arguments: StatementArguments = [
-            workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
-            workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
-            workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
-            workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime, workflow.lastRetriedTime,
-            workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion, key,
-            workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
-            JSONValue.object(workflow.taskToDomain.mapValues(JSONValue.string)).jsonText,
-            JSONValue.array(workflow.failedReferenceTaskNames.map(JSONValue.string)).jsonText,
-            JSONValue.array(workflow.failedTaskNames.map(JSONValue.string)).jsonText,
-        ]
-        if previous == nil {
+        guard let previous else {
+            let key = try definitions.key(for: definition, in: db)
             try db.cachedStatement(sql: """
                 INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
                     parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
@@ -119,21 +108,110 @@ struct SQLiteTransaction: StoreTransaction {
                     definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
                     failed_task_names)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: arguments)
-        } else {
-            try db.cachedStatement(sql: """
-                UPDATE workflows SET name = ?2, version = ?3, status = ?4, correlation_id = ?5,
-                    parent_workflow_id = ?6, parent_workflow_task_id = ?7, rerun_from_workflow_id = ?8,
-                    idempotency_key = ?9, event = ?10, created_by = ?11, priority = ?12, create_time = ?13,
-                    update_time = ?14, end_time = ?15, last_retried_time = ?16, paused_at = ?17, paused_millis = ?18,
-                    reason = ?19, definition_key = ?20, input = ?21, output = ?22, variables = ?23,
-                    task_to_domain = ?24, failed_reference_task_names = ?25, failed_task_names = ?26
-                WHERE id = ?1
-                """).execute(arguments: arguments)
+                """).execute(arguments: [
+                    workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
+                    workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
+                    workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
+                    workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime,
+                    workflow.lastRetriedTime, workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion,
+                    key, workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+                    Self.text(workflow.taskToDomain), Self.text(workflow.failedReferenceTaskNames),
+                    Self.text(workflow.failedTaskNames),
+                ])
+            return
         }
+        // Only what changed: a task result touches the update time and output, not the name or creation time
+        // that most indexes cover.
+        var update = RowUpdate()
+        update.set("name", from: previous.workflowName, to: workflow.workflowName, as: workflow.workflowName)
+        update.set("version", from: previous.workflowVersion, to: workflow.workflowVersion, as: workflow.workflowVersion)
+        update.set("status", from: previous.status, to: workflow.status, as: workflow.status.rawValue)
+        update.set("correlation_id", from: previous.correlationId, to: workflow.correlationId, as: workflow.correlationId)
+        update.set("parent_workflow_id", from: previous.parentWorkflowId, to: workflow.parentWorkflowId,
+                   as: workflow.parentWorkflowId)
+        update.set("parent_workflow_task_id", from: previous.parentWorkflowTaskId, to: workflow.parentWorkflowTaskId,
+                   as: workflow.parentWorkflowTaskId)
+        update.set("rerun_from_workflow_id", from: previous.reRunFromWorkflowId, to: workflow.reRunFromWorkflowId,
+                   as: workflow.reRunFromWorkflowId)
+        update.set("idempotency_key", from: previous.idempotencyKey, to: workflow.idempotencyKey, as: workflow.idempotencyKey)
+        update.set("event", from: previous.event, to: workflow.event, as: workflow.event)
+        update.set("created_by", from: previous.createdBy, to: workflow.createdBy, as: workflow.createdBy)
+        update.set("priority", from: previous.priority, to: workflow.priority, as: workflow.priority)
+        update.set("create_time", from: previous.createTime, to: workflow.createTime, as: workflow.createTime)
+        update.set("update_time", from: previous.updateTime, to: workflow.updateTime, as: workflow.updateTime)
+        update.set("end_time", from: previous.endTime, to: workflow.endTime, as: workflow.endTime)
+        update.set("last_retried_time", from: previous.lastRetriedTime, to: workflow.lastRetriedTime,
+                   as: workflow.lastRetriedTime)
+        update.set("paused_at", from: previous.pausedAt, to: workflow.pausedAt, as: workflow.pausedAt)
+        update.set("paused_millis", from: previous.pausedMillis, to: workflow.pausedMillis, as: workflow.pausedMillis)
+        update.set("reason", from: previous.reasonForIncompletion, to: workflow.reasonForIncompletion,
+                   as: workflow.reasonForIncompletion)
+        // An execution keeps its definition unless a restart or rerun moved it to the latest one.
+        if previous.workflowDefinition != definition { update.set("definition_key", try definitions.key(for: definition, in: db)) }
+        update.set("input", from: previous.input, to: workflow.input, as: workflow.input.jsonText)
+        update.set("output", from: previous.output, to: workflow.output, as: workflow.output.jsonText)
+        update.set("variables", from: previous.variables, to: workflow.variables, as: workflow.variables.jsonText)
+        update.set("task_to_domain", from: previous.taskToDomain, to: workflow.taskToDomain,
+                   as: Self.text(workflow.taskToDomain))
+        update.set("failed_reference_task_names", from: previous.failedReferenceTaskNames,
+                   to: workflow.failedReferenceTaskNames, as: Self.text(workflow.failedReferenceTaskNames))
+        update.set("failed_task_names", from: previous.failedTaskNames, to: workflow.failedTaskNames,
+                   as: Self.text(workflow.failedTaskNames))
+        try update.execute(in: db, table: "workflows", key: "id", id: workflow.workflowId)
     }
 
+    /// A string map or list as the JSON text its column holds.
+    private static func text(_ map: [String: String]) -> String { JSONValue.object(map.mapValues(JSONValue.string)).jsonText }
+    private static func text(_ list: [String]) -> String { JSONValue.array(list.map(JSONValue.string)).jsonText }
+
     func save(_ task: Task, previous: Task?) throws {
+        guard let previous else { return try insertOrReplace(task) }
+        var update = RowUpdate()
+        update.set("seq", from: previous.seq, to: task.seq, as: task.seq)
+        update.set("task_type", from: previous.taskType, to: task.taskType, as: task.taskType)
+        update.set("task_def_name", from: previous.taskDefName, to: task.taskDefName, as: task.taskDefName)
+        update.set("reference_name", from: previous.referenceTaskName, to: task.referenceTaskName, as: task.referenceTaskName)
+        update.set("status", from: previous.status, to: task.status, as: task.status.rawValue)
+        update.set("input", from: previous.inputData, to: task.inputData, as: task.inputData.jsonText)
+        update.set("output", from: previous.outputData, to: task.outputData, as: task.outputData.jsonText)
+        update.set("retry_count", from: previous.retryCount, to: task.retryCount, as: task.retryCount)
+        update.set("retried", from: previous.retried, to: task.retried, as: task.retried)
+        update.set("retried_task_id", from: previous.retriedTaskId, to: task.retriedTaskId, as: task.retriedTaskId)
+        update.set("executed", from: previous.executed, to: task.executed, as: task.executed)
+        update.set("poll_count", from: previous.pollCount, to: task.pollCount, as: task.pollCount)
+        update.set("scheduled_time", from: previous.scheduledTime, to: task.scheduledTime, as: task.scheduledTime)
+        update.set("start_time", from: previous.startTime, to: task.startTime, as: task.startTime)
+        update.set("end_time", from: previous.endTime, to: task.endTime, as: task.endTime)
+        update.set("update_time", from: previous.updateTime, to: task.updateTime, as: task.updateTime)
+        update.set("first_start_time", from: previous.firstStartTime, to: task.firstStartTime, as: task.firstStartTime)
+        update.set("start_delay_seconds", from: previous.startDelayInSeconds, to: task.startDelayInSeconds,
+                   as: task.startDelayInSeconds)
+        update.set("callback_after_seconds", from: previous.callbackAfterSeconds, to: task.callbackAfterSeconds,
+                   as: task.callbackAfterSeconds)
+        update.set("response_timeout_seconds", from: previous.responseTimeoutSeconds, to: task.responseTimeoutSeconds,
+                   as: task.responseTimeoutSeconds)
+        update.set("worker_id", from: previous.workerId, to: task.workerId, as: task.workerId)
+        update.set("reason", from: previous.reasonForIncompletion, to: task.reasonForIncompletion,
+                   as: task.reasonForIncompletion)
+        update.set("domain", from: previous.domain, to: task.domain, as: task.domain)
+        update.set("workflow_priority", from: previous.workflowPriority, to: task.workflowPriority, as: task.workflowPriority)
+        update.set("iteration", from: previous.iteration, to: task.iteration, as: task.iteration)
+        update.set("sub_workflow_id", from: previous.subWorkflowId, to: task.subWorkflowId, as: task.subWorkflowId)
+        update.set("parent_task_id", from: previous.parentTaskId, to: task.parentTaskId, as: task.parentTaskId)
+        update.set("rate_limit_per_frequency", from: previous.rateLimitPerFrequency, to: task.rateLimitPerFrequency,
+                   as: task.rateLimitPerFrequency)
+        update.set("rate_limit_frequency_seconds", from: previous.rateLimitFrequencyInSeconds,
+                   to: task.rateLimitFrequencyInSeconds, as: task.rateLimitFrequencyInSeconds)
+        update.set("execution_namespace", from: previous.executionNameSpace, to: task.executionNameSpace,
+                   as: task.executionNameSpace)
+        update.set("isolation_group_id", from: previous.isolationGroupId, to: task.isolationGroupId, as: task.isolationGroupId)
+        update.set("wait_until", from: previous.waitUntil, to: task.waitUntil, as: task.waitUntil)
+        update.set("paused_millis", from: previous.pausedMillis, to: task.pausedMillis, as: task.pausedMillis)
+        try update.execute(in: db, table: "tasks", key: "id", id: task.taskId)
+    }
+
+    /// Writes a task that has no stored previous version (or whose stored version the caller does not know).
+    private func insertOrReplace(_ task: Task) throws {
         let arguments: StatementArguments = [
             task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
             task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
@@ -189,7 +267,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func setWakeUp(workflowId: String, at instant: Int64?) throws {
-        try db.cachedStatement(sql: "UPDATE workflows SET wake_at = ? WHERE id = ?").execute(arguments: [instant, workflowId])
+        // Unchanged (the usual case) writes nothing, sparing the wake-up index.
+        try db.cachedStatement(sql: "UPDATE workflows SET wake_at = ?1 WHERE id = ?2 AND wake_at IS NOT ?1")
+            .execute(arguments: [instant, workflowId])
     }
 
     func advanceWakeUp(workflowId: String, to instant: Int64) throws {
