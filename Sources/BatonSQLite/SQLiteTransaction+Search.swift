@@ -26,7 +26,7 @@ extension SQLiteTransaction {
         let order = search.sort.isEmpty
             ? "create_time DESC"
             : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?",
+        let rows = try Row.fetchAll(db, sql: "SELECT \(WorkflowColumn.selectList) FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?",
                                     arguments: arguments + [search.size, search.start])
         return (total, try rows.map(makeWorkflow))
     }

@@ -11,13 +11,15 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: - Executions: reading
 
     func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM workflows WHERE id = ?"), arguments: [id])
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"), arguments: [id])
         else { return nil }
-        var workflow = try makeWorkflow(row)
+        let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
+        var workflow = try makeWorkflow(row, snapshot: snapshot)
         if includeTasks {
-            let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM tasks WHERE workflow_id = ? ORDER BY seq"),
-                                        arguments: [id])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"),
+                arguments: [id])
             workflow.tasks = try rows.map {
                 try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
                              correlationId: workflow.correlationId)
@@ -29,14 +31,13 @@ struct SQLiteTransaction: StoreTransaction {
     func task(id: String) throws -> Task? {
         // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT tasks.*, workflows.name AS workflow_name, workflows.correlation_id AS workflow_correlation_id,
-                workflows.definition_key AS workflow_definition_key
+            SELECT \(TaskColumn.selectList), workflows.name, workflows.correlation_id, workflows.definition_key
             FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id WHERE tasks.id = ?
             """), arguments: [id])
         else { return nil }
-        let snapshot = try definitions.snapshot(forKey: row["workflow_definition_key"], in: db)
-        return try makeTask(row, nodes: snapshot.nodes, workflowName: row["workflow_name"],
-                            correlationId: row["workflow_correlation_id"])
+        let columns = TaskRow(row: row)
+        let snapshot = try definitions.snapshot(forKey: columns[extra: 2], in: db)
+        return try makeTask(row, nodes: snapshot.nodes, workflowName: columns[extra: 0], correlationId: columns[extra: 1])
     }
 
     func workflowIds(name: String, correlationId: String) throws -> [String] {
@@ -298,102 +299,82 @@ struct SQLiteTransaction: StoreTransaction {
         return status
     }
 
+    /// A workflow from a row selected with `WorkflowColumn.selectList`.
     func makeWorkflow(_ row: Row) throws -> Workflow {
-        let row = NamedColumns(row)
-        let snapshot = try definitions.snapshot(forKey: row["definition_key"], in: db)
-        var workflow = Workflow(workflowId: row["id"], definition: snapshot.definition,
-                                input: try JSONObject(parsingObject: row["input"]), createTime: row["create_time"])
-        workflow.workflowName = row["name"]
-        workflow.workflowVersion = row["version"]
-        workflow.status = try status(row["status"])
-        workflow.correlationId = row["correlation_id"]
-        workflow.parentWorkflowId = row["parent_workflow_id"]
-        workflow.parentWorkflowTaskId = row["parent_workflow_task_id"]
-        workflow.reRunFromWorkflowId = row["rerun_from_workflow_id"]
-        workflow.idempotencyKey = row["idempotency_key"]
-        workflow.event = row["event"]
-        workflow.createdBy = row["created_by"]
-        workflow.priority = row["priority"]
-        workflow.updateTime = row["update_time"]
-        workflow.endTime = row["end_time"]
-        workflow.lastRetriedTime = row["last_retried_time"]
-        workflow.pausedAt = row["paused_at"]
-        workflow.pausedMillis = row["paused_millis"]
-        workflow.reasonForIncompletion = row["reason"]
-        workflow.output = try JSONObject(parsingObject: row["output"])
-        workflow.variables = try JSONObject(parsingObject: row["variables"])
-        workflow.taskToDomain = try JSONObject(parsingObject: row["task_to_domain"]).compactMapValues(\.stringValue)
-        workflow.failedReferenceTaskNames = try JSONValue(parsing: row["failed_reference_task_names"]).arrayValue?
+        try makeWorkflow(row, snapshot: definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db))
+    }
+
+    private func makeWorkflow(_ row: Row, snapshot: DefinitionSnapshots.Snapshot) throws -> Workflow {
+        let row = WorkflowRow(row: row)
+        var workflow = Workflow(workflowId: row[.id], definition: snapshot.definition,
+                                input: try JSONObject(parsingObject: row[.input]), createTime: row[.createTime])
+        workflow.workflowName = row[.name]
+        workflow.workflowVersion = row[.version]
+        workflow.status = try status(row[.status])
+        workflow.correlationId = row[.correlationId]
+        workflow.parentWorkflowId = row[.parentWorkflowId]
+        workflow.parentWorkflowTaskId = row[.parentWorkflowTaskId]
+        workflow.reRunFromWorkflowId = row[.rerunFromWorkflowId]
+        workflow.idempotencyKey = row[.idempotencyKey]
+        workflow.event = row[.event]
+        workflow.createdBy = row[.createdBy]
+        workflow.priority = row[.priority]
+        workflow.updateTime = row[.updateTime]
+        workflow.endTime = row[.endTime]
+        workflow.lastRetriedTime = row[.lastRetriedTime]
+        workflow.pausedAt = row[.pausedAt]
+        workflow.pausedMillis = row[.pausedMillis]
+        workflow.reasonForIncompletion = row[.reason]
+        workflow.output = try JSONObject(parsingObject: row[.output])
+        workflow.variables = try JSONObject(parsingObject: row[.variables])
+        workflow.taskToDomain = try JSONObject(parsingObject: row[.taskToDomain]).compactMapValues(\.stringValue)
+        workflow.failedReferenceTaskNames = try JSONValue(parsing: row[.failedReferenceTaskNames]).arrayValue?
             .compactMap(\.stringValue) ?? []
-        workflow.failedTaskNames = try JSONValue(parsing: row["failed_task_names"]).arrayValue?.compactMap(\.stringValue) ?? []
+        workflow.failedTaskNames = try JSONValue(parsing: row[.failedTaskNames]).arrayValue?.compactMap(\.stringValue) ?? []
         return workflow
     }
 
+    /// A task from a row selected with `TaskColumn.selectList` (first).
     func makeTask(_ row: Row, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
-        let row = NamedColumns(row)
-        let statusText: String = row["status"]
+        let row = TaskRow(row: row)
+        let statusText: String = row[.status]
         guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
-        let reference: String = row["reference_name"]
-        var task = Task(taskId: row["id"], taskType: row["task_type"], taskDefName: row["task_def_name"],
-                        referenceTaskName: reference, workflowInstanceId: row["workflow_id"], seq: row["seq"],
-                        scheduledTime: row["scheduled_time"])
+        let reference: String = row[.referenceName]
+        var task = Task(taskId: row[.id], taskType: row[.taskType], taskDefName: row[.taskDefName],
+                        referenceTaskName: reference, workflowInstanceId: row[.workflowId], seq: row[.seq],
+                        scheduledTime: row[.scheduledTime])
         task.status = status
-        task.inputData = try JSONObject(parsingObject: row["input"])
-        task.outputData = try JSONObject(parsingObject: row["output"])
+        task.inputData = try JSONObject(parsingObject: row[.input])
+        task.outputData = try JSONObject(parsingObject: row[.output])
         task.workflowType = workflowName
         task.correlationId = correlationId
-        task.retryCount = row["retry_count"]
-        task.retried = row["retried"]
-        task.retriedTaskId = row["retried_task_id"]
-        task.executed = row["executed"]
-        task.pollCount = row["poll_count"]
-        task.startTime = row["start_time"]
-        task.endTime = row["end_time"]
-        task.updateTime = row["update_time"]
-        task.firstStartTime = row["first_start_time"]
-        task.startDelayInSeconds = row["start_delay_seconds"]
-        task.callbackAfterSeconds = row["callback_after_seconds"]
-        task.responseTimeoutSeconds = row["response_timeout_seconds"]
-        task.workerId = row["worker_id"]
-        task.reasonForIncompletion = row["reason"]
-        task.domain = row["domain"]
-        task.workflowPriority = row["workflow_priority"]
-        task.iteration = row["iteration"]
-        task.subWorkflowId = row["sub_workflow_id"]
-        task.parentTaskId = row["parent_task_id"]
-        task.rateLimitPerFrequency = row["rate_limit_per_frequency"]
-        task.rateLimitFrequencyInSeconds = row["rate_limit_frequency_seconds"]
-        task.executionNameSpace = row["execution_namespace"]
-        task.isolationGroupId = row["isolation_group_id"]
-        task.waitUntil = row["wait_until"]
-        task.pausedMillis = row["paused_millis"]
+        task.retryCount = row[.retryCount]
+        task.retried = row[.retried]
+        task.retriedTaskId = row[.retriedTaskId]
+        task.executed = row[.executed]
+        task.pollCount = row[.pollCount]
+        task.startTime = row[.startTime]
+        task.endTime = row[.endTime]
+        task.updateTime = row[.updateTime]
+        task.firstStartTime = row[.firstStartTime]
+        task.startDelayInSeconds = row[.startDelaySeconds]
+        task.callbackAfterSeconds = row[.callbackAfterSeconds]
+        task.responseTimeoutSeconds = row[.responseTimeoutSeconds]
+        task.workerId = row[.workerId]
+        task.reasonForIncompletion = row[.reason]
+        task.domain = row[.domain]
+        task.workflowPriority = row[.workflowPriority]
+        task.iteration = row[.iteration]
+        task.subWorkflowId = row[.subWorkflowId]
+        task.parentTaskId = row[.parentTaskId]
+        task.rateLimitPerFrequency = row[.rateLimitPerFrequency]
+        task.rateLimitFrequencyInSeconds = row[.rateLimitFrequencySeconds]
+        task.executionNameSpace = row[.executionNamespace]
+        task.isolationGroupId = row[.isolationGroupId]
+        task.waitUntil = row[.waitUntil]
+        task.pausedMillis = row[.pausedMillis]
         task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
         return task
     }
 }
 
-/// A row whose columns are found by name through one dictionary built per row: GRDB's lookup by name
-/// compares lowercased names column by column, which for the ~35 fields of a task dominated loading it.
-struct NamedColumns {
-    let row: Row
-    private let positions: [String: Int]
-
-    init(_ row: Row) {
-        self.row = row
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(row.count)
-        for (position, name) in row.columnNames.enumerated() where positions[name] == nil { positions[name] = position }
-        self.positions = positions
-    }
-
-    @_disfavoredOverload
-    subscript<Value: DatabaseValueConvertible>(_ name: String) -> Value {
-        guard let position = positions[name] else { return row[name] }
-        return row[position]
-    }
-
-    subscript<Value: DatabaseValueConvertible>(_ name: String) -> Value? {
-        guard let position = positions[name] else { return row[name] }
-        return row[position]
-    }
-}
