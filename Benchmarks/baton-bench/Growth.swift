@@ -18,17 +18,19 @@ struct GrowthProbe: Sendable {
 }
 
 extension Load {
-    /// Starts `count` workflows of `bench_seed` (one NOOP task, so each completes as it starts), `clients` at a
-    /// time, through the API like any other start. Returns how many were acknowledged.
+    /// Starts `count` workflows through the API like any other start, `clients` at a time: nine in ten of
+    /// `bench_seed` (one NOOP task, so each completes as it starts), one in ten of `bench_sig` (a WAIT task:
+    /// they stay RUNNING, as waiting workflows do). Returns how many were acknowledged.
     func seed(_ count: Int, clients: Int) async -> Int {
         let counters = Counters()
         let tickets = Counters()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    while tickets.started.add(1, ordering: .relaxed).newValue <= count {
+                    while case let ticket = tickets.started.add(1, ordering: .relaxed).newValue, ticket <= count {
                         do {
-                            try await endpoint.expect(.POST, "/api/workflow/bench_seed", body: "{}")
+                            let name = ticket % 10 == 0 ? "bench_sig" : "bench_seed"
+                            try await endpoint.expect(.POST, "/api/workflow/\(name)", body: "{}")
                             counters.started.add(1, ordering: .relaxed)
                         } catch {
                             counters.fail(error)

@@ -73,9 +73,12 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func dueWorkflowIds(at now: Int64, limit: Int) throws -> [String] {
+        // Without statistics SQLite prefers the status index, and would read every RUNNING workflow (the
+        // waiting ones too) on every sweep; the wake-up index reads only the due ones.
         try String.fetchAll(db.cachedStatement(
             sql: """
-            SELECT id FROM workflows WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING'
+            SELECT id FROM workflows INDEXED BY workflows_by_wake
+            WHERE wake_at IS NOT NULL AND wake_at <= ? AND status = 'RUNNING'
             ORDER BY wake_at LIMIT ?
             """),
             arguments: [now, limit])
