@@ -126,41 +126,33 @@ struct SQLiteTransaction: StoreTransaction {
         }
         // Only what changed: a task result touches the update time and output, not the name or creation time
         // that most indexes cover.
-        var update = RowUpdate()
-        update.set("name", from: previous.workflowName, to: workflow.workflowName, as: workflow.workflowName)
-        update.set("version", from: previous.workflowVersion, to: workflow.workflowVersion, as: workflow.workflowVersion)
-        update.set("status", from: previous.status, to: workflow.status, as: workflow.status.rawValue)
-        update.set("correlation_id", from: previous.correlationId, to: workflow.correlationId, as: workflow.correlationId)
-        update.set("parent_workflow_id", from: previous.parentWorkflowId, to: workflow.parentWorkflowId,
-                   as: workflow.parentWorkflowId)
-        update.set("parent_workflow_task_id", from: previous.parentWorkflowTaskId, to: workflow.parentWorkflowTaskId,
-                   as: workflow.parentWorkflowTaskId)
-        update.set("rerun_from_workflow_id", from: previous.reRunFromWorkflowId, to: workflow.reRunFromWorkflowId,
-                   as: workflow.reRunFromWorkflowId)
-        update.set("idempotency_key", from: previous.idempotencyKey, to: workflow.idempotencyKey, as: workflow.idempotencyKey)
-        update.set("event", from: previous.event, to: workflow.event, as: workflow.event)
-        update.set("created_by", from: previous.createdBy, to: workflow.createdBy, as: workflow.createdBy)
-        update.set("priority", from: previous.priority, to: workflow.priority, as: workflow.priority)
-        update.set("create_time", from: previous.createTime, to: workflow.createTime, as: workflow.createTime)
-        update.set("update_time", from: previous.updateTime, to: workflow.updateTime, as: workflow.updateTime)
-        update.set("end_time", from: previous.endTime, to: workflow.endTime, as: workflow.endTime)
-        update.set("last_retried_time", from: previous.lastRetriedTime, to: workflow.lastRetriedTime,
-                   as: workflow.lastRetriedTime)
-        update.set("paused_at", from: previous.pausedAt, to: workflow.pausedAt, as: workflow.pausedAt)
-        update.set("paused_millis", from: previous.pausedMillis, to: workflow.pausedMillis, as: workflow.pausedMillis)
-        update.set("reason", from: previous.reasonForIncompletion, to: workflow.reasonForIncompletion,
-                   as: workflow.reasonForIncompletion)
+        var update = RowUpdate(from: previous, to: workflow)
+        update.set("name", \.workflowName)
+        update.set("version", \.workflowVersion)
+        update.set("status", \.status) { $0.rawValue }
+        update.set("correlation_id", \.correlationId)
+        update.set("parent_workflow_id", \.parentWorkflowId)
+        update.set("parent_workflow_task_id", \.parentWorkflowTaskId)
+        update.set("rerun_from_workflow_id", \.reRunFromWorkflowId)
+        update.set("idempotency_key", \.idempotencyKey)
+        update.set("event", \.event)
+        update.set("created_by", \.createdBy)
+        update.set("priority", \.priority)
+        update.set("create_time", \.createTime)
+        update.set("update_time", \.updateTime)
+        update.set("end_time", \.endTime)
+        update.set("last_retried_time", \.lastRetriedTime)
+        update.set("paused_at", \.pausedAt)
+        update.set("paused_millis", \.pausedMillis)
+        update.set("reason", \.reasonForIncompletion)
         // An execution keeps its definition unless a restart or rerun moved it to the latest one.
         if previous.workflowDefinition != definition { update.set("definition_key", try definitions.key(for: definition, in: db)) }
-        update.set("input", from: previous.input, to: workflow.input, as: workflow.input.jsonText)
-        update.set("output", from: previous.output, to: workflow.output, as: workflow.output.jsonText)
-        update.set("variables", from: previous.variables, to: workflow.variables, as: workflow.variables.jsonText)
-        update.set("task_to_domain", from: previous.taskToDomain, to: workflow.taskToDomain,
-                   as: Self.text(workflow.taskToDomain))
-        update.set("failed_reference_task_names", from: previous.failedReferenceTaskNames,
-                   to: workflow.failedReferenceTaskNames, as: Self.text(workflow.failedReferenceTaskNames))
-        update.set("failed_task_names", from: previous.failedTaskNames, to: workflow.failedTaskNames,
-                   as: Self.text(workflow.failedTaskNames))
+        update.set("input", \.input) { $0.jsonText }
+        update.set("output", \.output) { $0.jsonText }
+        update.set("variables", \.variables) { $0.jsonText }
+        update.set("task_to_domain", \.taskToDomain) { Self.text($0) }
+        update.set("failed_reference_task_names", \.failedReferenceTaskNames) { Self.text($0) }
+        update.set("failed_task_names", \.failedTaskNames) { Self.text($0) }
         try update.execute(in: db, table: "workflows", key: "id", id: workflow.workflowId)
     }
 
@@ -170,47 +162,40 @@ struct SQLiteTransaction: StoreTransaction {
 
     func save(_ task: Task, previous: Task?) throws {
         guard let previous else { return try insertOrReplace(task) }
-        var update = RowUpdate()
-        update.set("seq", from: previous.seq, to: task.seq, as: task.seq)
-        update.set("task_type", from: previous.taskType, to: task.taskType, as: task.taskType)
-        update.set("task_def_name", from: previous.taskDefName, to: task.taskDefName, as: task.taskDefName)
-        update.set("reference_name", from: previous.referenceTaskName, to: task.referenceTaskName, as: task.referenceTaskName)
-        update.set("status", from: previous.status, to: task.status, as: task.status.rawValue)
-        update.set("input", from: previous.inputData, to: task.inputData, as: task.inputData.jsonText)
-        update.set("output", from: previous.outputData, to: task.outputData, as: task.outputData.jsonText)
-        update.set("retry_count", from: previous.retryCount, to: task.retryCount, as: task.retryCount)
-        update.set("retried", from: previous.retried, to: task.retried, as: task.retried)
-        update.set("retried_task_id", from: previous.retriedTaskId, to: task.retriedTaskId, as: task.retriedTaskId)
-        update.set("executed", from: previous.executed, to: task.executed, as: task.executed)
-        update.set("poll_count", from: previous.pollCount, to: task.pollCount, as: task.pollCount)
-        update.set("scheduled_time", from: previous.scheduledTime, to: task.scheduledTime, as: task.scheduledTime)
-        update.set("start_time", from: previous.startTime, to: task.startTime, as: task.startTime)
-        update.set("end_time", from: previous.endTime, to: task.endTime, as: task.endTime)
-        update.set("update_time", from: previous.updateTime, to: task.updateTime, as: task.updateTime)
-        update.set("first_start_time", from: previous.firstStartTime, to: task.firstStartTime, as: task.firstStartTime)
-        update.set("start_delay_seconds", from: previous.startDelayInSeconds, to: task.startDelayInSeconds,
-                   as: task.startDelayInSeconds)
-        update.set("callback_after_seconds", from: previous.callbackAfterSeconds, to: task.callbackAfterSeconds,
-                   as: task.callbackAfterSeconds)
-        update.set("response_timeout_seconds", from: previous.responseTimeoutSeconds, to: task.responseTimeoutSeconds,
-                   as: task.responseTimeoutSeconds)
-        update.set("worker_id", from: previous.workerId, to: task.workerId, as: task.workerId)
-        update.set("reason", from: previous.reasonForIncompletion, to: task.reasonForIncompletion,
-                   as: task.reasonForIncompletion)
-        update.set("domain", from: previous.domain, to: task.domain, as: task.domain)
-        update.set("workflow_priority", from: previous.workflowPriority, to: task.workflowPriority, as: task.workflowPriority)
-        update.set("iteration", from: previous.iteration, to: task.iteration, as: task.iteration)
-        update.set("sub_workflow_id", from: previous.subWorkflowId, to: task.subWorkflowId, as: task.subWorkflowId)
-        update.set("parent_task_id", from: previous.parentTaskId, to: task.parentTaskId, as: task.parentTaskId)
-        update.set("rate_limit_per_frequency", from: previous.rateLimitPerFrequency, to: task.rateLimitPerFrequency,
-                   as: task.rateLimitPerFrequency)
-        update.set("rate_limit_frequency_seconds", from: previous.rateLimitFrequencyInSeconds,
-                   to: task.rateLimitFrequencyInSeconds, as: task.rateLimitFrequencyInSeconds)
-        update.set("execution_namespace", from: previous.executionNameSpace, to: task.executionNameSpace,
-                   as: task.executionNameSpace)
-        update.set("isolation_group_id", from: previous.isolationGroupId, to: task.isolationGroupId, as: task.isolationGroupId)
-        update.set("wait_until", from: previous.waitUntil, to: task.waitUntil, as: task.waitUntil)
-        update.set("paused_millis", from: previous.pausedMillis, to: task.pausedMillis, as: task.pausedMillis)
+        var update = RowUpdate(from: previous, to: task)
+        update.set("seq", \.seq)
+        update.set("task_type", \.taskType)
+        update.set("task_def_name", \.taskDefName)
+        update.set("reference_name", \.referenceTaskName)
+        update.set("status", \.status) { $0.rawValue }
+        update.set("input", \.inputData) { $0.jsonText }
+        update.set("output", \.outputData) { $0.jsonText }
+        update.set("retry_count", \.retryCount)
+        update.set("retried", \.retried)
+        update.set("retried_task_id", \.retriedTaskId)
+        update.set("executed", \.executed)
+        update.set("poll_count", \.pollCount)
+        update.set("scheduled_time", \.scheduledTime)
+        update.set("start_time", \.startTime)
+        update.set("end_time", \.endTime)
+        update.set("update_time", \.updateTime)
+        update.set("first_start_time", \.firstStartTime)
+        update.set("start_delay_seconds", \.startDelayInSeconds)
+        update.set("callback_after_seconds", \.callbackAfterSeconds)
+        update.set("response_timeout_seconds", \.responseTimeoutSeconds)
+        update.set("worker_id", \.workerId)
+        update.set("reason", \.reasonForIncompletion)
+        update.set("domain", \.domain)
+        update.set("workflow_priority", \.workflowPriority)
+        update.set("iteration", \.iteration)
+        update.set("sub_workflow_id", \.subWorkflowId)
+        update.set("parent_task_id", \.parentTaskId)
+        update.set("rate_limit_per_frequency", \.rateLimitPerFrequency)
+        update.set("rate_limit_frequency_seconds", \.rateLimitFrequencyInSeconds)
+        update.set("execution_namespace", \.executionNameSpace)
+        update.set("isolation_group_id", \.isolationGroupId)
+        update.set("wait_until", \.waitUntil)
+        update.set("paused_millis", \.pausedMillis)
         try update.execute(in: db, table: "tasks", key: "id", id: task.taskId)
     }
 
