@@ -192,7 +192,8 @@ struct WorkerHostTests {
             let host = WorkerHost(client: client, workers: [worker],
                                   configuration: testConfiguration(metrics: metrics, lease: .milliseconds(20)))
             try await withHost(host) { _ in
-                #expect(try await eventually { gate.waiting == 1 })
+                let waiting = await eventually { gate.waiting == 1 }
+                #expect(waiting)
                 let task = try #require(try await client.workflows.get(id).tasks.first)
                 let started = task.updateTime
                 for step in 1...2 {
@@ -228,7 +229,8 @@ struct WorkerHostTests {
             let group = ServiceGroup(configuration: .init(services: [.init(service: host)], logger: Logger(label: "test")))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                #expect(try await eventually { gate.waiting == 2 })
+                let waiting = await eventually { gate.waiting == 2 }
+                #expect(waiting)
                 await group.triggerGracefulShutdown()
                 // Queued after shutdown began: nobody may take it.
                 let late = try await client.workflows.start(name: "chain")
