@@ -20,17 +20,6 @@ extension Engine {
             if !problems.isEmpty { throw EngineError.invalid(problems.joined(separator: "; ")) }
         }
         let now = clock.now()
-        guard let key = request.idempotencyKey, !key.isEmpty else {
-            // Nothing to look up in the executions: the definitions and the first decision are made on a
-            // reader, off the single writer, which then only saves.
-            let (workflow, effects) = try await reading { reader in
-                try self.prepareWorkflow(request, name: name, decider: self.decider(at: now), from: reader)
-            }
-            return try await transaction { tx, changes in
-                try self.save(workflow, replacing: nil, effects: effects, actor: actor, decider: self.decider(at: now),
-                              in: tx, changes: &changes).workflowId
-            }
-        }
         return try await transaction { tx, changes in
             try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: now), in: tx,
                                     changes: &changes).workflowId
@@ -58,26 +47,16 @@ extension Engine {
                 break
             }
         }
-        let (workflow, effects) = try prepareWorkflow(request, name: name, decider: decider, parent: parent, from: tx)
-        return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
-                        changes: &changes)
-    }
-
-    /// A new execution of `request` on its definition (the registered one, with its task definitions
-    /// attached, or the inline one), decided once: what saving it will write.
-    func prepareWorkflow(_ request: StartWorkflowRequest, name: String, decider: Decider,
-                         parent: (workflowId: String, taskId: String)? = nil,
-                         from reader: any StoreReader) throws -> (Workflow, DecisionEffects) {
         let registered: WorkflowDef
         if let inline = request.workflowDef {
             registered = inline
-        } else if let found = try reader.workflowDef(named: name, version: request.version) {
+        } else if let found = try tx.workflowDef(named: name, version: request.version) {
             registered = found
         } else {
             let version = request.version.map(String.init) ?? "latest"
             throw EngineError.notFound("No such workflow defined. name=\(name), version=\(version)")
         }
-        let definition = try withTaskDefinitions(registered, from: reader)
+        let definition = try withTaskDefinitions(registered, from: tx)
         var input = request.input
         for (key, value) in definition.inputTemplate where input[key] == nil { input[key] = value }
         var workflow = Workflow(workflowId: makeId(), definition: definition, input: input, createTime: decider.now)
@@ -91,7 +70,8 @@ extension Engine {
         var effects = decider.decide(&workflow)
         effects.notes.insert(DecisionNote(kind: "workflow.started",
                                           detail: "\(definition.name) version \(definition.version)"), at: 0)
-        return (workflow, effects)
+        return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
+                        changes: &changes)
     }
 
     /// The definition with each worker node's registered task definition attached (an ad-hoc one with
