@@ -47,6 +47,10 @@ struct Run: AsyncParsableCommand {
     var buildLabel: String?
 
     mutating func run() async throws {
+        if server == nil, !FileManager.default.isExecutableFile(atPath: batonBinary) {
+            throw ValidationError("No baton executable at \(batonBinary): build it first "
+                + "(swift build -c release --product baton), or pass --baton-binary PATH or --server URL")
+        }
         if smoke {
             seconds = min(seconds, 1); warmUp = 0; clients = 4; starters = 2; workers = 4; pollCount = 4
             probes = 1; loadLevels = "0.5"; skipPeer = true; growth = "0,50"
