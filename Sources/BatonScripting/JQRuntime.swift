@@ -1,5 +1,6 @@
 import BatonDecider
 import BatonModel
+import Foundation
 import Synchronization
 
 /// Runs jq queries with libjq, keeping compiled programs for the queries it sees again.
@@ -11,10 +12,16 @@ import Synchronization
 /// The query runs in a thin sandbox: `env`, `$ENV` and `stderr` are shadowed (the process environment
 /// holds secrets, and standard error is the server's log), and modules are refused, since `import` and
 /// `include` read files. Nothing else in jq reaches outside its input.
+///
+/// libjq cannot be interrupted, so each query runs on a thread of its own and its caller stops waiting
+/// after `timeLimit`: a query that never ends fails its task instead of stalling the engine (its thread
+/// stays busy until the query ends, or the server restarts).
 final class JQRuntime: Sendable {
     let api: JQ
     /// The most outputs one query may produce, so `repeat(.)` fails instead of exhausting memory.
     let outputLimit: Int
+    /// How long a caller waits for a query.
+    let timeLimit: Duration
     /// The most compiled states kept idle across all queries.
     let cachedStateLimit: Int
     private let idle = Mutex(IdleStates())
@@ -26,15 +33,50 @@ final class JQRuntime: Sendable {
     init(
         _ requirement: DynamicLibrary.Requirement = JQ.requirement,
         outputLimit: Int = 100_000,
-        cachedStateLimit: Int = 256
+        cachedStateLimit: Int = 256,
+        timeLimit: Duration = .seconds(4)
     ) throws(ScriptError) {
         api = try JQ(library: DynamicLibrary(requirement))
         self.outputLimit = outputLimit
+        self.timeLimit = timeLimit
         self.cachedStateLimit = cachedStateLimit
     }
 
-    /// Runs `query` on `input` and returns every output.
+    /// Runs `query` on `input` and returns every output; throws `.timedOut` after `timeLimit`.
     func evaluate(_ query: String, input: JSONValue) throws(ScriptError) -> [JSONValue] {
+        let outcome = Outcome()
+        let thread = Thread { [self] in
+            outcome.set(Result { () throws(ScriptError) in try run(query, input: input) })
+        }
+        thread.stackSize = 8 << 20  // jq recurses deeply on deeply nested input
+        thread.start()
+        guard let result = outcome.wait(for: timeLimit) else {
+            throw ScriptError(.timedOut, "The jq query ran longer than its time limit of \(timeLimit)")
+        }
+        return try result.get()
+    }
+
+    /// The result of a query run on its own thread, handed to the caller waiting for it.
+    private final class Outcome: Sendable {
+        private let result = Mutex<Result<[JSONValue], ScriptError>?>(nil)
+        private let finished = DispatchSemaphore(value: 0)
+
+        func set(_ value: Result<[JSONValue], ScriptError>) {
+            result.withLock { $0 = value }
+            finished.signal()
+        }
+
+        /// The result, or nil when it did not come within `limit`.
+        func wait(for limit: Duration) -> Result<[JSONValue], ScriptError>? {
+            let (seconds, attoseconds) = limit.components
+            let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+            guard finished.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else { return nil }
+            return result.withLock { $0 }
+        }
+    }
+
+    /// Runs `query` on `input` on the calling thread.
+    private func run(_ query: String, input: JSONValue) throws(ScriptError) -> [JSONValue] {
         let program: CompiledQuery
         if let waiting = idle.withLock({ $0.take(query) }) {
             program = waiting

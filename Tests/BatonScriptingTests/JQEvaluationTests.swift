@@ -115,4 +115,15 @@ import Testing
         #expect(error?.code == .unavailable)
         #expect(error?.message == "jq needs libjq-missing.so.9 (Debian package libjq1), which is not installed on this machine")
     }
+
+    @Test("a query that runs past the time limit fails with timedOut instead of holding its caller")
+    func longQueriesTimeOut() throws {
+        let runtime = try JQRuntime(timeLimit: .milliseconds(100))
+        // Succeeding would mean the caller waited for the query to end.
+        #expect {
+            // A few million iterations: about a second of work, ten times the limit.
+            _ = try runtime.evaluate("reduce range(5000000) as $i (0; . + 1)", input: nil)
+        } throws: { ($0 as? ScriptError)?.code == .timedOut }
+        #expect(try runtime.evaluate(".a", input: ["a": 1]) == [1], "the runtime still works")
+    }
 }
