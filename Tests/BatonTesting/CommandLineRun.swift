@@ -28,8 +28,12 @@ public struct CommandLineRun: Sendable {
         process.standardError = error
         let outputData = CollectedData()
         let errorData = CollectedData()
-        output.fileHandleForReading.readabilityHandler = { handle in outputData.append(handle.availableData) }
-        error.fileHandleForReading.readabilityHandler = { handle in errorData.append(handle.availableData) }
+        for (pipe, data) in [(output, outputData), (error, errorData)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let chunk = handle.availableData
+                if chunk.isEmpty { handle.readabilityHandler = nil } else { data.append(chunk) }  // end of file
+            }
+        }
         let (exited, exitContinuation) = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { process in
             exitContinuation.yield(process.terminationStatus)

@@ -10,10 +10,13 @@ public final class ServerProcess: Sendable {
     public let client: TestHTTPClient
     private let process: Mutex<Process>
     private let output: OutputCollector
+    /// The read end of the child's output pipe, whose handler stops when the child is gone.
+    private let outputHandle: FileHandle
 
-    private init(process: Process, port: Int, output: OutputCollector) {
+    private init(process: Process, port: Int, output: OutputCollector, outputHandle: FileHandle) {
         self.process = Mutex(process)
         self.output = output
+        self.outputHandle = outputHandle
         baseURL = "http://127.0.0.1:\(port)"
         client = TestHTTPClient(baseURL: baseURL)
     }
@@ -42,13 +45,15 @@ public final class ServerProcess: Sendable {
         let output = OutputCollector()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if !data.isEmpty { output.append(data) }
+            // At end of file the handler would fire again and again; a handler left on a closed descriptor
+            // is what crashed libdispatch's event loop under load.
+            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(data) }
         }
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let port = output.port() {
-                return ServerProcess(process: process, port: port, output: output)
+                return ServerProcess(process: process, port: port, output: output, outputHandle: pipe.fileHandleForReading)
             }
             if !process.isRunning {
                 throw TestHarnessError("baton server exited early: \(output.text)")
@@ -68,16 +73,19 @@ public final class ServerProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        outputHandle.readabilityHandler = nil
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns its exit status.
     @discardableResult
     public func terminate() -> Int32 {
-        process.withLock { process in
+        let status = process.withLock { process in
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
             return process.terminationStatus
         }
+        outputHandle.readabilityHandler = nil
+        return status
     }
 
     deinit {
@@ -87,6 +95,7 @@ public final class ServerProcess: Sendable {
                 process.waitUntilExit()
             }
         }
+        outputHandle.readabilityHandler = nil
     }
 }
 
