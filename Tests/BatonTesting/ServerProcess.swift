@@ -71,28 +71,46 @@ public final class ServerProcess: Sendable {
     public func kill9() {
         process.withLock { process in
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            Self.waitForExit(of: process)
         }
         outputHandle.readabilityHandler = nil
     }
 
-    /// Sends SIGTERM and waits for the process to exit; returns its exit status.
+    /// Sends SIGTERM and waits for the process to exit; returns its exit status (-1 if it would not exit,
+    /// after a SIGKILL).
     @discardableResult
     public func terminate() -> Int32 {
-        let status = process.withLock { process in
+        let status = process.withLock { process -> Int32 in
             if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            guard Self.waitForExit(of: process, within: .seconds(30)) else {
+                kill(process.processIdentifier, SIGKILL)
+                Self.waitForExit(of: process)
+                return -1
+            }
             return process.terminationStatus
         }
         outputHandle.readabilityHandler = nil
         return status
     }
 
+    /// Waits for `process` to have exited, up to `limit`; returns whether it did. Polls instead of
+    /// `waitUntilExit()`, which spins a run loop on the calling thread (one of Swift's few cooperative
+    /// threads here) with no limit at all.
+    @discardableResult
+    private static func waitForExit(of process: Process, within limit: Duration = .seconds(10)) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(5_000)
+        }
+        return true
+    }
+
     deinit {
         process.withLock { process in
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                Self.waitForExit(of: process)
             }
         }
         outputHandle.readabilityHandler = nil
