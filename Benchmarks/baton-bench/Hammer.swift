@@ -26,7 +26,7 @@ struct Hammer: AsyncParsableCommand {
         if let query = components.percentEncodedQuery { path += "?" + query }
         let load = Load(endpoint: endpoint)
         let result = await load.requests(HTTPMethod(rawValue: method.uppercased()), path, clients: clients,
-                                         duration: .milliseconds(Int(seconds * 1000)), body: body)
+                                         duration: .milliseconds(Int(seconds * 1000))) { [body] _, _ in body }
         try await http.shutdown()
         print(String(format: "%@ %@: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors%@", method, path,
                      result.startsPerSecond, result.start.percentile(0.5) ?? 0, result.start.percentile(0.99) ?? 0,

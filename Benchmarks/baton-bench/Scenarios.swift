@@ -92,37 +92,9 @@ struct Load {
 
     /// Workflow starts/s: `clients` concurrent clients starting `bench_start` back to back for `duration`.
     func starts(clients: Int, duration: Duration) async -> PhaseResult {
-        let counters = Counters()
-        let begin = ContinuousClock.now
-        let samples = await withTaskGroup(of: Samples.self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    var samples = Samples()
-                    var sequence = 0
-                    while ContinuousClock.now - begin < duration {
-                        sequence += 1
-                        do {
-                            _ = try await samples.time {
-                                try await endpoint.expect(.POST, "/api/workflow/bench_start", body: #"{"n":"\#(client)-\#(sequence)"}"#)
-                            }
-                            counters.started.add(1, ordering: .relaxed)
-                        } catch {
-                            counters.fail(error)
-                        }
-                    }
-                    return samples
-                }
-            }
-            var all = Samples()
-            for await samples in group { all.merge(samples) }
-            return all
+        await requests(.POST, "/api/workflow/bench_start", clients: clients, duration: duration) { client, sequence in
+            #"{"n":"\#(client)-\#(sequence)"}"#
         }
-        var result = PhaseResult(seconds: seconds(since: begin))
-        result.workflowsStarted = counters.started.load(ordering: .relaxed)
-        result.errors = counters.errors.load(ordering: .relaxed)
-        result.firstError = counters.firstError.withLock { $0 }
-        result.start = samples
-        return result
     }
 
     /// End to end: starters keep up to `backlog` workflows of `workflow` in flight (or start `rate`
@@ -274,18 +246,23 @@ struct Load {
         return samples
     }
 
-    /// Requests/s of one request, `clients` concurrent clients back to back for `duration` (the ceiling).
+    /// Requests/s of one request, `clients` concurrent clients back to back for `duration` (the ceiling, and
+    /// starts). `body` makes each request's body from the client's number and its request count.
     func requests(_ method: HTTPMethod, _ path: String, clients: Int, duration: Duration,
-                  body: String? = nil) async -> PhaseResult {
+                  body: @escaping @Sendable (_ client: Int, _ sequence: Int) -> String? = { _, _ in nil })
+        async -> PhaseResult {
         let counters = Counters()
         let begin = ContinuousClock.now
         let samples = await withTaskGroup(of: Samples.self) { group in
-            for _ in 0..<clients {
+            for client in 0..<clients {
                 group.addTask {
                     var samples = Samples()
+                    var sequence = 0
                     while ContinuousClock.now - begin < duration {
+                        sequence += 1
+                        let text = body(client, sequence) ?? (method == .POST ? "{}" : nil)
                         do {
-                            _ = try await samples.time { try await endpoint.expect(method, path, body: body ?? (method == .POST ? "{}" : nil)) }
+                            _ = try await samples.time { try await endpoint.expect(method, path, body: text) }
                             counters.started.add(1, ordering: .relaxed)
                         } catch {
                             counters.fail(error)
