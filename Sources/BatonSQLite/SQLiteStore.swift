@@ -16,6 +16,7 @@ public final class SQLiteStore: Store {
 
     private let pool: DatabasePool
     private let batcher: WriteBatcher
+    private let checkpointer: Checkpointer
     let definitions: DefinitionSnapshots
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -32,10 +33,12 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // The writer keeps the indexes' hot pages in memory (64 MiB at most; readers keep SQLite's default),
             // and the savepoint of each job in a group commit journals the pages it changes in memory, not
-            // in a temporary file (which cost two `pwrite`s per page and job).
+            // in a temporary file (which cost two `pwrite`s per page and job). Its checkpoints are a bound on
+            // the log's size: the `Checkpointer` copies commits into the database file on its own connection.
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.writerCheckpointPages)")
             }
         }
         do {
@@ -43,10 +46,11 @@ public final class SQLiteStore: Store {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            checkpointer = try Checkpointer(path: path, synchronous: durability.rawValue)
         } catch {
             throw StoreError(.failed, "Cannot open the SQLite database at \(path): \(error)")
         }
-        batcher = WriteBatcher(writer: pool)
+        batcher = WriteBatcher(writer: pool, committed: { [checkpointer] in checkpointer.committed() })
         definitions = DefinitionSnapshots()
     }
 
@@ -73,6 +77,7 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async throws {
+        try checkpointer.close()
         try pool.close()
     }
 }

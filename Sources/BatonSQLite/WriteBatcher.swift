@@ -19,10 +19,13 @@ final class WriteBatcher: Sendable {
     private let state = Mutex(State())
     /// The most jobs one commit carries.
     private let maximumBatch: Int
+    /// Called on the writer after each commit.
+    private let committed: @Sendable () -> Void
 
-    init(writer: DatabasePool, maximumBatch: Int = 512) {
+    init(writer: DatabasePool, maximumBatch: Int = 512, committed: @escaping @Sendable () -> Void = {}) {
         self.writer = writer
         self.maximumBatch = maximumBatch
+        self.committed = committed
     }
 
     /// Runs `body` in a transaction and returns its result once the transaction has committed.
@@ -99,6 +102,7 @@ final class WriteBatcher: Sendable {
             for job in batch { job.finish(error) }
             return
         }
+        committed()
         for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
     }
 }

@@ -143,6 +143,37 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// The writer leaves checkpoints to a connection of its own: a commit far below the writer's checkpoint
+    /// threshold still reaches the database file itself (not only the log) shortly afterwards.
+    @Test func commitsReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let store = try SQLiteStore(path: path)
+            let writerThreshold = try await store.write { tx in
+                try tx.save(Self.workflow("wf-checkpointed"), previous: nil)
+                return try (tx as? SQLiteTransaction).flatMap { try Int.fetchOne($0.db, sql: "PRAGMA wal_autocheckpoint") }
+            }
+            #expect(writerThreshold == Checkpointer.writerCheckpointPages)
+            let copy = directory.appendingPathComponent("copy.sqlite").path
+            var found = false
+            for _ in 0..<100 where !found {
+                try? await _Concurrency.Task.sleep(for: .milliseconds(50))
+                // The main file alone, as it would be if the log were lost: what a checkpoint has copied into it.
+                try? FileManager.default.removeItem(atPath: copy)
+                try? FileManager.default.removeItem(atPath: copy + "-wal")
+                try FileManager.default.copyItem(atPath: path, toPath: copy)
+                // A copy taken while a checkpoint writes may be torn: that is not yet, and the next one is read.
+                guard let raw = try? DatabaseQueue(path: copy) else { continue }
+                found = (try? await raw.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM workflows WHERE id = 'wf-checkpointed'") == 1
+                }) ?? false
+                try raw.close()
+            }
+            #expect(found, "the commit never reached the database file")
+            try await store.close()
+        }
+    }
+
     @Test func aPathInAMissingDirectoryIsCreated() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("not/yet/there/baton.sqlite").path
