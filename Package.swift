@@ -50,7 +50,10 @@ let package = Package(
         ),
         .target(
             name: "BatonSQLite",
-            dependencies: ["BatonModel", "BatonPersistence", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "BatonModel", "BatonPersistence", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
         .target(

@@ -1,4 +1,6 @@
+import BatonPersistence
 import GRDB
+import GRDBSQLite
 
 /// The columns of `workflows` in the order Baton selects them, so rows are read by position: GRDB's
 /// lookup by name compares lowercased names column by column, and even a per-row name index cost more
@@ -43,23 +45,92 @@ enum TaskColumn: Int, CaseIterable {
 
 /// A row selected with `WorkflowColumn.selectList` (first), read by column.
 struct WorkflowRow {
-    let row: Row
+    let row: StatementRow
 
     @_disfavoredOverload
-    subscript<Value: DatabaseValueConvertible>(_ column: WorkflowColumn) -> Value { row[column.rawValue] }
-    subscript<Value: DatabaseValueConvertible>(_ column: WorkflowColumn) -> Value? { row[column.rawValue] }
+    subscript<Value: StatementColumnConvertible>(_ column: WorkflowColumn) -> Value {
+        get throws { try row.value(at: column.rawValue) }
+    }
+    subscript<Value: StatementColumnConvertible>(_ column: WorkflowColumn) -> Value? { row.valueIfPresent(at: column.rawValue) }
 }
 
 /// A row selected with `TaskColumn.selectList` (first), read by column.
 struct TaskRow {
-    let row: Row
+    let row: StatementRow
 
     @_disfavoredOverload
-    subscript<Value: DatabaseValueConvertible>(_ column: TaskColumn) -> Value { row[column.rawValue] }
-    subscript<Value: DatabaseValueConvertible>(_ column: TaskColumn) -> Value? { row[column.rawValue] }
+    subscript<Value: StatementColumnConvertible>(_ column: TaskColumn) -> Value {
+        get throws { try row.value(at: column.rawValue) }
+    }
+    subscript<Value: StatementColumnConvertible>(_ column: TaskColumn) -> Value? { row.valueIfPresent(at: column.rawValue) }
 
     /// A column selected after the task's own (`extra` 0 is the first).
     @_disfavoredOverload
-    subscript<Value: DatabaseValueConvertible>(extra index: Int) -> Value { row[TaskColumn.allCases.count + index] }
-    subscript<Value: DatabaseValueConvertible>(extra index: Int) -> Value? { row[TaskColumn.allCases.count + index] }
+    subscript<Value: StatementColumnConvertible>(extra index: Int) -> Value {
+        get throws { try row.value(at: TaskColumn.allCases.count + index) }
+    }
+    subscript<Value: StatementColumnConvertible>(extra index: Int) -> Value? {
+        row.valueIfPresent(at: TaskColumn.allCases.count + index)
+    }
+}
+
+/// The current row of a statement being stepped, read in place from SQLite by position: no copy of the row,
+/// no per-query table of column names (GRDB's `Row` lowercases and hashes every column name of each query),
+/// no intermediate `DatabaseValue`.
+struct StatementRow {
+    let statement: SQLiteStatement
+
+    /// The value at `index`; a NULL, or a value that does not convert, is a corrupt row.
+    func value<Value: StatementColumnConvertible>(at index: Int) throws -> Value {
+        guard let value = Value.fromStatement(statement, atUncheckedIndex: CInt(index)) else {
+            throw StoreError(.corrupt, "Column \(index) of a stored row is not a \(Value.self)")
+        }
+        return value
+    }
+
+    /// The value at `index`, or nil for NULL.
+    func valueIfPresent<Value: StatementColumnConvertible>(at index: Int) -> Value? {
+        Value.fromStatement(statement, atUncheckedIndex: CInt(index))
+    }
+}
+
+extension Statement {
+    /// Steps the statement with `arguments`, handing each row to `body` while it is current.
+    func forEachRow(arguments: StatementArguments, _ body: (StatementRow) throws -> Void) throws {
+        try setArguments(arguments)
+        defer { sqlite3_reset(sqliteStatement) }
+        while true {
+            let code = sqlite3_step(sqliteStatement)
+            switch code {
+            case SQLITE_ROW: try body(StatementRow(statement: sqliteStatement))
+            case SQLITE_DONE: return
+            default:
+                throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))),
+                                    sql: sql, arguments: arguments)
+            }
+        }
+    }
+
+    /// `body` applied to each row the statement selects with `arguments`.
+    func rows<Value>(arguments: StatementArguments, _ body: (StatementRow) throws -> Value) throws -> [Value] {
+        var values: [Value] = []
+        try forEachRow(arguments: arguments) { values.append(try body($0)) }
+        return values
+    }
+
+    /// `body` applied to the first row the statement selects with `arguments`, or nil when there is none.
+    func firstRow<Value>(arguments: StatementArguments, _ body: (StatementRow) throws -> Value) throws -> Value? {
+        try setArguments(arguments)
+        defer { sqlite3_reset(sqliteStatement) }
+        let code = sqlite3_step(sqliteStatement)
+        switch code {
+        case SQLITE_ROW: return try body(StatementRow(statement: sqliteStatement))
+        case SQLITE_DONE: return nil
+        default:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))),
+                                sql: sql, arguments: arguments)
+        }
+    }
 }

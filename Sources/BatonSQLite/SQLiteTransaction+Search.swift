@@ -26,9 +26,9 @@ extension SQLiteTransaction {
         let order = search.sort.isEmpty
             ? "create_time DESC"
             : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
-        let rows = try Row.fetchAll(db, sql: "SELECT \(WorkflowColumn.selectList) FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?",
-                                    arguments: arguments + [search.size, search.start])
-        return (total, try rows.map(makeWorkflow))
+        let page = try db.makeStatement(
+            sql: "SELECT \(WorkflowColumn.selectList) FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?")
+        return (total, try page.rows(arguments: arguments + [search.size, search.start], makeWorkflow))
     }
 
 

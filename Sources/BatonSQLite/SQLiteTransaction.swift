@@ -11,16 +11,18 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: - Executions: reading
 
     func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"), arguments: [id])
+        guard let (loaded, snapshot) = try db.cachedStatement(
+            sql: "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"
+        ).firstRow(arguments: [id], { row in
+            let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
+            return (try makeWorkflow(row, snapshot: snapshot), snapshot)
+        })
         else { return nil }
-        let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
-        var workflow = try makeWorkflow(row, snapshot: snapshot)
+        var workflow = loaded
         if includeTasks {
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"),
-                arguments: [id])
-            workflow.tasks = try rows.map {
+            workflow.tasks = try db.cachedStatement(
+                sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"
+            ).rows(arguments: [id]) {
                 try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
                              correlationId: workflow.correlationId)
             }
@@ -30,14 +32,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     func task(id: String) throws -> Task? {
         // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             SELECT \(TaskColumn.selectList), workflows.name, workflows.correlation_id, workflows.definition_key
             FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id WHERE tasks.id = ?
-            """), arguments: [id])
-        else { return nil }
-        let columns = TaskRow(row: row)
-        let snapshot = try definitions.snapshot(forKey: columns[extra: 2], in: db)
-        return try makeTask(row, nodes: snapshot.nodes, workflowName: columns[extra: 0], correlationId: columns[extra: 1])
+            """).firstRow(arguments: [id]) { row in
+            let columns = TaskRow(row: row)
+            let snapshot = try definitions.snapshot(forKey: columns[extra: 2], in: db)
+            return try makeTask(row, nodes: snapshot.nodes, workflowName: columns[extra: 0], correlationId: columns[extra: 1])
+        }
     }
 
     func workflowIds(name: String, correlationId: String) throws -> [String] {
@@ -288,17 +290,17 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// A workflow from a row selected with `WorkflowColumn.selectList`.
-    func makeWorkflow(_ row: Row) throws -> Workflow {
+    func makeWorkflow(_ row: StatementRow) throws -> Workflow {
         try makeWorkflow(row, snapshot: definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db))
     }
 
-    private func makeWorkflow(_ row: Row, snapshot: DefinitionSnapshots.Snapshot) throws -> Workflow {
+    private func makeWorkflow(_ row: StatementRow, snapshot: DefinitionSnapshots.Snapshot) throws -> Workflow {
         let row = WorkflowRow(row: row)
-        var workflow = Workflow(workflowId: row[.id], definition: snapshot.definition,
-                                input: try JSONObject(parsingObject: row[.input]), createTime: row[.createTime])
-        workflow.workflowName = row[.name]
-        workflow.workflowVersion = row[.version]
-        workflow.status = try status(row[.status])
+        var workflow = Workflow(workflowId: try row[.id], definition: snapshot.definition,
+                                input: try JSONObject(parsingObject: row[.input]), createTime: try row[.createTime])
+        workflow.workflowName = try row[.name]
+        workflow.workflowVersion = try row[.version]
+        workflow.status = try status(try row[.status])
         workflow.correlationId = row[.correlationId]
         workflow.parentWorkflowId = row[.parentWorkflowId]
         workflow.parentWorkflowTaskId = row[.parentWorkflowTaskId]
@@ -306,12 +308,12 @@ struct SQLiteTransaction: StoreTransaction {
         workflow.idempotencyKey = row[.idempotencyKey]
         workflow.event = row[.event]
         workflow.createdBy = row[.createdBy]
-        workflow.priority = row[.priority]
-        workflow.updateTime = row[.updateTime]
-        workflow.endTime = row[.endTime]
-        workflow.lastRetriedTime = row[.lastRetriedTime]
-        workflow.pausedAt = row[.pausedAt]
-        workflow.pausedMillis = row[.pausedMillis]
+        workflow.priority = try row[.priority]
+        workflow.updateTime = try row[.updateTime]
+        workflow.endTime = try row[.endTime]
+        workflow.lastRetriedTime = try row[.lastRetriedTime]
+        workflow.pausedAt = try row[.pausedAt]
+        workflow.pausedMillis = try row[.pausedMillis]
         workflow.reasonForIncompletion = row[.reason]
         workflow.output = try JSONObject(parsingObject: row[.output])
         workflow.variables = try JSONObject(parsingObject: row[.variables])
@@ -323,44 +325,44 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// A task from a row selected with `TaskColumn.selectList` (first).
-    func makeTask(_ row: Row, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
+    func makeTask(_ row: StatementRow, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
         let row = TaskRow(row: row)
-        let statusText: String = row[.status]
+        let statusText: String = try row[.status]
         guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
-        let reference: String = row[.referenceName]
-        var task = Task(taskId: row[.id], taskType: row[.taskType], taskDefName: row[.taskDefName],
-                        referenceTaskName: reference, workflowInstanceId: row[.workflowId], seq: row[.seq],
-                        scheduledTime: row[.scheduledTime])
+        let reference: String = try row[.referenceName]
+        var task = Task(taskId: try row[.id], taskType: try row[.taskType], taskDefName: try row[.taskDefName],
+                        referenceTaskName: reference, workflowInstanceId: try row[.workflowId], seq: try row[.seq],
+                        scheduledTime: try row[.scheduledTime])
         task.status = status
         task.inputData = try JSONObject(parsingObject: row[.input])
         task.outputData = try JSONObject(parsingObject: row[.output])
         task.workflowType = workflowName
         task.correlationId = correlationId
-        task.retryCount = row[.retryCount]
-        task.retried = row[.retried]
+        task.retryCount = try row[.retryCount]
+        task.retried = try row[.retried]
         task.retriedTaskId = row[.retriedTaskId]
-        task.executed = row[.executed]
-        task.pollCount = row[.pollCount]
-        task.startTime = row[.startTime]
-        task.endTime = row[.endTime]
-        task.updateTime = row[.updateTime]
-        task.firstStartTime = row[.firstStartTime]
-        task.startDelayInSeconds = row[.startDelaySeconds]
-        task.callbackAfterSeconds = row[.callbackAfterSeconds]
-        task.responseTimeoutSeconds = row[.responseTimeoutSeconds]
+        task.executed = try row[.executed]
+        task.pollCount = try row[.pollCount]
+        task.startTime = try row[.startTime]
+        task.endTime = try row[.endTime]
+        task.updateTime = try row[.updateTime]
+        task.firstStartTime = try row[.firstStartTime]
+        task.startDelayInSeconds = try row[.startDelaySeconds]
+        task.callbackAfterSeconds = try row[.callbackAfterSeconds]
+        task.responseTimeoutSeconds = try row[.responseTimeoutSeconds]
         task.workerId = row[.workerId]
         task.reasonForIncompletion = row[.reason]
         task.domain = row[.domain]
-        task.workflowPriority = row[.workflowPriority]
-        task.iteration = row[.iteration]
+        task.workflowPriority = try row[.workflowPriority]
+        task.iteration = try row[.iteration]
         task.subWorkflowId = row[.subWorkflowId]
         task.parentTaskId = row[.parentTaskId]
-        task.rateLimitPerFrequency = row[.rateLimitPerFrequency]
-        task.rateLimitFrequencyInSeconds = row[.rateLimitFrequencySeconds]
+        task.rateLimitPerFrequency = try row[.rateLimitPerFrequency]
+        task.rateLimitFrequencyInSeconds = try row[.rateLimitFrequencySeconds]
         task.executionNameSpace = row[.executionNamespace]
         task.isolationGroupId = row[.isolationGroupId]
-        task.waitUntil = row[.waitUntil]
-        task.pausedMillis = row[.pausedMillis]
+        task.waitUntil = try row[.waitUntil]
+        task.pausedMillis = try row[.pausedMillis]
         task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
         return task
     }
