@@ -76,9 +76,10 @@ public struct Decider: Sendable {
 
     /// Indexes of tasks that ended but whose ending the Decider has not acted on yet, in `seq` order.
     func pendingTerminalTasks(of workflow: Workflow) -> [Int] {
-        workflow.tasks.indices
-            .filter { workflow.tasks[$0].status.isTerminal && !workflow.tasks[$0].executed }
-            .sorted { workflow.tasks[$0].seq < workflow.tasks[$1].seq }
+        let tasks = workflow.tasks
+        return tasks.indices
+            .filter { tasks[$0].status.isTerminal && !tasks[$0].executed }
+            .sorted { tasks[$0].seq < tasks[$1].seq }
     }
 
     /// The next instant at which `decide(_:)` must run again even if nothing else happens, or `nil`.

@@ -18,9 +18,23 @@ public struct DefinitionGraph: Sendable {
     /// Whether the node with `reference` sits in a DO_WHILE's body (at any depth).
     public func isInsideLoop(_ reference: String) -> Bool {
         let base = Task.baseReferenceName(of: reference)
-        return definition.allNodes.contains { node in
-            node.type == .doWhile && node.loopOver.flatMap(\.allNodes).contains { $0.taskReferenceName == base }
+        // Where the node is, and whether a DO_WHILE encloses it; walked in place (this runs for every task
+        // scheduled, so it builds no list of the graph's nodes).
+        func search(_ list: [WorkflowTask], insideLoop: Bool) -> Bool? {
+            for node in list {
+                if node.taskReferenceName == base { return insideLoop }
+                for branch in node.decisionCases.values {
+                    if let found = search(branch, insideLoop: insideLoop) { return found }
+                }
+                if let found = search(node.defaultCase, insideLoop: insideLoop) { return found }
+                for branch in node.forkTasks {
+                    if let found = search(branch, insideLoop: insideLoop) { return found }
+                }
+                if let found = search(node.loopOver, insideLoop: insideLoop || node.type == .doWhile) { return found }
+            }
+            return nil
         }
+        return search(definition.tasks, insideLoop: false) ?? false
     }
 
     /// The node that follows `node` in the list that contains it, or nil at the end of that list.

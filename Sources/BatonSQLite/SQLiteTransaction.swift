@@ -11,18 +11,14 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: - Executions: reading
 
     func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
-        guard let (loaded, snapshot) = try db.cachedStatement(
-            sql: "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"
-        ).firstRow(arguments: [id], { row in
+        guard let (loaded, snapshot) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(arguments: [id], { row in
             let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
             return (try makeWorkflow(row, snapshot: snapshot), snapshot)
         })
         else { return nil }
         var workflow = loaded
         if includeTasks {
-            workflow.tasks = try db.cachedStatement(
-                sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"
-            ).rows(arguments: [id]) {
+            workflow.tasks = try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(arguments: [id]) {
                 try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
                              correlationId: workflow.correlationId)
             }
@@ -32,15 +28,20 @@ struct SQLiteTransaction: StoreTransaction {
 
     func task(id: String) throws -> Task? {
         // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
-        try db.cachedStatement(sql: """
-            SELECT \(TaskColumn.selectList), workflows.name, workflows.correlation_id, workflows.definition_key
-            FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id WHERE tasks.id = ?
-            """).firstRow(arguments: [id]) { row in
+        try db.cachedStatement(sql: Self.selectTask).firstRow(arguments: [id]) { row in
             let columns = TaskRow(row: row)
             let snapshot = try definitions.snapshot(forKey: columns[extra: 2], in: db)
             return try makeTask(row, nodes: snapshot.nodes, workflowName: columns[extra: 0], correlationId: columns[extra: 1])
         }
     }
+
+    // The hot path's queries, made once (interpolated per call, each was a new string to build and hash).
+    private static let selectWorkflow = "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"
+    private static let selectTasksOfWorkflow = "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"
+    private static let selectTask = """
+        SELECT \(TaskColumn.selectList), workflows.name, workflows.correlation_id, workflows.definition_key
+        FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id WHERE tasks.id = ?
+        """
 
     func workflowIds(name: String, correlationId: String) throws -> [String] {
         try String.fetchAll(db.cachedStatement(
