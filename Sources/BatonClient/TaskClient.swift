@@ -38,6 +38,12 @@ public struct TaskClient: Sendable {
         try await transport.send(.POST, "/api/tasks", json: result).text
     }
 
+    /// Reports many results in one call (Baton's `POST /api/tasks/batch`; at most 1000), each recorded on
+    /// its own: the answer lists the task ids recorded and, for the others, why not.
+    public func update(_ results: [TaskResult]) async throws -> BulkResponse {
+        try transport.decode(BulkResponse.self, from: await transport.send(.POST, "/api/tasks/batch", json: results))
+    }
+
     /// Reports a worker's result and takes the next task of the same type in the same call; nil when none waits.
     public func updateAndPoll(_ result: TaskResult) async throws -> Task? {
         let reply = try await transport.send(.POST, "/api/tasks/update-v2", json: result)

@@ -73,6 +73,44 @@ extension Engine {
         return result.taskId
     }
 
+    /// Records many workers' results (at most `maximumPollCount`), each on its own: one that fails does not
+    /// stop the others. Results that arrive together share commits, so a worker reporting a batch costs the
+    /// server one request instead of one per task.
+    ///
+    /// A malformed result, or a task named twice, refuses the whole batch and records nothing. When the store
+    /// is unavailable for any result, that is thrown (retryable): results recorded meanwhile are acknowledged
+    /// again, changing nothing, when the batch is retried.
+    public func update(_ results: [TaskResult], actor: String = "anonymous") async throws(EngineError) -> BulkResponse {
+        guard results.count <= Engine.maximumPollCount else {
+            throw EngineError.invalid("Cannot record more than \(Engine.maximumPollCount) results in one request")
+        }
+        var named = Set<String>()
+        for result in results {
+            try Self.validate(result)
+            guard named.insert(result.taskId).inserted else {
+                throw EngineError.invalid("Task \(result.taskId) has more than one result in the request")
+            }
+        }
+        let failures = await withTaskGroup(of: (String, EngineError?).self) { group in
+            for result in results {
+                group.addTask {
+                    do throws(EngineError) {
+                        try await self.update(result, actor: actor)
+                        return (result.taskId, nil)
+                    } catch {
+                        return (result.taskId, error)
+                    }
+                }
+            }
+            var failures: [String: EngineError] = [:]
+            for await (taskId, error) in group { failures[taskId] = error }
+            return failures
+        }
+        if let unavailable = failures.values.first(where: { $0.code == .unavailable }) { throw unavailable }
+        return BulkResponse(bulkSuccessfulResults: results.map(\.taskId).filter { failures[$0] == nil },
+                            bulkErrorResults: failures.mapValues(\.message))
+    }
+
     /// Records a worker's result inside a transaction (see `update(_:actor:)`). Returns the task the result
     /// is for, or nil when a rerun had removed it.
     @discardableResult

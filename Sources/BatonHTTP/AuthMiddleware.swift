@@ -53,7 +53,8 @@ enum Permission: Equatable {
             switch (method, route) {
             case (.get, "/api/tasks/poll/{taskType}"), (.get, "/api/tasks/poll/batch/{taskType}"): return .work
             case (.get, _): return .read
-            case (.post, "/api/tasks"), (.post, "/api/tasks/update-v2"), (.post, "/api/tasks/{id}/log"): return .work
+            case (.post, "/api/tasks"), (.post, "/api/tasks/batch"), (.post, "/api/tasks/update-v2"), (.post, "/api/tasks/{id}/log"):
+                return .work
             case (.post, "/api/tasks/{id}/{taskRefName}/{status}"), (.post, "/api/tasks/{id}/{taskRefName}/{status}/sync"):
                 return .workOrOperate
             default: return .admin

@@ -30,18 +30,22 @@ public struct LimitsMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return tooLarge(nil)
         }
-        let size = buffer.readableBytes
+        let shape = Shape(buffer.readableBytesView)
         let route = context.endpointPath ?? ""
-        if let (limit, name, what) = payloadLimit(method: request.method, route: route), size > limit {
-            return ErrorReply.response(
-                .contentTooLarge,
-                "\(what) of \(size) bytes is larger than the limit of \(limit) bytes (\(name))",
-                code: "PAYLOAD_TOO_LARGE", instance: instance)
+        if let (limit, name, what) = payloadLimit(method: request.method, route: route) {
+            // A batch of results is held to the limit result by result.
+            let size = route == "/api/tasks/batch" ? shape.largestElement : buffer.readableBytes
+            if size > limit {
+                return ErrorReply.response(
+                    .contentTooLarge,
+                    "\(what) of \(size) bytes is larger than the limit of \(limit) bytes (\(name))",
+                    code: "PAYLOAD_TOO_LARGE", instance: instance)
+            }
         }
-        if let depth = Self.nestingDepthExceeding(limits.maximumJSONDepth, in: buffer.readableBytesView) {
+        if shape.depth > limits.maximumJSONDepth {
             return ErrorReply.response(
                 .badRequest,
-                "Invalid JSON body: nesting depth \(depth) is deeper than the limit of \(limits.maximumJSONDepth) "
+                "Invalid JSON body: nesting depth \(shape.depth) is deeper than the limit of \(limits.maximumJSONDepth) "
                     + "(maximumJSONDepth)",
                 code: "INVALID_JSON", instance: instance)
         }
@@ -62,7 +66,7 @@ public struct LimitsMiddleware: RouterMiddleware {
         switch route {
         case "/api/workflow", "/api/workflow/{id}", "/api/workflow/{id}/rerun":
             return (limits.maximumWorkflowInputSize, "maximumWorkflowInputSize", "Workflow input payload")
-        case "/api/tasks", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
+        case "/api/tasks", "/api/tasks/batch", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
              "/api/tasks/{id}/{taskRefName}/{status}/sync":
             return (limits.maximumTaskOutputSize, "maximumTaskOutputSize", "Task output payload")
         default:
@@ -70,32 +74,44 @@ public struct LimitsMiddleware: RouterMiddleware {
         }
     }
 
-    /// The first depth beyond `limit` that the JSON text reaches, or nil when it stays within it. A
-    /// linear scan that skips strings; it does not validate the JSON (the decoder does that).
-    static func nestingDepthExceeding(_ limit: Int, in bytes: some Sequence<UInt8>) -> Int? {
+    /// What a linear scan of a JSON text finds, without validating it (the decoder does that): how deep it
+    /// nests, and the size of the largest element when it is an array (strings are skipped).
+    struct Shape {
         var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+        var largestElement = 0
+
+        init(_ bytes: some Sequence<UInt8>) {
+            var depth = 0
+            var inString = false
+            var escaped = false
+            var elementSize = 0
+            for byte in bytes {
+                if depth >= 1 { elementSize += 1 }
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                    continue
                 }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > limit { return depth }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    self.depth = max(self.depth, depth)
+                    if depth == 1 { elementSize = 0 }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    if depth == 1 { largestElement = max(largestElement, elementSize - 1) }
+                    depth -= 1
+                case UInt8(ascii: ",") where depth == 1:
+                    largestElement = max(largestElement, elementSize - 1)
+                    elementSize = 0
+                default: break
+                }
             }
         }
-        return nil
     }
 }

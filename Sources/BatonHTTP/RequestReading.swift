@@ -67,6 +67,16 @@ extension Request {
         return try Self.decode(TaskResult.self, from: data)
     }
 
+    /// Workers' results (a JSON array), read as `decodeTaskResult()` reads one.
+    func decodeTaskResults() async throws -> [TaskResult] {
+        let data = try await bodyData()
+        if case .array(let items)? = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) {
+            let results = items.compactMap(TaskResult.init(fastParsing:))
+            if results.count == items.count { return results }
+        }
+        return try Self.decode([TaskResult].self, from: data)
+    }
+
     /// The JSON body decoded as `T`; an empty body is a 400.
     func decode<T: Decodable>(_ type: T.Type) async throws -> T {
         try Self.decode(T.self, from: await bodyData())

@@ -27,6 +27,9 @@ struct TaskRoutes {
             let result = try await request.decodeTaskResult()
             return JSONResponse.text(try await engine.update(result, actor: context.actor))
         }
+        group.post("batch") { request, context in
+            try JSONResponse.make(await engine.update(request.decodeTaskResults(), actor: context.actor))
+        }
         group.post("update-v2") { request, context in
             let result = try await request.decodeTaskResult()
             guard let next = try await engine.updateAndPoll(result, actor: context.actor) else {

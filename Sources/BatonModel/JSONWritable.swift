@@ -236,7 +236,13 @@ extension TaskResult {
     /// update). Returns nil when the JSON holds anything else, e.g. logs or a value of an unexpected type;
     /// the `Decodable` conformance then reads it, with its leniency and its errors.
     public init?(fastParsing text: String) {
-        guard case .object(let members)? = try? JSONValue(parsing: text) else { return nil }
+        guard let value = try? JSONValue(parsing: text) else { return nil }
+        self.init(fastParsing: value)
+    }
+
+    /// Reads a worker's result from JSON already parsed, as `init?(fastParsing:)` does from text.
+    public init?(fastParsing value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
         var result = TaskResult(workflowInstanceId: "", taskId: "", status: .completed)
         result.status = nil
         for (key, value) in members {

@@ -4,7 +4,8 @@ import Logging
 import Metrics
 
 /// The loop of one task type: poll for as many tasks as there are free slots, execute each in a
-/// child task (with lease extensions while it runs), report its outcome; back off while the server
+/// child task (with lease extensions while it runs), report its outcome (results that finish together in
+/// one request, see `ResultReporter`); back off while the server
 /// cannot be reached; stop polling on graceful shutdown and wait for the tasks in flight.
 struct PollLoop: Sendable {
     let worker: any Worker
@@ -22,6 +23,7 @@ struct PollLoop: Sendable {
     func run() async {
         let slots = Slots(worker.concurrency)
         let logger = self.logger
+        let reporter = ResultReporter(client: client, configuration: configuration, metrics: metrics, logger: logger)
         await withDiscardingTaskGroup { group in
             var failures = 0
             while !stop.isStopped && !_Concurrency.Task.isCancelled {
@@ -52,7 +54,7 @@ struct PollLoop: Sendable {
                     slots.take()
                     group.addTask {
                         defer { slots.release() }
-                        await process(task)
+                        await process(task, reportingTo: reporter)
                     }
                 }
             }
@@ -60,14 +62,14 @@ struct PollLoop: Sendable {
     }
 
     /// Executes `task` (extending its lease while it runs) and reports the outcome.
-    func process(_ task: Task) async {
+    func process(_ task: Task, reportingTo reporter: ResultReporter) async {
         let started = ContinuousClock.now
         let outcome = await executeWithLeaseExtensions(task)
         let elapsed = ContinuousClock.now - started
         metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000
             + elapsed.components.attoseconds / 1_000_000_000)
         metrics.countTask(outcome: outcome.metricName)
-        await report(outcome, for: task)
+        await reporter.report(outcome.result(for: task, workerId: configuration.workerId))
     }
 
     private func executeWithLeaseExtensions(_ task: Task) async -> TaskOutcome {
@@ -119,31 +121,5 @@ struct PollLoop: Sendable {
                     "baton.task.id": "\(task.taskId)", "baton.error": "\(error)"])
             }
         }
-    }
-
-    /// Reports `outcome`, retrying with backoff while the server cannot be reached.
-    private func report(_ outcome: TaskOutcome, for task: Task) async {
-        let result = outcome.result(for: task, workerId: configuration.workerId)
-        for attempt in 1...configuration.reportAttempts {
-            do {
-                try await client.tasks.update(result)
-                return
-            } catch let error as ClientError where error.isRetryable && attempt < configuration.reportAttempts {
-                do {
-                    try await _Concurrency.Task.sleep(for: configuration.backoff.delay(afterFailures: attempt))
-                } catch {
-                    break
-                }
-            } catch {
-                metrics.reportErrors.increment()
-                logger.error("Reporting a task's result failed", metadata: [
-                    "baton.task.id": "\(task.taskId)", "baton.workflow.id": "\(task.workflowInstanceId)",
-                    "baton.error": "\(error)"])
-                return
-            }
-        }
-        metrics.reportErrors.increment()
-        logger.error("Reporting a task's result failed; giving up", metadata: [
-            "baton.task.id": "\(task.taskId)", "baton.workflow.id": "\(task.workflowInstanceId)"])
     }
 }

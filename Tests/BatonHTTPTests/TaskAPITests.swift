@@ -1,5 +1,7 @@
 import BatonEngine
+import BatonHTTP
 import BatonModel
+import BatonServer
 import BatonTesting
 import Foundation
 import NIOHTTP1
@@ -79,6 +81,91 @@ struct TaskAPITests {
             #expect(reply.status == 204)
             #expect(try await server.workflow(first).status == .completed)
             #expect(try await server.workflow(second).status == .completed)
+        }
+    }
+
+    /// A worker's results as the JSON array `POST /api/tasks/batch` takes.
+    static func results(_ tasks: [BatonModel.Task], status: String = "COMPLETED") -> String {
+        "[" + tasks.map {
+            #"{"workflowInstanceId":"\#($0.workflowInstanceId)","taskId":"\#($0.taskId)","status":"\#(status)","outputData":{"by":"batch"}}"#
+        }.joined(separator: ",") + "]"
+    }
+
+    @Test("a batch of results records each on its own: the others still apply when one names an unknown task")
+    func batchOfResults() async throws {
+        try await withRunningServer { server in
+            try await server.registerChain("flow", refs: ["a"])
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await server.start("flow")) }
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.Task].self)
+            #expect(tasks.count == 3)
+            var stranger = tasks[0]
+            stranger.taskId = "no-such-task"
+            let reply = try await server.client.send(.POST, "/api/tasks/batch", body: Self.results(tasks + [stranger]))
+            #expect(reply.status == 200, "\(reply.text)")
+            let response = try reply.decode(BulkResponse.self)
+            #expect(response.bulkSuccessfulResults == tasks.map(\.taskId))
+            #expect(response.bulkErrorResults.keys.sorted() == ["no-such-task"])
+            #expect(response.bulkErrorResults["no-such-task"]?.contains("No such task") == true)
+            for id in ids {
+                let workflow = try await server.workflow(id)
+                #expect(workflow.status == .completed)
+                #expect(workflow.tasks.first?.outputData["by"] == "batch")
+            }
+            // Sent again (a retried batch), they are acknowledged and change nothing.
+            let again = try await server.client.send(.POST, "/api/tasks/batch", body: Self.results(tasks, status: "FAILED"))
+            #expect(try again.decode(BulkResponse.self).bulkSuccessfulResults.count == 3)
+            for id in ids { #expect(try await server.workflow(id).status == .completed) }
+        }
+    }
+
+    @Test("a malformed result, a task named twice or more than 1000 results refuse the whole batch, recording nothing")
+    func badBatches() async throws {
+        try await withRunningServer { server in
+            try await server.registerChain("flow", refs: ["a"])
+            let id = try await server.start("flow")
+            let task = try #require(try await server.poll("work"))
+            let good = #"{"workflowInstanceId":"\#(id)","taskId":"\#(task.taskId)","status":"COMPLETED"}"#
+            let refusals = [
+                "[\(good), {\"workflowInstanceId\":\"\(id)\",\"taskId\":\"\",\"status\":\"COMPLETED\"}]": "taskId",
+                "[\(good), {\"workflowInstanceId\":\"\(id)\",\"taskId\":\"other\"}]": "status",
+                "[\(good), \(good)]": "more than one result",
+                "[" + Array(repeating: good, count: 1001).joined(separator: ",") + "]": "1000",
+                "{\"not\":\"a list\"}": "Array",
+                "": "JSON body",
+            ]
+            for (body, named) in refusals {
+                let reply = try await server.client.send(.POST, "/api/tasks/batch", body: body)
+                #expect(reply.status == 400, "\(body.prefix(80)): \(reply.text)")
+                #expect((try reply.object()["message"] as? String ?? "").contains(named), "\(reply.text)")
+            }
+            #expect(try await server.workflow(id).tasks.first?.status == .inProgress)
+            let empty = try await server.client.send(.POST, "/api/tasks/batch", body: "[]")
+            #expect(try empty.decode(BulkResponse.self) == BulkResponse())
+        }
+    }
+
+    @Test("each result of a batch is held to the task output limit, not the batch as a whole")
+    func batchOutputLimit() async throws {
+        try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 1000 }) { server in
+            try await server.registerChain("flow", refs: ["a"])
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await server.start("flow")) }
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.Task].self)
+            let padding = String(repeating: "x", count: 500)
+            func result(_ task: BatonModel.Task, _ text: String) -> String {
+                #"{"workflowInstanceId":"\#(task.workflowInstanceId)","taskId":"\#(task.taskId)","status":"COMPLETED","outputData":{"text":"\#(text)"}}"#
+            }
+            let tooLarge = "[" + result(tasks[0], padding) + "," + result(tasks[1], padding + padding) + "]"
+            let refused = try await server.client.send(.POST, "/api/tasks/batch", body: tooLarge)
+            #expect(refused.status == 413)
+            #expect((try refused.object()["message"] as? String ?? "").contains("maximumTaskOutputSize"))
+            // Together over the limit, each within it: accepted.
+            let body = "[" + tasks.map { result($0, padding) }.joined(separator: ",") + "]"
+            #expect(body.utf8.count > 1000)
+            let reply = try await server.client.send(.POST, "/api/tasks/batch", body: body)
+            #expect(try reply.decode(BulkResponse.self).bulkSuccessfulResults.count == 3)
+            for id in ids { #expect(try await server.workflow(id).status == .completed) }
         }
     }
 

@@ -1,0 +1,144 @@
+import BatonClient
+import BatonModel
+import BatonWorker
+import Foundation
+import Hummingbird
+import Logging
+import MetricsTestKit
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// How a worker host sends results: together when they finish together, one by one where the server
+/// has no batch endpoint.
+@Suite("Worker result reporting")
+struct WorkerReportingTests {
+    @Test("results that finish together reach the server in fewer requests than tasks, and all are recorded")
+    func resultsGoTogether() async throws {
+        try await withClient { client, _ in
+            try await client.registerChain("together", refs: ["one"])
+            let gate = Gate()
+            let worker = ClosureWorker("work", concurrency: 8) { task in
+                await gate.wait()
+                return .completed(["n": task.inputData["n"] ?? .null])
+            }
+            var ids: [String] = []
+            for n in 0..<8 { ids.append(try await client.workflows.start(name: "together", input: ["n": .int(Int64(n))])) }
+            let metrics = TestMetrics()
+            let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
+            try await withHost(host) { _ in
+                let waiting = await eventually { gate.waiting == 8 }
+                #expect(waiting)
+                gate.open()
+                let done = try await eventually {
+                    try await client.workflows.search(WorkflowQuery(names: ["together"], statuses: [.completed])).totalHits == 8
+                }
+                #expect(done)
+            }
+            for (n, id) in ids.enumerated() { #expect(try await client.workflows.get(id).output["n"] == .int(Int64(n))) }
+            let reports = try metrics.expectCounter("baton_worker_reports", [("taskType", "work")]).totalValue
+            #expect(reports >= 1 && reports < 8, "\(reports) requests carried 8 results")
+            #expect(try metrics.expectCounter("baton_worker_report_errors", [("taskType", "work")]).totalValue == 0)
+        }
+    }
+
+    @Test("against a server without the batch endpoint (Conductor), every result still arrives, one per request")
+    func serverWithoutBatches() async throws {
+        let server = try await OneBatchServer.start(taskCount: 6)
+        try await withBatonClient(baseURL: server.baseURL) { client in
+            let gate = Gate()
+            let worker = ClosureWorker("work", concurrency: 6) { _ in
+                await gate.wait()
+                return .completed()
+            }
+            let metrics = TestMetrics()
+            let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
+            try await withHost(host) { _ in
+                let waiting = await eventually { gate.waiting == 6 }
+                #expect(waiting)
+                gate.open()
+                let arrived = await eventually { server.recorded.count == 6 }
+                #expect(arrived)
+            }
+        }
+        #expect(Set(server.recorded) == Set((0..<6).map { "task-\($0)" }))
+        #expect(server.batchRequests >= 1, "the batch endpoint was never tried")
+        await server.stop()
+    }
+}
+
+/// A server with only what a worker needs of Conductor and no batch endpoint: it hands out `taskCount` tasks
+/// once, records the results sent to `POST /api/tasks`, and answers 404 to `POST /api/tasks/batch`.
+final class OneBatchServer: Sendable {
+    private struct State {
+        var handedOut = false
+        var recorded: [String] = []
+        var batchRequests = 0
+    }
+
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+    }
+
+    let baseURL: String
+    private let shared: Shared
+    private let group: ServiceGroup
+    private let running: _Concurrency.Task<Void, any Error>
+
+    var recorded: [String] { shared.state.withLock { $0.recorded } }
+    var batchRequests: Int { shared.state.withLock { $0.batchRequests } }
+
+    private init(baseURL: String, shared: Shared, group: ServiceGroup, running: _Concurrency.Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.shared = shared
+        self.group = group
+        self.running = running
+    }
+
+    static func start(taskCount: Int) async throws -> OneBatchServer {
+        let shared = Shared()
+        let tasks = (0..<taskCount).map { index in
+            var task = BatonModel.Task(taskId: "task-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "one",
+                                       workflowInstanceId: "workflow-\(index)", seq: 1, scheduledTime: 1)
+            task.status = .inProgress
+            return task
+        }
+        let tasksJSON = String(decoding: try JSONEncoder().encode(tasks), as: UTF8.self)
+        let router = Router()
+        router.get("api/tasks/poll/batch/{taskType}") { _, _ -> Response in
+            let first = shared.state.withLock { state in
+                defer { state.handedOut = true }
+                return !state.handedOut
+            }
+            if !first { try await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: first ? tasksJSON : "[]")))
+        }
+        router.post("api/tasks") { request, context -> String in
+            let result = try await request.decode(as: TaskResult.self, context: context)
+            shared.state.withLock { $0.recorded.append(result.taskId) }
+            return result.taskId
+        }
+        router.post("api/tasks/batch") { _, _ -> Response in
+            shared.state.withLock { $0.batchRequests += 1 }
+            return Response(status: .notFound)
+        }
+        let port = AsyncStream.makeStream(of: Int.self)
+        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                      onServerRunning: { channel in
+                                          port.continuation.yield(channel.localAddress?.port ?? 0)
+                                          port.continuation.finish()
+                                      }, logger: Logger(label: "one-batch-server", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "test")))
+        let running = _Concurrency.Task { try await group.run() }
+        var iterator = port.stream.makeAsyncIterator()
+        let bound = try #require(await iterator.next())
+        return OneBatchServer(baseURL: "http://127.0.0.1:\(bound)", shared: shared, group: group, running: running)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+    }
+}
