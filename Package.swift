@@ -202,6 +202,7 @@ let package = Package(
             name: "BatonClientTests",
             dependencies: [
                 "BatonClient", "BatonWorker", "BatonTesting", "BatonModel", "BatonEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
