@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
-                "BatonClient", "BatonWorker", "BatonModel", "BatonSQLite", "BatonPersistence",
+                "BatonClient", "BatonWorker", "BatonModel", "BatonEngine", "BatonSQLite", "BatonPersistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,7 +13,7 @@ import NIOHTTP1
 struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench", abstract: "Measure Baton's throughput and latency.",
-        subcommands: [Run.self, CeilingServer.self, Hammer.self], defaultSubcommand: Run.self)
+        subcommands: [Run.self, CeilingServer.self, Hammer.self, EngineLoad.self], defaultSubcommand: Run.self)
 }
 
 struct Run: AsyncParsableCommand {
@@ -28,7 +28,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Seconds of warm-up before each end-to-end phase.") var warmUp = 1.0
     @Option(help: "Concurrent clients starting workflows (starts/s and the ceiling).") var clients = 64
     @Option(help: "Concurrent starters feeding the end-to-end phases.") var starters = 32
-    @Option(help: "Concurrent worker loops (batch poll, then update-v2).") var workers = 32
+    @Option(help: "Concurrent worker loops (batch poll, then update-v2 or one batch of results).") var workers = 32
     @Option(help: "Tasks per batch poll.") var pollCount = 16
     @Option(help: "Most tasks waiting or running in the end-to-end phases (5-task workflows: a fifth as many workflows).")
     var backlog = 1000
@@ -140,6 +140,19 @@ struct Run: AsyncParsableCommand {
         report.add(mode, "5-task workflows: task executions/s", Report.rate(five.tasksPerSecond), value: five.tasksPerSecond,
                    key: "tasks5")
         report.add(mode, "5-task workflows: workflows completed/s", Report.rate(five.workflowsPerSecond))
+
+        // The same workloads with the results of each polled batch reported in one request, as Baton's worker
+        // host does when many are ready.
+        for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
+            let batched = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
+                                              starters: starters, workers: workers, pollCount: pollCount,
+                                              backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
+                                              duration: duration, reporting: .inBatches)
+            report.check(batched, "\(tasks)-task end to end, results in batches")
+            report.add(mode, "\(tasks)-task workflows, results in batches: task executions/s",
+                       Report.rate(batched.tasksPerSecond), value: batched.tasksPerSecond, key: "tasks\(tasks)batch")
+            report.latency(mode, "\(tasks)-task workflows: report of a batch of up to \(pollCount) results", batched.update)
+        }
 
         // Latency under load: the 1-task workload paced at fractions of its maximum workflow rate.
         let maximum = max(one.workflowsPerSecond, 1)

@@ -80,7 +80,8 @@ final class Report: Sendable {
         let modes = Array(Set(state.rows.map(\.durability))).filter { !$0.hasPrefix("DBOS") }.sorted()
         for mode in modes {
             if let ceiling = state.values["\(mode)/ceiling"] {
-                for (key, label) in [("tasks1", "1-task"), ("tasks5", "5-task"), ("starts", "starts")] {
+                for (key, label) in [("tasks1", "1-task"), ("tasks5", "5-task"), ("tasks1batch", "1-task, results in batches"),
+                                     ("tasks5batch", "5-task, results in batches"), ("starts", "starts")] {
                     if let value = state.values["\(mode)/\(key)"] {
                         rows.append(Row(durability: mode, measure: "\(label) throughput as a fraction of the commit ceiling",
                                         value: String(format: "%.0f%%", 100 * value / ceiling)))
@@ -88,10 +89,13 @@ final class Report: Sendable {
                 }
             }
             for steps in [1, 5] {
-                guard let baton = state.values["\(mode)/tasks\(steps)"] else { continue }
-                for (key, peer) in state.values where key.hasSuffix("/dbos\(steps)") {
-                    rows.append(Row(durability: mode, measure: "Baton / DBOS (\(key.split(separator: "/")[0])), \(steps)-task task executions/s",
-                                    value: String(format: "%.1f×", baton / peer)))
+                for (suffix, how) in [("", ""), ("batch", ", results in batches")] {
+                    guard let baton = state.values["\(mode)/tasks\(steps)\(suffix)"] else { continue }
+                    for (key, peer) in state.values where key.hasSuffix("/dbos\(steps)") {
+                        rows.append(Row(durability: mode,
+                                        measure: "Baton / DBOS (\(key.split(separator: "/")[0])), \(steps)-task task executions/s\(how)",
+                                        value: String(format: "%.1f×", baton / peer)))
+                    }
                 }
             }
         }

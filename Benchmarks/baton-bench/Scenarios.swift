@@ -97,12 +97,21 @@ struct Load {
         }
     }
 
+    /// How the end-to-end workers report results.
+    enum Reporting {
+        /// One `update-v2` per task, chained to the next task it hands back (what Conductor's workers do).
+        case oneByOne
+        /// The whole polled batch in one `POST /api/tasks/batch` (what Baton's worker host does when many
+        /// results are ready at once).
+        case inBatches
+    }
+
     /// End to end: starters keep up to `backlog` workflows of `workflow` in flight (or start `rate`
-    /// workflows/s when given), `workers` loops batch-poll and complete tasks with update-v2. Figures are
-    /// counted after `warmUp`, over `duration`.
+    /// workflows/s when given), `workers` loops batch-poll and complete tasks, reporting as `reporting` says.
+    /// Figures are counted after `warmUp`, over `duration`.
     func endToEnd(workflow: String, taskType: String, tasksPerWorkflow: Int, starters: Int, workers: Int,
                   pollCount: Int, backlog: Int, rate: Double?, warmUp: Duration, duration: Duration,
-                  signalProbes: Int = 0) async -> PhaseResult {
+                  reporting: Reporting = .oneByOne, signalProbes: Int = 0) async -> PhaseResult {
         let counters = Counters()
         let lastReference = "t\(tasksPerWorkflow)"
         let begin = ContinuousClock.now
@@ -158,6 +167,22 @@ struct Load {
                             let start = ContinuousClock.now
                             let batch = try PolledTask.list(try await endpoint.expect(.GET, pollPath, timeout: .seconds(10)))
                             if measuring { polls.values.append(Samples.microseconds(ContinuousClock.now - start)) }
+                            if reporting == .inBatches {
+                                guard !batch.isEmpty else { continue }
+                                let start = ContinuousClock.now
+                                let body = "[" + batch.map { $0.result(worker: workerId) }.joined(separator: ",") + "]"
+                                let reply = try await endpoint.expect(.POST, "/api/tasks/batch", body: body)
+                                if ContinuousClock.now >= measureFrom {
+                                    updates.values.append(Samples.microseconds(ContinuousClock.now - start))
+                                }
+                                let refused = try JSONValue(parsing: reply).objectValue?["bulkErrorResults"]?.objectValue ?? [:]
+                                if let (taskId, reason) = refused.first {
+                                    throw BenchError("\(refused.count) results refused, e.g. \(taskId): \(reason)")
+                                }
+                                counters.tasksDone.add(batch.count, ordering: .relaxed)
+                                counters.workflowsDone.add(batch.count { $0.reference == lastReference }, ordering: .relaxed)
+                                continue
+                            }
                             for polled in batch {
                                 var next: PolledTask? = polled
                                 while let task = next {
