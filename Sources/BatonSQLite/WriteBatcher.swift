@@ -86,15 +86,16 @@ final class WriteBatcher: Sendable {
                     return .commit
                 }
                 for job in batch {
+                    // The savepoint statements are prepared once (GRDB's `inSavepoint` prepares them per call).
+                    try db.cachedStatement(sql: "SAVEPOINT job").execute()
                     do {
-                        try db.inSavepoint {
-                            try job.run(db)
-                            return .commit
-                        }
+                        try job.run(db)
                         outcomes.append(nil)
                     } catch {
+                        try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
                         outcomes.append(error)
                     }
+                    try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
                 }
                 return .commit
             }
