@@ -98,39 +98,39 @@ extension Statement {
     /// Steps the statement with `arguments`, handing each row to `body` while it is current.
     func forEachRow(arguments: StatementArguments, _ body: (StatementRow) throws -> Void) throws {
         try setArguments(arguments)
+        try forEachStep(body)
+    }
+
+    /// `body` applied to each row the statement selects with `values` bound.
+    func rows<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> [Value] {
+        try bind(values)
+        var rows: [Value] = []
+        try forEachStep { rows.append(try body($0)) }
+        return rows
+    }
+
+    /// `body` applied to the first row the statement selects with `values` bound, or nil when there is none.
+    func firstRow<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> Value? {
+        try bind(values)
+        defer { sqlite3_reset(sqliteStatement) }
+        let code = sqlite3_step(sqliteStatement)
+        switch code {
+        case SQLITE_ROW: return try body(StatementRow(statement: sqliteStatement))
+        case SQLITE_DONE: return nil
+        default: throw failure(code)
+        }
+    }
+
+    /// Steps the statement, its parameters bound, to its end, handing each row to `body` while it is current.
+    private func forEachStep(_ body: (StatementRow) throws -> Void) throws {
         defer { sqlite3_reset(sqliteStatement) }
         while true {
             let code = sqlite3_step(sqliteStatement)
             switch code {
             case SQLITE_ROW: try body(StatementRow(statement: sqliteStatement))
             case SQLITE_DONE: return
-            default:
-                throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))),
-                                    sql: sql, arguments: arguments)
+            default: throw failure(code)
             }
-        }
-    }
-
-    /// `body` applied to each row the statement selects with `arguments`.
-    func rows<Value>(arguments: StatementArguments, _ body: (StatementRow) throws -> Value) throws -> [Value] {
-        var values: [Value] = []
-        try forEachRow(arguments: arguments) { values.append(try body($0)) }
-        return values
-    }
-
-    /// `body` applied to the first row the statement selects with `arguments`, or nil when there is none.
-    func firstRow<Value>(arguments: StatementArguments, _ body: (StatementRow) throws -> Value) throws -> Value? {
-        try setArguments(arguments)
-        defer { sqlite3_reset(sqliteStatement) }
-        let code = sqlite3_step(sqliteStatement)
-        switch code {
-        case SQLITE_ROW: return try body(StatementRow(statement: sqliteStatement))
-        case SQLITE_DONE: return nil
-        default:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))),
-                                sql: sql, arguments: arguments)
         }
     }
 }

@@ -95,18 +95,18 @@ extension SQLiteTransaction {
     func enqueue(_ entry: QueueEntry) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO queue (task_id, workflow_id, queue_name, priority, visible_at) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [entry.taskId, entry.workflowId, entry.queueName, entry.priority, entry.visibleAt])
+            """).run(entry.taskId, entry.workflowId, entry.queueName, entry.priority, entry.visibleAt)
     }
 
     func dequeue(taskId: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").execute(arguments: [taskId])
+        try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").run(taskId)
     }
 
     func claim(queueName: String, count: Int, now: Int64) throws -> [String] {
-        let ids = try String.fetchAll(db.cachedStatement(sql: """
+        let ids = try db.cachedStatement(sql: """
             SELECT task_id FROM queue WHERE queue_name = ? AND visible_at <= ?
             ORDER BY priority DESC, visible_at LIMIT ?
-            """), arguments: [queueName, now, count])
+            """).rows(queueName, now, count) { try $0.value(at: 0) as String }
         for id in ids { try dequeue(taskId: id) }
         return ids
     }
@@ -115,6 +115,6 @@ extension SQLiteTransaction {
         let taskType = poll.queueName.split(separator: ":").last.map(String.init) ?? poll.queueName
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO poll_data (queue_name, task_type, domain, worker_id, last_poll_time) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [poll.queueName, taskType, poll.domain, poll.workerId ?? "", poll.lastPollTime])
+            """).run(poll.queueName, taskType, poll.domain, poll.workerId ?? "", poll.lastPollTime)
     }
 }

@@ -28,7 +28,9 @@ extension SQLiteTransaction {
             : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
         let page = try db.makeStatement(
             sql: "SELECT \(WorkflowColumn.selectList) FROM workflows" + filter + " ORDER BY \(order), id LIMIT ? OFFSET ?")
-        return (total, try page.rows(arguments: arguments + [search.size, search.start], makeWorkflow))
+        var workflows: [Workflow] = []
+        try page.forEachRow(arguments: arguments + [search.size, search.start]) { workflows.append(try makeWorkflow($0)) }
+        return (total, workflows)
     }
 
 

@@ -11,14 +11,14 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: - Executions: reading
 
     func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
-        guard let (loaded, snapshot) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(arguments: [id], { row in
+        guard let (loaded, snapshot) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(id, as: { row in
             let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
             return (try makeWorkflow(row, snapshot: snapshot), snapshot)
         })
         else { return nil }
         var workflow = loaded
         if includeTasks {
-            workflow.tasks = try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(arguments: [id]) {
+            workflow.tasks = try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(id) {
                 try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
                              correlationId: workflow.correlationId)
             }
@@ -28,7 +28,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func task(id: String) throws -> Task? {
         // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
-        try db.cachedStatement(sql: Self.selectTask).firstRow(arguments: [id]) { row in
+        try db.cachedStatement(sql: Self.selectTask).firstRow(id) { row in
             let columns = TaskRow(row: row)
             let snapshot = try definitions.snapshot(forKey: columns[extra: 2], in: db)
             return try makeTask(row, nodes: snapshot.nodes, workflowName: columns[extra: 0], correlationId: columns[extra: 1])
@@ -115,7 +115,7 @@ struct SQLiteTransaction: StoreTransaction {
                     definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
                     failed_task_names)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
+                """).run(
                     workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
                     workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
                     workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
@@ -123,8 +123,7 @@ struct SQLiteTransaction: StoreTransaction {
                     workflow.lastRetriedTime, workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion,
                     key, workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
                     Self.text(workflow.taskToDomain), Self.text(workflow.failedReferenceTaskNames),
-                    Self.text(workflow.failedTaskNames),
-                ])
+                    Self.text(workflow.failedTaskNames))
             return
         }
         // Only what changed: a task result touches the update time and output, not the name or creation time
@@ -204,7 +203,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     /// Writes a task that has no stored previous version (or whose stored version the caller does not know).
     private func insertOrReplace(_ task: Task) throws {
-        let arguments: StatementArguments = [
+        try db.cachedStatement(sql: Self.upsertTask).run(
             task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
             task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
             task.retriedTaskId, task.executed, task.pollCount, task.scheduledTime, task.startTime, task.endTime,
@@ -212,9 +211,10 @@ struct SQLiteTransaction: StoreTransaction {
             task.responseTimeoutSeconds, task.workerId, task.reasonForIncompletion, task.domain, task.workflowPriority,
             task.iteration, task.subWorkflowId, task.parentTaskId, task.rateLimitPerFrequency,
             task.rateLimitFrequencyInSeconds, task.executionNameSpace, task.isolationGroupId, task.waitUntil,
-            task.pausedMillis,
-        ]
-        try db.cachedStatement(sql: """
+            task.pausedMillis)
+    }
+
+    private static let upsertTask = """
             INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
                 input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
                 start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
@@ -237,14 +237,13 @@ struct SQLiteTransaction: StoreTransaction {
                 rate_limit_frequency_seconds = excluded.rate_limit_frequency_seconds,
                 execution_namespace = excluded.execution_namespace, isolation_group_id = excluded.isolation_group_id,
                 wait_until = excluded.wait_until, paused_millis = excluded.paused_millis
-            """).execute(arguments: arguments)
-    }
+            """
 
     func deleteTasks(ids: [String]) throws {
         for id in ids {
-            try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?").execute(arguments: [id])
-            try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").execute(arguments: [id])
-            try db.cachedStatement(sql: "DELETE FROM task_logs WHERE task_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?").run(id)
+            try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").run(id)
+            try db.cachedStatement(sql: "DELETE FROM task_logs WHERE task_id = ?").run(id)
         }
     }
 
@@ -261,25 +260,25 @@ struct SQLiteTransaction: StoreTransaction {
     func setWakeUp(workflowId: String, at instant: Int64?) throws {
         // Unchanged (the usual case) writes nothing, sparing the wake-up index.
         try db.cachedStatement(sql: "UPDATE workflows SET wake_at = ?1 WHERE id = ?2 AND wake_at IS NOT ?1")
-            .execute(arguments: [instant, workflowId])
+            .run(instant, workflowId)
     }
 
     func advanceWakeUp(workflowId: String, to instant: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE workflows SET wake_at = ?1 WHERE id = ?2 AND (wake_at IS NULL OR wake_at > ?1)
-            """).execute(arguments: [instant, workflowId])
+            """).run(instant, workflowId)
     }
 
     func append(_ event: WorkflowEvent) throws {
         try db.cachedStatement(sql: """
             INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [event.workflowId, event.time, event.kind, event.actor, event.taskId, event.detail])
+            """).run(event.workflowId, event.time, event.kind, event.actor, event.taskId, event.detail)
     }
 
     func append(_ logs: [TaskExecLog], taskId: String) throws {
         for log in logs {
             try db.cachedStatement(sql: "INSERT INTO task_logs (task_id, log, created_time) VALUES (?, ?, ?)")
-                .execute(arguments: [taskId, log.log, log.createdTime])
+                .run(taskId, log.log, log.createdTime)
         }
     }
 
