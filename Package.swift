@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "BatonClientTests",
             dependencies: [
-                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel", "BatonEngine",
+                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel", "BatonEngine", "BatonHTTP", "BatonServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

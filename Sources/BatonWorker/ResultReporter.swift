@@ -85,6 +85,11 @@ final class ResultReporter: Sendable {
             logger.info("The server has no batch endpoint for results; reporting them one by one",
                         metadata: ["baton.error": "\(error)"])
             for result in results { await send(result) }
+        } catch let error as ClientError where error.isRefusal && !error.isRetryable {
+            // One result the server refuses (e.g. an output over its size limit) must not sink the others.
+            logger.warning("A batch of results was refused; reporting them one by one",
+                           metadata: ["baton.error": "\(error)"])
+            for result in results { await send(result) }
         } catch {
             metrics.reportErrors.increment(by: results.count)
         }
@@ -100,8 +105,8 @@ final class ResultReporter: Sendable {
     }
 
     /// Runs `call`, again after a backoff while it fails in a way worth retrying, up to the configured attempts.
-    /// A failure is logged (naming `taskIds`) before it is thrown; a 404 or 405, which the batch endpoint's
-    /// absence answers, is thrown as it is.
+    /// A failure is logged (naming `taskIds`) before it is thrown, except a batch's refusal, which is thrown as it
+    /// is: the batch is then sent again result by result.
     private func retrying<Answer>(taskIds: [String], _ call: () async throws -> Answer) async throws -> Answer {
         var attempt = 0
         while true {
@@ -111,7 +116,7 @@ final class ResultReporter: Sendable {
                 return try await call()
             } catch let error as ClientError where error.isRetryable && attempt < configuration.reportAttempts {
                 try? await _Concurrency.Task.sleep(for: configuration.backoff.delay(afterFailures: attempt))
-            } catch let error as ClientError where taskIds.count > 1 && (error.status == 404 || error.status == 405) {
+            } catch let error as ClientError where taskIds.count > 1 && error.isRefusal && !error.isRetryable {
                 throw error
             } catch {
                 logger.error(attempt < configuration.reportAttempts ? "Reporting a task's result failed"

@@ -1,5 +1,8 @@
 import BatonClient
+import BatonHTTP
 import BatonModel
+import BatonServer
+import BatonTesting
 import BatonWorker
 import Foundation
 import Hummingbird
@@ -43,9 +46,41 @@ struct WorkerReportingTests {
         }
     }
 
-    @Test("against a server without the batch endpoint (Conductor), every result still arrives, one per request")
-    func serverWithoutBatches() async throws {
-        let server = try await OneBatchServer.start(taskCount: 6)
+    @Test("a batch the server refuses (one output over the size limit) is sent again result by result: only that one fails")
+    func refusedBatch() async throws {
+        try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 2000 }) { server in
+            try await withBatonClient(baseURL: server.baseURL) { client in
+                try await client.registerChain("limited", refs: ["one"])
+                let gate = Gate()
+                let worker = ClosureWorker("work", concurrency: 6) { task in
+                    await gate.wait()
+                    let size = task.inputData["n"]?.intValue == 0 ? 5000 : 10
+                    return .completed(["blob": .string(String(repeating: "x", count: size))])
+                }
+                var ids: [String] = []
+                for n in 0..<6 { ids.append(try await client.workflows.start(name: "limited", input: ["n": .int(Int64(n))])) }
+                let metrics = TestMetrics()
+                let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
+                try await withHost(host) { _ in
+                    let waiting = await eventually { gate.waiting == 6 }
+                    #expect(waiting)
+                    gate.open()
+                    let done = try await eventually {
+                        try await client.workflows.search(WorkflowQuery(names: ["limited"], statuses: [.completed])).totalHits == 5
+                    }
+                    #expect(done)
+                }
+                #expect(try await client.workflows.get(ids[0]).tasks.first?.status == .inProgress)
+                for id in ids.dropFirst() { #expect(try await client.workflows.get(id).status == .completed) }
+                #expect(try metrics.expectCounter("baton_worker_report_errors", [("taskType", "work")]).totalValue == 1)
+            }
+        }
+    }
+
+    @Test("against a server without the batch endpoint (Conductor), or one that refuses the batch, every result still arrives, one per request",
+          arguments: [HTTPResponse.Status.notFound, .contentTooLarge])
+    func serverWithoutBatches(batchAnswer: HTTPResponse.Status) async throws {
+        let server = try await OneBatchServer.start(taskCount: 6, batchAnswer: batchAnswer)
         try await withBatonClient(baseURL: server.baseURL) { client in
             let gate = Gate()
             let worker = ClosureWorker("work", concurrency: 6) { _ in
@@ -68,8 +103,8 @@ struct WorkerReportingTests {
     }
 }
 
-/// A server with only what a worker needs of Conductor and no batch endpoint: it hands out `taskCount` tasks
-/// once, records the results sent to `POST /api/tasks`, and answers 404 to `POST /api/tasks/batch`.
+/// A server with only what a worker needs of Conductor: it hands out `taskCount` tasks once, records the results
+/// sent to `POST /api/tasks`, and answers `POST /api/tasks/batch` with `batchAnswer` (404: no such endpoint).
 final class OneBatchServer: Sendable {
     private struct State {
         var handedOut = false
@@ -96,7 +131,7 @@ final class OneBatchServer: Sendable {
         self.running = running
     }
 
-    static func start(taskCount: Int) async throws -> OneBatchServer {
+    static func start(taskCount: Int, batchAnswer: HTTPResponse.Status) async throws -> OneBatchServer {
         let shared = Shared()
         let tasks = (0..<taskCount).map { index in
             var task = BatonModel.Task(taskId: "task-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "one",
@@ -122,7 +157,7 @@ final class OneBatchServer: Sendable {
         }
         router.post("api/tasks/batch") { _, _ -> Response in
             shared.state.withLock { $0.batchRequests += 1 }
-            return Response(status: .notFound)
+            return Response(status: batchAnswer)
         }
         let port = AsyncStream.makeStream(of: Int.self)
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
