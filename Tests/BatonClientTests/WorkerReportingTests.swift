@@ -17,28 +17,37 @@ import Testing
 /// has no batch endpoint.
 @Suite("Worker result reporting")
 struct WorkerReportingTests {
+    /// Starts `count` workflows `name` (input `n` = 0…count-1), runs a worker host whose tasks all wait at one gate
+    /// until every one of them has started and then finish together with `output`, and waits until `completed`
+    /// workflows have completed. Returns the workflow ids and the host's metrics.
+    private func finishTogether(_ count: Int, of name: String, completed: Int, client: BatonClient,
+                                output: @escaping @Sendable (Int64) -> JSONObject) async throws -> ([String], TestMetrics) {
+        try await client.registerChain(name, refs: ["one"])
+        let gate = Gate()
+        let worker = ClosureWorker("work", concurrency: count) { task in
+            await gate.wait()
+            return .completed(output(task.inputData["n"]?.intValue ?? -1))
+        }
+        var ids: [String] = []
+        for n in 0..<count { ids.append(try await client.workflows.start(name: name, input: ["n": .int(Int64(n))])) }
+        let metrics = TestMetrics()
+        let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
+        try await withHost(host) { _ in
+            let waiting = await eventually { gate.waiting == count }
+            #expect(waiting)
+            gate.open()
+            let done = try await eventually {
+                try await client.workflows.search(WorkflowQuery(names: [name], statuses: [.completed])).totalHits == completed
+            }
+            #expect(done)
+        }
+        return (ids, metrics)
+    }
+
     @Test("results that finish together reach the server in fewer requests than tasks, and all are recorded")
     func resultsGoTogether() async throws {
         try await withClient { client, _ in
-            try await client.registerChain("together", refs: ["one"])
-            let gate = Gate()
-            let worker = ClosureWorker("work", concurrency: 8) { task in
-                await gate.wait()
-                return .completed(["n": task.inputData["n"] ?? .null])
-            }
-            var ids: [String] = []
-            for n in 0..<8 { ids.append(try await client.workflows.start(name: "together", input: ["n": .int(Int64(n))])) }
-            let metrics = TestMetrics()
-            let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
-            try await withHost(host) { _ in
-                let waiting = await eventually { gate.waiting == 8 }
-                #expect(waiting)
-                gate.open()
-                let done = try await eventually {
-                    try await client.workflows.search(WorkflowQuery(names: ["together"], statuses: [.completed])).totalHits == 8
-                }
-                #expect(done)
-            }
+            let (ids, metrics) = try await finishTogether(8, of: "together", completed: 8, client: client) { ["n": .int($0)] }
             for (n, id) in ids.enumerated() { #expect(try await client.workflows.get(id).output["n"] == .int(Int64(n))) }
             let reports = try metrics.expectCounter("baton_worker_reports", [("taskType", "work")]).totalValue
             #expect(reports >= 1 && reports < 8, "\(reports) requests carried 8 results")
@@ -50,25 +59,8 @@ struct WorkerReportingTests {
     func refusedBatch() async throws {
         try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 2000 }) { server in
             try await withBatonClient(baseURL: server.baseURL) { client in
-                try await client.registerChain("limited", refs: ["one"])
-                let gate = Gate()
-                let worker = ClosureWorker("work", concurrency: 6) { task in
-                    await gate.wait()
-                    let size = task.inputData["n"]?.intValue == 0 ? 5000 : 10
-                    return .completed(["blob": .string(String(repeating: "x", count: size))])
-                }
-                var ids: [String] = []
-                for n in 0..<6 { ids.append(try await client.workflows.start(name: "limited", input: ["n": .int(Int64(n))])) }
-                let metrics = TestMetrics()
-                let host = WorkerHost(client: client, workers: [worker], configuration: testConfiguration(metrics: metrics))
-                try await withHost(host) { _ in
-                    let waiting = await eventually { gate.waiting == 6 }
-                    #expect(waiting)
-                    gate.open()
-                    let done = try await eventually {
-                        try await client.workflows.search(WorkflowQuery(names: ["limited"], statuses: [.completed])).totalHits == 5
-                    }
-                    #expect(done)
+                let (ids, metrics) = try await finishTogether(6, of: "limited", completed: 5, client: client) { n in
+                    ["blob": .string(String(repeating: "x", count: n == 0 ? 5000 : 10))]
                 }
                 #expect(try await client.workflows.get(ids[0]).tasks.first?.status == .inProgress)
                 for id in ids.dropFirst() { #expect(try await client.workflows.get(id).status == .completed) }
