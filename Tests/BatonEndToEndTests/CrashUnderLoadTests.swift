@@ -9,6 +9,7 @@ import Testing
 private final class LoadLedger: Sendable {
     private struct State {
         var starts: Set<String> = []
+        var latestStarts: [String] = []
         var completions: [String: String] = [:]
         var polledAfterCompletion: [String] = []
         var signals = 0
@@ -20,6 +21,8 @@ private final class LoadLedger: Sendable {
     private let state = Mutex(State())
 
     var starts: Set<String> { state.withLock { $0.starts } }
+    /// The last five workflows started, oldest first.
+    var latestStarts: [String] { state.withLock { $0.latestStarts } }
     var completions: [String: String] { state.withLock { $0.completions } }
     var polledAfterCompletion: [String] { state.withLock { $0.polledAfterCompletion } }
     var signals: Int { state.withLock { $0.signals } }
@@ -31,7 +34,12 @@ private final class LoadLedger: Sendable {
     func use(_ server: ServerProcess) { state.withLock { $0.server = server } }
     func stop() { state.withLock { $0.stopped = true } }
     func quieten() { state.withLock { $0.quiet = true } }
-    func started(_ id: String) { _ = state.withLock { $0.starts.insert(id) } }
+    func started(_ id: String) {
+        state.withLock { state in
+            state.starts.insert(id)
+            state.latestStarts = Array((state.latestStarts + [id]).suffix(5))
+        }
+    }
     func signalled() { state.withLock { $0.signals += 1 } }
     func completed(taskId: String, workflowId: String) { state.withLock { $0.completions[taskId] = workflowId } }
 
@@ -121,6 +129,8 @@ struct CrashUnderLoadTests {
             }
             ledger.started(reply.text)
             n += 1
+            // Paced over the crashes, so that there are always running workflows for the signaller to pause.
+            try await _Concurrency.Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -134,6 +144,8 @@ struct CrashUnderLoadTests {
             }
             for task in tasks {
                 ledger.polled(task.taskId)
+                // A little work, so that workflows stay RUNNING long enough to be paused.
+                try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 5...25)))
                 let body = """
                     {"workflowInstanceId":"\(task.workflowInstanceId)","taskId":"\(task.taskId)","status":"COMPLETED",\
                     "workerId":"\(worker)","outputData":{"by":"\(worker)"}}
@@ -145,11 +157,12 @@ struct CrashUnderLoadTests {
         }
     }
 
-    /// Pauses and resumes random started workflows until the crashes are over.
+    /// Pauses and resumes recently started workflows until the crashes are over.
     private static func signal(ledger: LoadLedger) async throws {
         while !ledger.quiet {
             try await _Concurrency.Task.sleep(for: .milliseconds(20))
-            guard let client = ledger.client, let id = ledger.starts.randomElement() else { continue }
+            // One of the latest starts: older ones have mostly completed, and pausing those is refused.
+            guard let client = ledger.client, let id = ledger.latestStarts.randomElement() else { continue }
             if (try? await client.send(.PUT, "/api/workflow/\(id)/pause", body: "{}"))?.status == 200 { ledger.signalled() }
             try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 0...40)))
             _ = try? await client.send(.PUT, "/api/workflow/\(id)/resume", body: "{}")
