@@ -116,7 +116,7 @@ enum ScratchFilesystem {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runExclusively()
         process.waitUntilExit()
         return process.terminationStatus
     }

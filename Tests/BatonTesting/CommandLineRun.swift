@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -26,20 +27,16 @@ public struct CommandLineRun: Sendable {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        let outputData = CollectedData()
-        let errorData = CollectedData()
-        for (pipe, data) in [(output, outputData), (error, errorData)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let chunk = handle.availableData
-                if chunk.isEmpty { handle.readabilityHandler = nil } else { data.append(chunk) }  // end of file
-            }
-        }
+        let outputReader = PipeReader(output)
+        let errorReader = PipeReader(error)
         let (exited, exitContinuation) = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { process in
             exitContinuation.yield(process.terminationStatus)
             exitContinuation.finish()
         }
-        try process.run()
+        try process.runExclusively()
+        PipeReader.childHasStarted(output)
+        PipeReader.childHasStarted(error)
         let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask {
                 var iterator = exited.makeAsyncIterator()
@@ -56,11 +53,10 @@ public struct CommandLineRun: Sendable {
             }
             return status
         }
-        output.fileHandleForReading.readabilityHandler = nil
-        error.fileHandleForReading.readabilityHandler = nil
-        outputData.append(output.fileHandleForReading.readDataToEndOfFile())
-        errorData.append(error.fileHandleForReading.readDataToEndOfFile())
-        return CommandLineRun(status: status, standardOutput: outputData.text, standardError: errorData.text)
+        // The child has exited: its output ends as soon as the pipes are drained.
+        outputReader.waitForEnd(within: .seconds(10))
+        errorReader.waitForEnd(within: .seconds(10))
+        return CommandLineRun(status: status, standardOutput: outputReader.text, standardError: errorReader.text)
     }
 
     /// The standard output decoded as JSON into `T`.
@@ -93,13 +89,54 @@ public func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Bytes a child process wrote, collected from a pipe's reading handler.
-final class CollectedData: Sendable {
-    private let data = Mutex(Data())
+extension Process {
+    private static let launching = Mutex(())
 
-    func append(_ chunk: Data) {
-        guard !chunk.isEmpty else { return }
-        data.withLock { $0.append(chunk) }
+    /// Runs the process, one launch at a time in this test process: Foundation's `Process.run()` on Linux is
+    /// not safe to call from several threads at once (concurrent launches from parallel tests crashed in its
+    /// `memcpy`, with a bad pointer).
+    public func runExclusively() throws {
+        try Self.launching.withLock { _ in try run() }
+    }
+}
+
+/// Everything a child process writes to a pipe, read on a thread of its own until end of file. (Foundation's
+/// `readabilityHandler` runs on a libdispatch source; a source left on, or cleared from another thread while,
+/// the pipe closes as its child exits has crashed libdispatch's event loop under load.)
+final class PipeReader: Sendable {
+    private let data = Mutex(Data())
+    private let ended = DispatchSemaphore(value: 0)
+
+    /// Starts reading `pipe`; the caller gives the pipe to the child as its output before running it.
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread { [self] in
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    data.withLock { $0.append(contentsOf: chunk[0..<count]) }
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            // The handle, and with it the descriptor, lives until the reading is over.
+            withExtendedLifetime(handle) {}
+            ended.signal()
+        }.start()
+    }
+
+    /// Closes this process's copy of the pipe's writing end, once the child has it, so that the child's exit
+    /// is the end of file.
+    static func childHasStarted(_ pipe: Pipe) {
+        try? pipe.fileHandleForWriting.close()
+    }
+
+    /// Waits up to `limit` for the end of file; returns whether it came.
+    @discardableResult
+    func waitForEnd(within limit: Duration) -> Bool {
+        let (seconds, attoseconds) = limit.components
+        return ended.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))) == .success
     }
 
     var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }

@@ -9,14 +9,11 @@ public final class ServerProcess: Sendable {
     /// An HTTP client for it.
     public let client: TestHTTPClient
     private let process: Mutex<Process>
-    private let output: OutputCollector
-    /// The read end of the child's output pipe, whose handler stops when the child is gone.
-    private let outputHandle: FileHandle
+    private let output: PipeReader
 
-    private init(process: Process, port: Int, output: OutputCollector, outputHandle: FileHandle) {
+    private init(process: Process, port: Int, output: PipeReader) {
         self.process = Mutex(process)
         self.output = output
-        self.outputHandle = outputHandle
         baseURL = "http://127.0.0.1:\(port)"
         client = TestHTTPClient(baseURL: baseURL)
     }
@@ -42,18 +39,13 @@ public final class ServerProcess: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        let output = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // At end of file the handler would fire again and again; a handler left on a closed descriptor
-            // is what crashed libdispatch's event loop under load.
-            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(data) }
-        }
-        try process.run()
+        let output = PipeReader(pipe)
+        try process.runExclusively()
+        PipeReader.childHasStarted(pipe)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let port = output.port() {
-                return ServerProcess(process: process, port: port, output: output, outputHandle: pipe.fileHandleForReading)
+            if let port = Self.port(announcedIn: output.text) {
+                return ServerProcess(process: process, port: port, output: output)
             }
             if !process.isRunning {
                 throw TestHarnessError("baton server exited early: \(output.text)")
@@ -73,7 +65,6 @@ public final class ServerProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             Self.waitForExit(of: process)
         }
-        outputHandle.readabilityHandler = nil
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns its exit status (-1 if it would not exit,
@@ -89,7 +80,6 @@ public final class ServerProcess: Sendable {
             }
             return process.terminationStatus
         }
-        outputHandle.readabilityHandler = nil
         return status
     }
 
@@ -113,24 +103,13 @@ public final class ServerProcess: Sendable {
                 Self.waitForExit(of: process)
             }
         }
-        outputHandle.readabilityHandler = nil
     }
 }
 
-/// Collects a child's output and finds the port it announced.
-final class OutputCollector: Sendable {
-    private let buffer = Mutex(Data())
-
-    func append(_ data: Data) {
-        buffer.withLock { $0.append(data) }
-    }
-
-    var text: String { buffer.withLock { String(decoding: $0, as: UTF8.self) } }
-
+extension ServerProcess {
     /// The port from the "Baton is listening" line, in the text (`baton.port=…`) or JSON (`"baton.port":"…"`)
     /// log format.
-    func port() -> Int? {
-        let text = self.text
+    static func port(announcedIn text: String) -> Int? {
         guard let range = text.range(of: "baton.port=") ?? text.range(of: #""baton.port":""#) else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isNumber }
         return Int(digits)
