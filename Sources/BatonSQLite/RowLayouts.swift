@@ -1,6 +1,5 @@
 import BatonPersistence
 import GRDB
-import GRDBSQLite
 
 /// The columns of `workflows` in the order Baton selects them, so rows are read by position: GRDB's
 /// lookup by name compares lowercased names column by column, and even a per-row name index cost more
@@ -91,46 +90,5 @@ struct StatementRow {
     /// The value at `index`, or nil for NULL.
     func valueIfPresent<Value: StatementColumnConvertible>(at index: Int) -> Value? {
         Value.fromStatement(statement, atUncheckedIndex: CInt(index))
-    }
-}
-
-extension Statement {
-    /// Steps the statement with `arguments`, handing each row to `body` while it is current.
-    func forEachRow(arguments: StatementArguments, _ body: (StatementRow) throws -> Void) throws {
-        try setArguments(arguments)
-        try forEachStep(body)
-    }
-
-    /// `body` applied to each row the statement selects with `values` bound.
-    func rows<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> [Value] {
-        try bind(values)
-        var rows: [Value] = []
-        try forEachStep { rows.append(try body($0)) }
-        return rows
-    }
-
-    /// `body` applied to the first row the statement selects with `values` bound, or nil when there is none.
-    func firstRow<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> Value? {
-        try bind(values)
-        defer { sqlite3_reset(sqliteStatement) }
-        let code = sqlite3_step(sqliteStatement)
-        switch code {
-        case SQLITE_ROW: return try body(StatementRow(statement: sqliteStatement))
-        case SQLITE_DONE: return nil
-        default: throw failure(code)
-        }
-    }
-
-    /// Steps the statement, its parameters bound, to its end, handing each row to `body` while it is current.
-    private func forEachStep(_ body: (StatementRow) throws -> Void) throws {
-        defer { sqlite3_reset(sqliteStatement) }
-        while true {
-            let code = sqlite3_step(sqliteStatement)
-            switch code {
-            case SQLITE_ROW: try body(StatementRow(statement: sqliteStatement))
-            case SQLITE_DONE: return
-            default: throw failure(code)
-            }
-        }
     }
 }

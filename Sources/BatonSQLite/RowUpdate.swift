@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 
 /// An UPDATE of just the columns whose values changed between two versions of a row's model. SQLite
 /// rewrites the entries of every index that covers a column named in `SET`, whether or not its value
@@ -40,10 +39,7 @@ struct RowUpdate<Model> {
     /// columns is one cached statement.
     func execute(in db: Database, table: String, key: String, id: String) throws {
         guard !assignments.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(key) = ?")
-        try statement.bind(arguments + [id])
-        let code = sqlite3_step(statement.sqliteStatement)
-        sqlite3_reset(statement.sqliteStatement)
-        guard code == SQLITE_DONE else { throw statement.failure(code) }
+        try db.cachedStatement(sql: "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE \(key) = ?")
+            .run(arguments + [id])
     }
 }

@@ -38,17 +38,47 @@ extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
     }
 }
 
+/// The hot path's statements, run with values bound straight into SQLite and rows read in place
+/// (`StatementRow`), bypassing GRDB's argument and row types.
 extension Statement {
     /// Runs the statement (which returns no rows) once, with `values` bound to its parameters in order.
     func run(_ values: any SQLiteBindable...) throws {
+        try run(values)
+    }
+
+    /// Runs the statement once with `values` bound, like `run(_:)`.
+    func run(_ values: [any SQLiteBindable]) throws {
         try bind(values)
-        let code = sqlite3_step(sqliteStatement)
-        sqlite3_reset(sqliteStatement)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw failure(code) }
+        defer { sqlite3_reset(sqliteStatement) }
+        _ = try step()
+    }
+
+    /// `body` applied to each row the statement selects with `values` bound.
+    func rows<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> [Value] {
+        try bind(values)
+        defer { sqlite3_reset(sqliteStatement) }
+        var rows: [Value] = []
+        while try step() { rows.append(try body(StatementRow(statement: sqliteStatement))) }
+        return rows
+    }
+
+    /// `body` applied to the first row the statement selects with `values` bound, or nil when there is none.
+    func firstRow<Value>(_ values: any SQLiteBindable..., as body: (StatementRow) throws -> Value) throws -> Value? {
+        try bind(values)
+        defer { sqlite3_reset(sqliteStatement) }
+        return try step() ? body(StatementRow(statement: sqliteStatement)) : nil
+    }
+
+    /// Steps the statement with GRDB's `arguments` (for SQL built per call), handing each row to `body` while it
+    /// is current.
+    func forEachRow(arguments: StatementArguments, _ body: (StatementRow) throws -> Void) throws {
+        try setArguments(arguments)
+        defer { sqlite3_reset(sqliteStatement) }
+        while try step() { try body(StatementRow(statement: sqliteStatement)) }
     }
 
     /// Resets the statement and binds `values` to its parameters in order.
-    func bind(_ values: [any SQLiteBindable]) throws {
+    private func bind(_ values: [any SQLiteBindable]) throws {
         sqlite3_reset(sqliteStatement)
         for (offset, value) in values.enumerated() {
             let code = value.bind(to: sqliteStatement, at: CInt(offset + 1))
@@ -56,8 +86,18 @@ extension Statement {
         }
     }
 
+    /// Steps the statement once: true when a row is current, false at the end.
+    private func step() throws -> Bool {
+        let code = sqlite3_step(sqliteStatement)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw failure(code)
+        }
+    }
+
     /// SQLite's error for `code`, as GRDB reports it (the store maps it to busy, full, constraint…).
-    func failure(_ code: CInt) -> DatabaseError {
+    private func failure(_ code: CInt) -> DatabaseError {
         // The extended code tells a primary-key conflict from other constraints.
         let connection = sqlite3_db_handle(sqliteStatement)
         let extended = sqlite3_extended_errcode(connection)
