@@ -32,13 +32,12 @@ public struct LimitsMiddleware: RouterMiddleware {
         }
         let shape = Shape(buffer.readableBytesView)
         let route = context.endpointPath ?? ""
-        if let (limit, name, what) = payloadLimit(method: request.method, route: route) {
-            // A batch of results is held to the limit result by result.
-            let size = route == "/api/tasks/batch" ? shape.largestElement : buffer.readableBytes
-            if size > limit {
+        if let payload = payloadLimit(method: request.method, route: route) {
+            let size = payload.perElement ? shape.largestElement : buffer.readableBytes
+            if size > payload.limit {
                 return ErrorReply.response(
                     .contentTooLarge,
-                    "\(what) of \(size) bytes is larger than the limit of \(limit) bytes (\(name))",
+                    "\(payload.what) of \(size) bytes is larger than the limit of \(payload.limit) bytes (\(payload.name))",
                     code: "PAYLOAD_TOO_LARGE", instance: instance)
             }
         }
@@ -60,15 +59,31 @@ public struct LimitsMiddleware: RouterMiddleware {
             code: "PAYLOAD_TOO_LARGE", instance: instance)
     }
 
+    /// A route's payload threshold: `limit` bytes, named `name` in errors about `what`; with `perElement`, each
+    /// element of the body's array is held to it (a batch of results), not the body as a whole.
+    private struct PayloadLimit {
+        let limit: Int
+        let name: String
+        let what: String
+        var perElement = false
+    }
+
     /// The payload threshold of a route: workflow input for starts and reruns, task output for results.
-    private func payloadLimit(method: HTTPRequest.Method, route: String) -> (Int, String, String)? {
+    private func payloadLimit(method: HTTPRequest.Method, route: String) -> PayloadLimit? {
         guard method == .post else { return nil }
+        let taskOutput = PayloadLimit(limit: limits.maximumTaskOutputSize, name: "maximumTaskOutputSize",
+                                      what: "Task output payload")
         switch route {
         case "/api/workflow", "/api/workflow/{id}", "/api/workflow/{id}/rerun":
-            return (limits.maximumWorkflowInputSize, "maximumWorkflowInputSize", "Workflow input payload")
-        case "/api/tasks", "/api/tasks/batch", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
+            return PayloadLimit(limit: limits.maximumWorkflowInputSize, name: "maximumWorkflowInputSize",
+                                what: "Workflow input payload")
+        case "/api/tasks", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
              "/api/tasks/{id}/{taskRefName}/{status}/sync":
-            return (limits.maximumTaskOutputSize, "maximumTaskOutputSize", "Task output payload")
+            return taskOutput
+        case "/api/tasks/batch":
+            var each = taskOutput
+            each.perElement = true
+            return each
         default:
             return nil
         }
