@@ -13,10 +13,21 @@ struct OverloadTests {
     func lockedDatabase() async throws {
         try await withRunningServer(configure: { $0.sqliteBusyTimeout = .milliseconds(200) }) { server in
             try await server.registerChain("flow", refs: ["a"])
+            let first = try await server.start("flow")
+            let second = try await server.start("flow")
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=2&timeout=10").decode([BatonModel.Task].self)
+            try #require(tasks.count == 2)
+            let results = "[" + tasks.map {
+                #"{"workflowInstanceId":"\#($0.workflowInstanceId)","taskId":"\#($0.taskId)","status":"COMPLETED"}"#
+            }.joined(separator: ",") + "]"
             var configuration = Configuration()
             configuration.allowsUnsafeTransactions = true
             let intruder = try DatabaseQueue(path: server.database, configuration: configuration)
             try await intruder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
+            // A batch of results is refused as a whole, retryable, not answered result by result.
+            let refusedBatch = try await server.client.send(.POST, "/api/tasks/batch", body: results)
+            #expect(refusedBatch.status == 503, "\(refusedBatch.text)")
+            #expect(try refusedBatch.object()["retryable"] as? Bool == true)
             let refused = try await server.client.send(.POST, "/api/workflow/flow", body: "{}")
             #expect(refused.status == 503, "\(refused.text)")
             let body = try refused.object()
@@ -29,8 +40,13 @@ struct OverloadTests {
             let accepted = try await server.client.send(.POST, "/api/workflow/flow", body: "{}")
             #expect(accepted.status == 200, "\(accepted.text)")
             #expect(try await server.workflow(accepted.text).status == .running)
-            #expect(try await server.client.get("/api/workflow/search").decode(SearchResult<WorkflowSummary>.self).totalHits == 1,
+            #expect(try await server.client.get("/api/workflow/search").decode(SearchResult<WorkflowSummary>.self).totalHits == 3,
                     "the refused start left a workflow behind")
+            // The refused batch, retried, records every result.
+            let retried = try await server.client.send(.POST, "/api/tasks/batch", body: results)
+            #expect(try retried.decode(BulkResponse.self).bulkSuccessfulResults.count == 2, "\(retried.text)")
+            #expect(try await server.workflow(first).status == .completed)
+            #expect(try await server.workflow(second).status == .completed)
         }
     }
 
