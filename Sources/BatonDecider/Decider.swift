@@ -194,7 +194,7 @@ public struct Decider: Sendable {
     }
 
     func resolver(for workflow: Workflow) -> ParameterResolver {
-        ParameterResolver(context: ParameterResolver.makeContext(workflow: workflow, tasks: workflow.tasks))
+        ParameterResolver(workflow: workflow)
     }
 
     func uniqued(_ names: [String]) -> [String] {

@@ -12,10 +12,24 @@ import Synchronization
 public enum JSONPath {
     /// Returns the value at `path` inside `root`, or `nil` when the path is missing or malformed.
     public static func evaluate(_ path: String, in root: JSONValue) -> JSONValue? {
+        evaluate(path, member: { root.objectValue?[$0] }, root: { root })
+    }
+
+    /// Returns the value at `path` inside a root object that is built only as far as the path needs:
+    /// `member` gives the root's member with a name, `root` the whole root (for paths that do not start
+    /// with a key, such as `$..x`).
+    public static func evaluate(_ path: String, member: (String) -> JSONValue?, root: () -> JSONValue) -> JSONValue? {
         guard let segments = Parser.segments(of: path) else { return nil }
-        var matches = [root]
+        var remaining = segments[...]
+        var matches: [JSONValue]
+        if case .key(let name) = remaining.first {
+            matches = member(name).map { [$0] } ?? []
+            remaining = remaining.dropFirst()
+        } else {
+            matches = [root()]
+        }
         var isIndefinite = false
-        for segment in segments {
+        for segment in remaining {
             switch segment {
             case .function(let name):
                 let subject = isIndefinite ? JSONValue.array(matches) : matches.first

@@ -9,18 +9,28 @@ import Foundation
 /// `${…}`, expressions nest (inner ones are resolved first) and `${}` is the empty string. A missing path
 /// resolves to `null`. Environment variables and system properties are deliberately never consulted.
 public struct ParameterResolver: Sendable {
-    /// The document paths are evaluated against: `workflow` plus one entry per task reference name.
-    public let context: JSONObject
-
     /// The name that resolves to the id of the task whose input is being resolved.
     public static let currentTaskIdName = "CPEWF_TASK_ID"
 
-    private let root: JSONValue
+    /// What expressions are evaluated against.
+    private enum Source: Sendable {
+        /// A context built in full.
+        case context(JSONValue)
+        /// An execution whose context entries are built only when an expression names them.
+        case execution(Workflow)
+    }
+
+    private let source: Source
 
     /// Creates a resolver that evaluates expressions against `context`.
     public init(context: JSONObject) {
-        self.context = context
-        self.root = .object(context)
+        source = .context(.object(context))
+    }
+
+    /// Creates a resolver that evaluates expressions against the context of `workflow` and its tasks
+    /// (see `makeContext(workflow:tasks:)`), building only the entries that expressions name.
+    public init(workflow: Workflow) {
+        source = .execution(workflow)
     }
 
     /// Returns `parameters` with every expression in every value resolved.
@@ -32,7 +42,8 @@ public struct ParameterResolver: Sendable {
     public func resolve(_ value: JSONValue, currentTaskId: String? = nil) -> JSONValue {
         switch value {
         case .string(let text):
-            return resolve(text: text, currentTaskId: currentTaskId, depth: 0)
+            guard text.utf8.contains(Self.dollar) else { return value }
+            return resolve(Array(text.utf8)[...], currentTaskId: currentTaskId, depth: 0)
         case .array(let elements):
             return .array(elements.map { resolve($0, currentTaskId: currentTaskId) })
         case .object(let members):
@@ -48,39 +59,42 @@ public struct ParameterResolver: Sendable {
         case expression(JSONValue)
     }
 
-    private func resolve(text: String, currentTaskId: String?, depth: Int) -> JSONValue {
-        guard text.contains("$") else { return .string(text) }
-        let characters = Array(text)
+    private static let dollar = UInt8(ascii: "$")
+    private static let openingBrace = UInt8(ascii: "{")
+    private static let closingBrace = UInt8(ascii: "}")
+
+    /// Resolves the expressions in a string's UTF-8 bytes. The markers are ASCII, so every piece cut at
+    /// them is whole UTF-8.
+    private func resolve(_ text: ArraySlice<UInt8>, currentTaskId: String?, depth: Int) -> JSONValue {
         var pieces: [Piece] = []
-        var literal = ""
-        var position = 0
-        while position < characters.count {
-            let character = characters[position]
-            if character == "$", position + 2 < characters.count, characters[position + 1] == "$",
-                characters[position + 2] == "{"
+        var literal: [UInt8] = []
+        var position = text.startIndex
+        while position < text.endIndex {
+            let byte = text[position]
+            if byte == Self.dollar, position + 2 < text.endIndex, text[position + 1] == Self.dollar,
+                text[position + 2] == Self.openingBrace
             {
                 // `$${` is an escaped, literal `${`.
-                literal += "${"
+                literal += [Self.dollar, Self.openingBrace]
                 position += 3
                 continue
             }
-            if character == "$", position + 1 < characters.count, characters[position + 1] == "{",
-                let end = Self.closingBrace(in: characters, openingAt: position + 1)
+            if byte == Self.dollar, position + 1 < text.endIndex, text[position + 1] == Self.openingBrace,
+                let end = Self.closingBrace(in: text, openingAt: position + 1)
             {
                 if !literal.isEmpty {
-                    pieces.append(.literal(literal))
-                    literal = ""
+                    pieces.append(.literal(String(decoding: literal, as: UTF8.self)))
+                    literal = []
                 }
-                let inner = String(characters[(position + 2)..<end])
-                let path = resolve(text: inner, currentTaskId: currentTaskId, depth: depth + 1).interpolated
+                let path = resolve(text[(position + 2)..<end], currentTaskId: currentTaskId, depth: depth + 1).interpolated
                 pieces.append(.expression(value(at: path, currentTaskId: currentTaskId)))
                 position = end + 1
                 continue
             }
-            literal.append(character)
+            literal.append(byte)
             position += 1
         }
-        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        if !literal.isEmpty { pieces.append(.literal(String(decoding: literal, as: UTF8.self))) }
 
         if depth == 0, pieces.count == 1, case .expression(let whole) = pieces[0] {
             return whole
@@ -97,20 +111,37 @@ public struct ParameterResolver: Sendable {
 
     /// The value an expression's (already resolved) path names; `null` when it names nothing.
     private func value(at path: String, currentTaskId: String?) -> JSONValue {
-        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.trimmed(path)
         if trimmed.isEmpty { return .string("") }
         if trimmed == Self.currentTaskIdName, let currentTaskId { return .string(currentTaskId) }
-        return JSONPath.evaluate(trimmed, in: root) ?? .null
+        switch source {
+        case .context(let root):
+            return JSONPath.evaluate(trimmed, in: root) ?? .null
+        case .execution(let workflow):
+            return JSONPath.evaluate(trimmed, member: { Self.contextEntry(named: $0, in: workflow) },
+                                     root: { .object(Self.makeContext(workflow: workflow, tasks: workflow.tasks)) })
+                ?? .null
+        }
     }
 
+    /// `path` without surrounding white space; paths as written rarely have any, and then are not copied.
+    private static func trimmed(_ path: String) -> String {
+        guard let first = path.utf8.first, let last = path.utf8.last,
+              first < 0x80, last < 0x80, !isASCIIWhitespace(first), !isASCIIWhitespace(last)
+        else { return path.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return path
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+
     /// The index of the `}` that closes the `{` at `opening`, counting nested braces; `nil` if unclosed.
-    private static func closingBrace(in characters: [Character], openingAt opening: Int) -> Int? {
+    private static func closingBrace(in text: ArraySlice<UInt8>, openingAt opening: Int) -> Int? {
         var depth = 0
         var position = opening
-        while position < characters.count {
-            switch characters[position] {
-            case "{": depth += 1
-            case "}":
+        while position < text.endIndex {
+            switch text[position] {
+            case openingBrace: depth += 1
+            case closingBrace:
                 depth -= 1
                 if depth == 0 { return position }
             default: break
@@ -133,11 +164,11 @@ extension ParameterResolver {
         switch value {
         case .string(let text):
             guard text.contains("${") else { return }
-            let characters = Array(text)
+            let bytes = Array(text.utf8)[...]
             var position = 0
-            while position + 1 < characters.count {
-                if characters[position] == "$", characters[position + 1] == "{" {
-                    guard closingBrace(in: characters, openingAt: position + 1) != nil else {
+            while position + 1 < bytes.count {
+                if bytes[position] == dollar, bytes[position + 1] == openingBrace {
+                    guard closingBrace(in: bytes, openingAt: position + 1) != nil else {
                         let place = location.isEmpty ? "" : "\(location): "
                         problems.append("\(place)expression '\(text)' has a '${' without a matching '}'")
                         return
@@ -185,6 +216,23 @@ extension ParameterResolver {
         for (name, task) in latestByName { context[name] = .object(contextEntry(for: task)) }
         context["workflow"] = .object(contextEntry(for: workflow))
         return context
+    }
+
+    /// The context entry `makeContext(workflow:tasks:)` would hold under `name`, built alone.
+    static func contextEntry(named name: String, in workflow: Workflow) -> JSONValue? {
+        if name == "workflow" { return .object(contextEntry(for: workflow)) }
+        var latest: BatonModel.Task?
+        for task in workflow.tasks where task.referenceTaskName == name && latest.map({ $0.seq <= task.seq }) ?? true {
+            latest = task
+        }
+        if latest == nil {
+            for task in workflow.tasks where task.referenceTaskName != name && task.baseReferenceName == name
+                && latest.map({ $0.seq <= task.seq }) ?? true
+            {
+                latest = task
+            }
+        }
+        return latest.map { .object(contextEntry(for: $0)) }
     }
 
     private static func contextEntry(for workflow: Workflow) -> JSONObject {

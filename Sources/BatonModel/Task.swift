@@ -186,6 +186,26 @@ public struct Task: Codable, Sendable, Hashable {
 
     /// Strips a DO_WHILE iteration suffix (`ref__2` → `ref`) from a reference name.
     public static func baseReferenceName(of name: String) -> String {
+        // Most names hold no `__`: read their bytes from the end, without Foundation's search.
+        let underscore = UInt8(ascii: "_")
+        let utf8 = name.utf8
+        var position = utf8.endIndex
+        var digits = 0
+        while position > utf8.startIndex {
+            let before = utf8.index(before: position)
+            let byte = utf8[before]
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                digits += 1
+                position = before
+                continue
+            }
+            guard byte < 0x80 else { break }  // a non-ASCII suffix: Unicode's digits decide, below
+            guard byte == underscore, digits > 0, before > utf8.startIndex,
+                  utf8[utf8.index(before: before)] == underscore
+            else { return name }
+            return String(name[..<utf8.index(before: before)])
+        }
+        guard position > utf8.startIndex else { return name }
         guard let range = name.range(of: "__", options: .backwards),
               !name[range.upperBound...].isEmpty, name[range.upperBound...].allSatisfy(\.isNumber)
         else { return name }

@@ -178,7 +178,7 @@ struct ParameterResolverTests {
 
     // MARK: - Context
 
-    static func makeWorkflow() -> Workflow {
+    static func makeWorkflow(tasks: [BatonModel.Task] = []) -> Workflow {
         let definition = WorkflowDef(name: "orders", version: 4, tasks: [])
         var workflow = Workflow(workflowId: "wf-42", definition: definition, input: ["a": 1], createTime: 1_000)
         workflow.output = ["done": true]
@@ -186,6 +186,7 @@ struct ParameterResolverTests {
         workflow.parentWorkflowId = "parent"
         workflow.variables = ["v": "x"]
         workflow.taskToDomain = ["*": "blue"]
+        workflow.tasks = tasks
         return workflow
     }
 
@@ -285,6 +286,27 @@ struct ParameterResolverTests {
         let context = ParameterResolver.makeContext(workflow: Self.makeWorkflow(), tasks: tasks)
         #expect(JSONPath.evaluate("x.output.who", in: .object(context)) == "exact")
         #expect(JSONPath.evaluate("x__5.output.who", in: .object(context)) == "suffixed")
+    }
+
+    @Test(
+        "a resolver over an execution builds only the entries it reads, and resolves as the full context does",
+        arguments: [
+            "${step.output.i}", "${step__1.output.i}", "${x.output.who}", "${x__5.output.who}", "${workflow.input.a}",
+            "${missing}", "${missing[*]}", "${missing.length()}", "${$..who.length()}", "${$.step.output.i}", "${$}", "${[*]}",
+            "${ workflow.status }", "${\tworkflow.status\n}", "${workflow.${x.output.who}}", "${}", "$${step.output.i}",
+            "${step.output.i} of ${workflow.workflowType}", "${workflow.input.a",
+        ]
+    )
+    func lazyExecutionContext(expression: String) {
+        let workflow = Self.makeWorkflow(tasks: [
+            Self.makeTask("x", seq: 1, output: ["who": "exact"]),
+            Self.makeTask("x__5", seq: 2, output: ["who": "suffixed"]),
+            Self.makeTask("step__1", seq: 3, output: ["i": 1], iteration: 1),
+            Self.makeTask("step__2", seq: 4, output: ["i": 2], iteration: 2),
+        ])
+        let full = ParameterResolver(context: ParameterResolver.makeContext(workflow: workflow, tasks: workflow.tasks))
+        let lazy = ParameterResolver(workflow: workflow)
+        #expect(lazy.resolve(.string(expression)) == full.resolve(.string(expression)))
     }
 
     @Test("resolving against a built context reads workflow and task data together")

@@ -60,6 +60,8 @@ struct ModelCodingTests {
 
     @Test("DO_WHILE iteration suffixes are stripped from reference names", arguments: [
         ("ref__2", "ref"), ("ref", "ref"), ("a__b", "a__b"), ("x__", "x__"), ("loop__task__10", "loop__task"),
+        ("a___1", "a_"), ("a_1", "a_1"), ("__7", ""), ("12", "12"), ("", ""), ("a__1_2", "a__1_2"), ("ü__3", "ü"),
+        ("x__٣", "x"), ("x__3٣", "x"), ("x__½", "x"), ("x__é", "x__é"),
     ])
     func baseReferenceName(name: String, base: String) {
         #expect(BatonModel.Task.baseReferenceName(of: name) == base)
