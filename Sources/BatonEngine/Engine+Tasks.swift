@@ -91,20 +91,13 @@ extension Engine {
                 throw EngineError.invalid("Task \(result.taskId) has more than one result in the request")
             }
         }
-        let failures = await withTaskGroup(of: (String, EngineError?).self) { group in
-            for result in results {
-                group.addTask {
-                    do throws(EngineError) {
-                        try await self.update(result, actor: actor)
-                        return (result.taskId, nil)
-                    } catch {
-                        return (result.taskId, error)
-                    }
-                }
-            }
-            var failures: [String: EngineError] = [:]
-            for await (taskId, error) in group { failures[taskId] = error }
-            return failures
+        let now = clock.now()
+        let outcomes = await transactions(results.map { result in
+            { tx, changes in _ = try self.record(result, actor: actor, now: now, in: tx, changes: &changes) }
+        })
+        var failures: [String: EngineError] = [:]
+        for (result, outcome) in zip(results, outcomes) {
+            if case .failure(let error) = outcome { failures[result.taskId] = error }
         }
         if let unavailable = failures.values.first(where: { $0.code == .unavailable }) { throw unavailable }
         return BulkResponse(bulkSuccessfulResults: results.map(\.taskId).filter { failures[$0] == nil },

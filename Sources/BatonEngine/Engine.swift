@@ -51,6 +51,30 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Runs each of `bodies` in a store transaction of its own, as `transaction(_:)` runs one, and returns
+    /// their outcomes in order; one failing does not stop the others.
+    func transactions<Result: Sendable>(
+        _ bodies: [@Sendable (any StoreTransaction, inout Changes) throws -> Result]
+    ) async -> [Swift.Result<Result, EngineError>] {
+        let outcomes = await store.writeEach(bodies.map { body in
+            { tx in
+                var changes = Changes()
+                let result = try body(tx, &changes)
+                return (result, changes)
+            }
+        })
+        var queued: [String: Int] = [:]
+        let results = outcomes.map { outcome in
+            outcome.map { result, changes in
+                queued.merge(changes.queued, uniquingKeysWith: +)
+                for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
+                return result
+            }.mapError(EngineError.from)
+        }
+        if !queued.isEmpty { notifier.signal(queued) }
+        return results
+    }
+
     /// Reads from the store, translating failures.
     func reading<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreReader) throws -> Result

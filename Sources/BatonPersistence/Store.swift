@@ -8,6 +8,11 @@ import BatonModel
 public protocol Store: Sendable {
     /// Runs `body` in a write transaction and returns its result once committed.
     func write<Result: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> Result) async throws -> Result
+    /// Runs each of `bodies` in a write transaction of its own and returns their outcomes, in order, once
+    /// every one has committed or failed; one failing does not stop the others.
+    func writeEach<Result: Sendable>(
+        _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
+    ) async -> [Swift.Result<Result, any Error>]
     /// Runs `body` against a consistent snapshot that includes every committed write.
     func read<Result: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> Result) async throws -> Result
     /// Closes the database; no call may follow.
@@ -23,6 +28,24 @@ public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting
     /// their wake-up to `leaseUntil`, so that other servers sweeping the same database pass them over
     /// until then (deciding one sets its real next wake-up). Returns their ids.
     func claimDueWorkflowIds(at now: Int64, limit: Int, leaseUntil: Int64) throws -> [String]
+}
+
+extension Store {
+    /// Runs the bodies as concurrent, separate `write`s.
+    public func writeEach<Result: Sendable>(
+        _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
+    ) async -> [Swift.Result<Result, any Error>] {
+        await withTaskGroup(of: (Int, Swift.Result<Result, any Error>).self) { group in
+            for (index, body) in bodies.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await self.write(body))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var outcomes = [Swift.Result<Result, any Error>](repeating: .failure(CancellationError()), count: bodies.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
+        }
+    }
 }
 
 extension StoreTransaction {

@@ -65,6 +65,17 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func writeEach<Result: Sendable>(
+        _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
+    ) async -> [Swift.Result<Result, any Error>] {
+        let definitions = self.definitions
+        return await batcher.writeEach(bodies.map { body in
+            { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+        }).map { outcome in
+            outcome.mapError { error in (error as? DatabaseError).map { StoreError($0) } ?? error }
+        }
+    }
+
     public func read<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreReader) throws -> Result
     ) async throws -> Result {

@@ -32,7 +32,7 @@ final class WriteBatcher: Sendable {
     func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let box = Mutex<Result?>(nil)
-            let job = Job(
+            submit([Job(
                 run: { db in
                     let result = try body(db)
                     box.withLock { $0 = result }
@@ -45,16 +45,62 @@ final class WriteBatcher: Sendable {
                     } else {
                         continuation.resume(throwing: StoreFailure.missingResult)
                     }
-                })
-            let startDrain = state.withLock { state -> Bool in
-                state.pending.append(job)
-                guard !state.draining else { return false }
-                state.draining = true
-                return true
-            }
-            if startDrain {
-                writer.asyncWriteWithoutTransaction { [self] db in drain(db) }
-            }
+                })])
+        }
+    }
+
+    /// Runs each of `bodies` in a transaction of its own (a savepoint of a shared commit) and returns their
+    /// outcomes, in order, once every one has committed or failed. One caller waits for all, instead of one
+    /// suspended task per body.
+    func writeEach<Result: Sendable>(
+        _ bodies: [@Sendable (Database) throws -> Result]
+    ) async -> [Swift.Result<Result, any Error>] {
+        guard !bodies.isEmpty else { return [] }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[Swift.Result<Result, any Error>], Never>) in
+            let state = Mutex(EachState<Result>(count: bodies.count))
+            submit(bodies.enumerated().map { index, body in
+                Job(
+                    run: { db in
+                        let result = try body(db)
+                        state.withLock { $0.outcomes[index] = .success(result) }
+                    },
+                    finish: { error in
+                        let outcomes = state.withLock { state in state.finish(index, error: error) }
+                        if let outcomes { continuation.resume(returning: outcomes) }
+                    })
+            })
+        }
+    }
+
+    /// The outcomes of `writeEach`'s bodies as they finish.
+    private struct EachState<Result> {
+        var outcomes: [Swift.Result<Result, any Error>]
+        var remaining: Int
+
+        init(count: Int) {
+            outcomes = Array(repeating: .failure(StoreFailure.missingResult), count: count)
+            remaining = count
+        }
+
+        /// Records that body `index` finished (with `error` if it or its commit failed); returns every
+        /// outcome once the last has finished.
+        mutating func finish(_ index: Int, error: (any Error)?) -> [Swift.Result<Result, any Error>]? {
+            if let error { outcomes[index] = .failure(error) }
+            remaining -= 1
+            return remaining == 0 ? outcomes : nil
+        }
+    }
+
+    /// Queues `jobs` for the writer, starting it when it is idle.
+    private func submit(_ jobs: [Job]) {
+        let startDrain = state.withLock { state -> Bool in
+            state.pending.append(contentsOf: jobs)
+            guard !state.draining else { return false }
+            state.draining = true
+            return true
+        }
+        if startDrain {
+            writer.asyncWriteWithoutTransaction { [self] db in drain(db) }
         }
     }
 

@@ -30,6 +30,14 @@ struct ModelCodingTests {
         }
     }
 
+    @Test("strings are escaped only where JSON requires it", arguments: [
+        ("plain ünï 😀", #""plain ünï 😀""#), ("say \"hi\"", #""say \"hi\"""#), ("a\\b", #""a\\b""#),
+        ("line\nbreak\ttab\r", #""line\nbreak\ttab\r""#), ("\u{1}\u{1f}", #""\u0001\u001f""#), ("", #""""#),
+    ])
+    func stringEscapes(text: String, json: String) {
+        #expect(JSONValue.string(text).jsonText == json)
+    }
+
     @Test("JSON values keep integers apart from fractions and round-trip through the fast writer", arguments: [
         #"{"a":1,"b":1.5,"c":"x\"y\n","d":[true,null,{"e":-3}],"f":"ünï"}"#,
         #"[]"#, #"{}"#, #""plain""#, #"12345678901234"#,

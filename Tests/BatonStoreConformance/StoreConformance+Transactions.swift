@@ -172,5 +172,30 @@ extension StoreConformance {
             let total = try await store.read { try $0.search(WorkflowSearch(size: 0)).totalHits }
             try expectEqual(total, 120)
         },
+        ConformanceCase("transactions: writing each of many bodies answers in order, and a failing one rolls back alone") { store in
+            let definition = Fixtures.definition(name: "each")
+            let bodies: [@Sendable (any StoreTransaction) throws -> String] = (0..<60).map { index in
+                { tx in
+                    let failing = index % 7 == 3
+                    let used = failing ? Fixtures.definition(name: "each-\(index)") : definition
+                    try writeEverything(tx, workflowId: "wf-e\(index)", definition: used, failing: failing)
+                    return "wf-e\(index)"
+                }
+            }
+            let outcomes = await store.writeEach(bodies)
+            try expectEqual(outcomes.count, 60)
+            for (index, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .success(let id):
+                    try expectEqual(index % 7 == 3, false, "body \(index) succeeded")
+                    try expectEqual(id, "wf-e\(index)", "outcome \(index) is its own body's")
+                    try await expectEverything(of: id, in: store)
+                case .failure:
+                    try expectEqual(index % 7 == 3, true, "body \(index) failed")
+                    try await expectNothing(of: "wf-e\(index)", in: store)
+                }
+            }
+            try expectEqual(await store.writeEach([] as [@Sendable (any StoreTransaction) throws -> Int]).count, 0)
+        },
     ]
 }
