@@ -88,6 +88,13 @@ struct JSONParserTests {
         #expect(fast == foundation)
     }
 
+    @Test("a key given twice in an object keeps its last value")
+    func duplicateKeys() throws {
+        #expect(try JSONValue(parsing: #"{"a":1,"b":2,"a":{"c":3}}"#) == ["a": ["c": 3], "b": 2])
+        let many = "{" + (0..<100).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
+        #expect(try JSONValue(parsing: many).objectValue?.count == 100)
+    }
+
     @Test("rejects invalid JSON", arguments: [
         "", "{", "[1,]", #"{"a" 1}"#, "01", "1.", "tru", #""\x""#, "\"a\nb\"", "[1] 2", #""\ud800""#, "NaN",
     ])
