@@ -33,16 +33,18 @@ extension Engine {
 
     func claim(queue: String, domain: String?, count: Int, workerId: String?) async throws(EngineError) -> [Task] {
         let now = clock.now()
-        return try await transaction { tx, _ in
-            try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: now, in: tx)
+        return try await transaction { tx, changes in
+            try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: now, in: tx,
+                           changes: &changes)
         }
     }
 
     /// Claims up to `count` tasks of `queue` inside a transaction, marking them IN_PROGRESS.
     func claim(queue: String, domain: String?, count: Int, workerId: String?, now: Int64,
-               in tx: any StoreTransaction) throws -> [Task] {
-        if pollRecords.shouldRecord(queue: queue, workerId: workerId, at: now) {
+               in tx: any StoreTransaction, changes: inout Changes) throws -> [Task] {
+        if pollRecords.isDue(queue: queue, workerId: workerId, at: now) {
             try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+            changes.polls.append(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
         }
         let decider = self.decider(at: now)
         var claimed: [Task] = []
@@ -159,7 +161,7 @@ extension Engine {
         return try await transaction { tx, changes in
             guard let task = try self.record(result, actor: actor, now: now, in: tx, changes: &changes) else { return nil }
             return try self.claim(queue: Engine.queueName(taskType: task.taskType, domain: task.domain), domain: task.domain,
-                                  count: 1, workerId: result.workerId, now: now, in: tx).first
+                                  count: 1, workerId: result.workerId, now: now, in: tx, changes: &changes).first
         }
     }
 

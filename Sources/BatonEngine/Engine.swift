@@ -44,7 +44,7 @@ public final class Engine: Sendable {
                 return (result, changes)
             }
             if !changes.queued.isEmpty { notifier.signal(changes.queued) }
-            for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
+            applyCommitted(changes)
             return result
         } catch {
             throw EngineError.from(error)
@@ -67,12 +67,21 @@ public final class Engine: Sendable {
         let results = outcomes.map { outcome in
             outcome.map { result, changes in
                 queued.merge(changes.queued, uniquingKeysWith: +)
-                for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
+                applyCommitted(changes)
                 return result
             }.mapError(EngineError.from)
         }
         if !queued.isEmpty { notifier.signal(queued) }
         return results
+    }
+
+    /// Does what a committed transaction's changes ask for beyond the store: log lines, metrics, polls
+    /// noted. A transaction body changes nothing outside the store itself, so that running it again (the
+    /// store may, after rolling back) or rolling it back leaves no trace.
+    private func applyCommitted(_ changes: Changes) {
+        for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
+        for change in changes.statusChanges { metrics.record(change) }
+        for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }
     }
 
     /// Reads from the store, translating failures.
@@ -160,7 +169,10 @@ public final class Engine: Sendable {
         if let original {
             try cascade(from: original, to: workflow, actor: actor, decider: decider, in: tx, changes: &changes)
         }
-        metrics.record(from: original?.status, to: workflow)
+        if original?.status != workflow.status {
+            changes.statusChanges.append(StatusChange(workflowName: workflow.workflowName, from: original?.status,
+                                                      to: workflow.status))
+        }
         return workflow
     }
 
@@ -196,6 +208,10 @@ struct Changes: Sendable {
     /// Log lines to write once the transaction has committed, from the caller's task (so they carry its
     /// request id, and a rolled-back transaction logs nothing).
     var logLines: [LogLine] = []
+    /// Workflows' changes of status, counted in the metrics once the transaction has committed.
+    var statusChanges: [StatusChange] = []
+    /// Polls recorded in the store, noted once the transaction has committed (see `PollRecords`).
+    var polls: [PollData] = []
 
     struct LogLine: Sendable {
         var level: Logger.Level

@@ -14,16 +14,23 @@ public struct EngineMetrics: Sendable {
 
     /// Counts a workflow's change of status: a start when there was none before, a completion when it
     /// reached a terminal status.
-    func record(from previous: WorkflowStatus?, to workflow: Workflow) {
-        guard previous != workflow.status, let factory else { return }
-        if previous == nil {
-            Counter(label: "baton_workflow_starts_total", dimensions: [("name", workflow.workflowName)],
+    func record(_ change: StatusChange) {
+        guard change.from != change.to, let factory else { return }
+        if change.from == nil {
+            Counter(label: "baton_workflow_starts_total", dimensions: [("name", change.workflowName)],
                     factory: factory).increment()
         }
-        if workflow.status.isTerminal {
+        if change.to.isTerminal {
             Counter(label: "baton_workflow_completions_total",
-                    dimensions: [("name", workflow.workflowName), ("status", workflow.status.rawValue)],
+                    dimensions: [("name", change.workflowName), ("status", change.to.rawValue)],
                     factory: factory).increment()
         }
     }
+}
+
+/// A workflow's change of status (`from` nil: it started).
+struct StatusChange: Sendable {
+    let workflowName: String
+    let from: WorkflowStatus?
+    let to: WorkflowStatus
 }

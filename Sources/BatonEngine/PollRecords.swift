@@ -12,14 +12,19 @@ final class PollRecords: Sendable {
     private let interval: Int64 = 1_000
     private let capacity = 100_000
 
-    /// Whether a poll of `queue` by `workerId` at `now` should be written, noting it if so.
-    func shouldRecord(queue: String, workerId: String?, at now: Int64) -> Bool {
-        let key = Key(queue: queue, workerId: workerId ?? "")
-        return lastRecorded.withLock { records in
-            if let last = records[key], now - last < interval, now >= last { return false }
+    /// Whether a poll of `queue` by `workerId` at `now` should be written.
+    func isDue(queue: String, workerId: String?, at now: Int64) -> Bool {
+        lastRecorded.withLock { records in
+            guard let last = records[Key(queue: queue, workerId: workerId ?? "")] else { return true }
+            return now - last >= interval || now < last
+        }
+    }
+
+    /// Notes that a poll of `queue` by `workerId` at `now` was written (once its transaction committed).
+    func note(queue: String, workerId: String?, at now: Int64) {
+        lastRecorded.withLock { records in
             if records.count >= capacity { records.removeAll(keepingCapacity: true) }
-            records[key] = now
-            return true
+            records[Key(queue: queue, workerId: workerId ?? "")] = now
         }
     }
 }

@@ -6,7 +6,8 @@ import BatonModel
 /// commit is durable, so a reply sent after it never acknowledges a lost write. Implementations may
 /// group concurrent writes into one commit; each body still succeeds or fails on its own.
 public protocol Store: Sendable {
-    /// Runs `body` in a write transaction and returns its result once committed.
+    /// Runs `body` in a write transaction and returns its result once committed. `body` may run more than
+    /// once (a store may roll back and retry), so it changes nothing outside the transaction.
     func write<Result: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> Result) async throws -> Result
     /// Runs each of `bodies` in a write transaction of its own and returns their outcomes, in order, once
     /// every one has committed or failed; one failing does not stop the others.

@@ -2,8 +2,9 @@ import GRDB
 import Synchronization
 
 /// Runs write transactions on SQLite's single writer, grouping those that arrive together into one
-/// commit ("group commit"). Each job runs in its own savepoint, so one job's error rolls back only
-/// its own changes; every job's caller resumes only after the shared commit.
+/// commit ("group commit"). A job's error rolls back only its own changes: the batch first runs as one
+/// transaction, and only when a job fails is it run again with a savepoint per job. Every job's caller
+/// resumes only after the shared commit.
 final class WriteBatcher: Sendable {
     private struct Job: Sendable {
         let run: @Sendable (Database) throws -> Void
@@ -122,6 +123,39 @@ final class WriteBatcher: Sendable {
     }
 
     private func run(_ batch: [Job], in db: Database) {
+        if batch.count > 1, runTogether(batch, in: db) { return }
+        runEachInSavepoint(batch, in: db)
+    }
+
+    /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails. Returns
+    /// false, having rolled everything back, when a job failed: the batch then runs again one savepoint per
+    /// job (job bodies change nothing outside the database, so running one twice is safe).
+    private func runTogether(_ batch: [Job], in db: Database) -> Bool {
+        var aJobFailed = false
+        do {
+            try db.inTransaction(.immediate) {
+                for job in batch {
+                    do {
+                        try job.run(db)
+                    } catch {
+                        aJobFailed = true
+                        throw error
+                    }
+                }
+                return .commit
+            }
+        } catch {
+            if aJobFailed { return false }
+            for job in batch { job.finish(error) }  // the transaction itself failed (locked, disk full, …)
+            return true
+        }
+        committed()
+        for job in batch { job.finish(nil) }
+        return true
+    }
+
+    /// Runs each job in a savepoint of one transaction, so that one job's error rolls back only its own changes.
+    private func runEachInSavepoint(_ batch: [Job], in db: Database) {
         var outcomes: [(any Error)?] = []
         outcomes.reserveCapacity(batch.count)
         do {
