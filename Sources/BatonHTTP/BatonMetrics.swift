@@ -53,12 +53,31 @@ public final class BatonMetrics: Sendable {
                              helpText: "1 when the last scrape could read the store")
     }
 
+    /// A request's series: its counter (by status too) and its latency histogram.
+    private struct RequestSeries: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    /// The series requests used before: the registry builds each metric's name and looks it up per call.
+    private let requestMetrics = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+
     /// Records one finished request.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests,
-                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("method", method), ("route", route)],
-                                       buckets: Self.latencyBuckets).record(duration)
+        let series = RequestSeries(method: method, route: route, status: status)
+        let (counter, histogram) = requestMetrics.withLock { known in
+            if let metrics = known[series] { return metrics }
+            let metrics = (
+                registry.makeCounter(descriptor: Self.requests,
+                                     labels: [("method", method), ("route", route), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: Self.requestDuration,
+                                               labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets))
+            known[series] = metrics
+            return metrics
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// Records one signal request (pause, resume, terminate…) and whether it was accepted.
