@@ -61,6 +61,16 @@ extension Request {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
+    /// The JSON object body (a workflow's input, a task's output), or `fallback` when the body is empty.
+    func decodeObject(orIfEmpty fallback: JSONObject) async throws -> JSONObject {
+        let data = try await bodyData()
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return fallback }
+        // The fast parser reads what it can (a workflow's input on every start); anything else gets the
+        // decoder's error.
+        if case .object(let members)? = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) { return members }
+        return try JSONDecoder().decode(JSONObject.self, from: data)
+    }
+
     /// A worker's result: its usual shape read by `TaskResult(fastParsing:)`, anything else as `decode` does.
     func decodeTaskResult() async throws -> TaskResult {
         let data = try await bodyData()

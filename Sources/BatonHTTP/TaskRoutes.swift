@@ -92,7 +92,7 @@ struct TaskRoutes {
             throw BadRequest("Invalid task status '\(statusText)'; use one of "
                 + Self.statusesByReferenceName.map(\.rawValue).sorted().joined(separator: ", "))
         }
-        let output = try await request.decode(JSONObject.self, orIfEmpty: [:])
+        let output = try await request.decodeObject(orIfEmpty: [:])
         let taskId = try await engine.update(workflowId: workflowId, referenceName: context.parameters.path("taskRefName"),
                                              status: status, output: output, workerId: request.query("workerid"),
                                              actor: context.actor)

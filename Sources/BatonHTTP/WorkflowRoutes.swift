@@ -23,7 +23,7 @@ struct WorkflowRoutes {
             start.version = try request.integer("version")
             start.correlationId = request.query("correlationId")
             start.priority = try request.integer("priority")
-            start.input = try await request.decode(JSONObject.self, orIfEmpty: [:])
+            start.input = try await request.decodeObject(orIfEmpty: [:])
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
         }
         group.get("{id}") { request, context in

@@ -58,6 +58,10 @@ struct WorkflowAPITests {
             #expect(reply.status == 400)
             reply = try await server.client.send(.POST, "/api/workflow/flow", body: "[1,2]")
             #expect(reply.status == 400)
+            reply = try await server.client.send(.POST, "/api/workflow/flow", body: #"{"n":"#)
+            #expect(reply.status == 400)
+            reply = try await server.client.send(.POST, "/api/workflow/flow", body: #"{"n":1} trailing"#)
+            #expect(reply.status == 400)
             #expect(try await server.client.get("/api/workflow/search").decode(SearchResult<WorkflowSummary>.self).totalHits == 0)
         }
     }
