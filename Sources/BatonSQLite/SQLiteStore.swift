@@ -144,8 +144,8 @@ final class DefinitionSnapshots: Sendable {
     /// rolled back, so the row's presence is checked every time.
     func key(for definition: WorkflowDef, in db: Database) throws -> String {
         let (encoded, _) = try cache.encoded(definition)
-        let stored = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM definition_snapshots WHERE key = ?"),
-                                       arguments: [encoded.key]) ?? false
+        let stored = try db.cachedStatement(sql: "SELECT 1 FROM definition_snapshots WHERE key = ?")
+            .firstRow(encoded.key) { _ in true } ?? false
         if !stored {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO definition_snapshots (key, json) VALUES (?, ?)")
                 .execute(arguments: [encoded.key, encoded.json])

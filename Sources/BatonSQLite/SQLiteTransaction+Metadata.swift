@@ -5,7 +5,7 @@ import GRDB
 
 extension SQLiteTransaction {
     func taskDef(named name: String) throws -> TaskDef? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM task_defs WHERE name = ?"), arguments: [name])
+        try db.cachedStatement(sql: "SELECT json FROM task_defs WHERE name = ?").firstRow(name) { try $0.value(at: 0) as String }
             .map { try decode(TaskDef.self, from: $0) }
     }
 
@@ -14,14 +14,14 @@ extension SQLiteTransaction {
     }
 
     func workflowDef(named name: String, version: Int?) throws -> WorkflowDef? {
+        // Read on every start: the statement stepped in place, not through GRDB's rows.
         let json: String?
         if let version {
-            json = try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? AND version = ?"),
-                                       arguments: [name, version])
+            json = try db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? AND version = ?")
+                .firstRow(name, version) { try $0.value(at: 0) as String }
         } else {
-            json = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1"),
-                arguments: [name])
+            json = try db.cachedStatement(sql: "SELECT json FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1")
+                .firstRow(name) { try $0.value(at: 0) as String }
         }
         return try json.map { try decode(WorkflowDef.self, from: $0) }
     }
