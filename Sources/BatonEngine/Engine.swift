@@ -38,11 +38,7 @@ public final class Engine: Sendable {
         _ body: @escaping @Sendable (any StoreTransaction, inout Changes) throws -> Result
     ) async throws(EngineError) -> Result {
         do {
-            let (result, changes) = try await store.write { tx in
-                var changes = Changes()
-                let result = try body(tx, &changes)
-                return (result, changes)
-            }
+            let (result, changes) = try await store.write(Self.gatheringChanges(body))
             if !changes.queued.isEmpty { notifier.signal(changes.queued) }
             applyCommitted(changes)
             return result
@@ -56,13 +52,7 @@ public final class Engine: Sendable {
     func transactions<Result: Sendable>(
         _ bodies: [@Sendable (any StoreTransaction, inout Changes) throws -> Result]
     ) async -> [Swift.Result<Result, EngineError>] {
-        let outcomes = await store.writeEach(bodies.map { body in
-            { tx in
-                var changes = Changes()
-                let result = try body(tx, &changes)
-                return (result, changes)
-            }
-        })
+        let outcomes = await store.writeEach(bodies.map(Self.gatheringChanges))
         var queued: [String: Int] = [:]
         let results = outcomes.map { outcome in
             outcome.map { result, changes in
@@ -73,6 +63,17 @@ public final class Engine: Sendable {
         }
         if !queued.isEmpty { notifier.signal(queued) }
         return results
+    }
+
+    /// `body` as a store transaction body that returns its result with the changes it gathered.
+    private static func gatheringChanges<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction, inout Changes) throws -> Result
+    ) -> @Sendable (any StoreTransaction) throws -> (Result, Changes) {
+        { tx in
+            var changes = Changes()
+            let result = try body(tx, &changes)
+            return (result, changes)
+        }
     }
 
     /// Does what a committed transaction's changes ask for beyond the store: log lines, metrics, polls
