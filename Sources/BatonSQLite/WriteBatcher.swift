@@ -50,9 +50,8 @@ final class WriteBatcher: Sendable {
         }
     }
 
-    /// Runs each of `bodies` in a transaction of its own (a savepoint of a shared commit) and returns their
-    /// outcomes, in order, once every one has committed or failed. One caller waits for all, instead of one
-    /// suspended task per body.
+    /// Runs each of `bodies` as a job of its own, as `write` runs one, and returns their outcomes, in order,
+    /// once every one has committed or failed. One caller waits for all, instead of one suspended task per body.
     func writeEach<Result: Sendable>(
         _ bodies: [@Sendable (Database) throws -> Result]
     ) async -> [Swift.Result<Result, any Error>] {
