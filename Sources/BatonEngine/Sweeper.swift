@@ -9,7 +9,7 @@ public struct Sweeper: Service {
     let interval: Duration
     let batchSize: Int
     /// How long (ms) a claimed workflow is hidden from other sweepers before it counts as due again.
-    static let claimLease: Int64 = 30_000
+    public static let claimLease: Int64 = 30_000
 
     /// Creates a sweeper that looks for due workflows every `interval`.
     public init(engine: Engine, interval: Duration = .milliseconds(200), batchSize: Int = 200) {
@@ -19,11 +19,31 @@ public struct Sweeper: Service {
     }
 
     public func run() async throws {
+        await reclaimLeases()
         while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
             let fired = await sweepOnce()
             if fired < batchSize {
                 try? await gracefulShutdownSleep(for: interval)
             }
+        }
+    }
+
+    /// Makes every wake-up that falls within one lease from now due at once, so that the workflows a
+    /// sweeper had claimed when its server died are decided now, not when their lease runs out. Timers that
+    /// were genuinely due in that window are decided early, which changes nothing: deciding sets the real
+    /// next wake-up again. Runs when the sweeper starts; returns how many wake-ups it moved.
+    @discardableResult
+    public func reclaimLeases() async -> Int {
+        let now = engine.clock.now()
+        do {
+            let moved = try await engine.store.write { try $0.bringForwardWakeUps(dueBy: now + Sweeper.claimLease, to: now) }
+            if moved > 0 {
+                engine.logger.notice("Wake-ups within a sweeper's lease made due at start", metadata: ["baton.count": "\(moved)"])
+            }
+            return moved
+        } catch {
+            engine.logger.error("Sweeper could not reclaim leases", metadata: ["baton.error": "\(error)"])
+            return 0
         }
     }
 

@@ -96,6 +96,9 @@ public protocol ExecutionWriting {
     func setWakeUp(workflowId: String, at instant: Int64?) throws
     /// Moves the wake-up time earlier to `instant` if it is later or unset.
     func advanceWakeUp(workflowId: String, to instant: Int64) throws
+    /// Makes every RUNNING execution whose wake-up falls after `now` and no later than `limit` due at `now`;
+    /// returns how many it moved.
+    func bringForwardWakeUps(dueBy limit: Int64, to now: Int64) throws -> Int
     /// Appends an entry to a workflow's event trail.
     func append(_ event: WorkflowEvent) throws
     /// Appends log lines to a task.

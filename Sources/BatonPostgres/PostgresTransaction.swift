@@ -249,6 +249,13 @@ final class PostgresTransaction: StoreTransaction {
                     [instant, workflowId])
     }
 
+    func bringForwardWakeUps(dueBy limit: Int64, to now: Int64) throws -> Int {
+        try changes("""
+            UPDATE workflows SET wake_at = $1
+            WHERE wake_at IS NOT NULL AND wake_at > $1 AND wake_at <= $2 AND status = 'RUNNING'
+            """, [now, limit])
+    }
+
     func append(_ event: WorkflowEvent) throws {
         try execute("""
             INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES ($1, $2, $3, $4, $5, $6)

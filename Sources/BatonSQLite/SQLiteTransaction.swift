@@ -269,6 +269,14 @@ struct SQLiteTransaction: StoreTransaction {
             """).run(instant, workflowId)
     }
 
+    func bringForwardWakeUps(dueBy limit: Int64, to now: Int64) throws -> Int {
+        try db.execute(sql: """
+            UPDATE workflows INDEXED BY workflows_by_wake SET wake_at = ?1
+            WHERE wake_at IS NOT NULL AND wake_at > ?1 AND wake_at <= ?2 AND status = 'RUNNING'
+            """, arguments: [now, limit])
+        return db.changesCount
+    }
+
     func append(_ event: WorkflowEvent) throws {
         try db.cachedStatement(sql: """
             INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)

@@ -4,6 +4,7 @@ import BatonModel
 import BatonServer
 import BatonTesting
 import Foundation
+import GRDB
 import NIOHTTP1
 import Testing
 
@@ -287,6 +288,33 @@ struct TaskAPITests {
             #expect(workflow.tasks.map(\.status) == [.completed, .completed, .scheduled])
             #expect(workflow.tasks[1].outputData["approved"] == true)
             #expect(reply.text == workflow.tasks[1].taskId)
+        }
+    }
+
+    @Test("a timer whose claim died with its server fires when the next sweeper starts, not a lease later")
+    func leaseOfADeadSweeper() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"timed","tasks":[{"name":"pause","taskReferenceName":"timer","type":"WAIT","inputParameters":{"duration":"1 minute"}}]}
+                """)
+            let id = try await server.start("timed")
+            server.clock.advance(by: 60_000)
+            // A sweeper claimed the due workflow (its wake-up moved one lease ahead) and its server died
+            // before deciding it.
+            let database = try DatabaseQueue(path: server.database)
+            try await database.write { db in
+                try db.execute(sql: "UPDATE workflows SET wake_at = ? WHERE id = ?",
+                               arguments: [server.clock.now() + Sweeper.claimLease, id])
+            }
+            try database.close()
+            await server.sweep()
+            #expect(try await server.workflow(id).status == .running, "hidden by the lease")
+            server.clock.advance(by: 1_000)
+            let sweeper = Sweeper(engine: server.engine)
+            #expect(await sweeper.reclaimLeases() == 1)
+            await sweeper.sweepOnce()
+            #expect(try await server.workflow(id).status == .completed)
+            #expect(await sweeper.reclaimLeases() == 0, "a decided workflow has no wake-up left to move")
         }
     }
 

@@ -3,6 +3,23 @@ import BatonPersistence
 
 extension StoreConformance {
     static let wakeUpCases: [ConformanceCase] = [
+        ConformanceCase("wake-ups: bringing forward moves only running executions' wake-ups within the window") { store in
+            try await store.insert(["wf-past", "wf-soon", "wf-edge", "wf-late", "wf-unset", "wf-done"].map {
+                Fixtures.workflow(id: $0, status: $0 == "wf-done" ? .completed : .running)
+            })
+            try await store.write { tx in
+                for (id, at) in [("wf-past", 50), ("wf-soon", 120), ("wf-edge", 130), ("wf-late", 131), ("wf-done", 110)] {
+                    try tx.setWakeUp(workflowId: id, at: Int64(at))
+                }
+            }
+            let moved = try await store.write { try $0.bringForwardWakeUps(dueBy: 130, to: 100) }
+            try expectEqual(moved, 2, "the two running wake-ups after now and no later than the limit")
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 100, limit: 10) }.sorted(),
+                            ["wf-edge", "wf-past", "wf-soon"], "due now: the one already due and the two brought forward")
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 130, limit: 10) }.sorted(),
+                            ["wf-edge", "wf-past", "wf-soon"], "the later one is untouched")
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 131, limit: 10) }.last, "wf-late")
+        },
         ConformanceCase("wake-ups: due ids come earliest first, up to the limit") { store in
             try await store.insert(["wf-300", "wf-100", "wf-200", "wf-unset"].map { Fixtures.workflow(id: $0) })
             try await store.write { tx in
