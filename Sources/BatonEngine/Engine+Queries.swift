@@ -52,19 +52,8 @@ extension Engine {
 
     /// Decides a workflow now, as the sweeper does when its wake-up time comes.
     public func decide(workflowId: String) async throws(EngineError) {
-        let now = clock.now()
-        try await transaction { tx, changes in
-            guard let original = try tx.workflow(id: workflowId, includeTasks: true) else {
-                throw EngineError.notFound("No such workflow found by id: \(workflowId)")
-            }
-            var workflow = original
-            let decider = self.decider(at: now)
-            let effects = decider.decide(&workflow)
-            let saved = try self.save(workflow, replacing: original, effects: effects, actor: "baton", decider: decider,
-                                      in: tx, changes: &changes)
-            // The sweeper decides a workflow when its stored wake-up comes, which may have been earlier than
-            // needed (see `saveWakeUp`): store the exact one, or the workflow would stay due.
-            try tx.setWakeUp(workflowId: workflowId, at: decider.nextWakeUp(of: saved))
+        try await mutate(workflowId: workflowId, actor: "baton") { workflow, decider, _, _ in
+            ((), decider.decide(&workflow))
         }
     }
 }

@@ -157,7 +157,7 @@ public final class Engine: Sendable {
         let remaining = Set(workflow.tasks.map(\.taskId))
         let removed = before.keys.filter { !remaining.contains($0) }
         if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
-        try saveWakeUp(of: workflow, decider: decider, in: tx)
+        try tx.setWakeUp(workflowId: workflow.workflowId, at: decider.nextWakeUp(of: workflow))
         for note in effects.notes {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
                                         actor: actor, taskId: note.taskId, detail: note.detail))
@@ -175,22 +175,6 @@ public final class Engine: Sendable {
                                                       to: workflow.status))
         }
         return workflow
-    }
-
-    /// Stores when the workflow must be decided again, keeping the stored wake-up never later than needed.
-    ///
-    /// A running workflow's wake-up only moves earlier here: one left earlier than needed (a response timeout
-    /// whose task has since completed) makes the sweeper decide the workflow early, which changes nothing and
-    /// stores the exact wake-up (`decide(workflowId:)`). That spares the two writes of the wake-up (and of
-    /// its index) that every task would otherwise cost, one when it is handed out and one when it ends. A
-    /// workflow that is not running has none, so the sweeper's index holds only running ones.
-    func saveWakeUp(of workflow: Workflow, decider: Decider, in tx: any StoreTransaction) throws {
-        let wakeUp = decider.nextWakeUp(of: workflow)
-        if workflow.status != .running {
-            try tx.setWakeUp(workflowId: workflow.workflowId, at: nil)
-        } else if let wakeUp {
-            try tx.advanceWakeUp(workflowId: workflow.workflowId, to: wakeUp)
-        }
     }
 
     /// The queue entry a task should have: worker tasks that are SCHEDULED in a RUNNING workflow.

@@ -291,36 +291,6 @@ struct TaskAPITests {
         }
     }
 
-    @Test("a wake-up left early by a finished task decides the workflow once, changing nothing, then stores the exact one")
-    func earlyWakeUp() async throws {
-        try await withRunningServer { server in
-            try await server.registerTaskDefs(#"[{"name":"work","responseTimeoutSeconds":60}]"#)
-            try await server.registerWorkflow("""
-                {"name":"gated","tasks":[{"name":"work","taskReferenceName":"a"},{"name":"gate","taskReferenceName":"gate","type":"WAIT"}]}
-                """)
-            let id = try await server.start("gated")
-            let database = try DatabaseQueue(path: server.database)
-            defer { try? database.close() }
-            func storedWakeUp() async throws -> Int64? {
-                try await database.read { try Int64.fetchOne($0, sql: "SELECT wake_at FROM workflows WHERE id = ?", arguments: [id]) }
-            }
-            #expect(try await storedWakeUp() == nil, "nothing to time out while the task waits in its queue")
-            let task = try #require(try await server.poll("work"))
-            let deadline = server.clock.now() + 60_000
-            #expect(try await storedWakeUp() == deadline, "the response timeout of the task handed out")
-            #expect(try await server.report(task, "COMPLETED").status == 200)
-            #expect(try await storedWakeUp() == deadline, "left as it was: only early, never late, and not written")
-            server.clock.advance(by: 60_000)
-            await server.sweep()
-            let workflow = try await server.workflow(id)
-            #expect(workflow.status == .running)
-            #expect(workflow.tasks.map(\.status) == [.completed, .inProgress], "the early decision changed nothing")
-            #expect(try await storedWakeUp() == nil, "the exact wake-up: none while the WAIT waits for a signal")
-            server.clock.advance(by: 60_000)
-            #expect(await Sweeper(engine: server.engine).sweepOnce() == 0)
-        }
-    }
-
     @Test("a timer whose claim died with its server fires when the next sweeper starts, not a lease later")
     func leaseOfADeadSweeper() async throws {
         try await withRunningServer { server in
