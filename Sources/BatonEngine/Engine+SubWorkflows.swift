@@ -99,12 +99,10 @@ extension Engine {
     /// termination reaches its running children (and theirs); a child's end moves its parent's task.
     func cascade(from original: Workflow, to workflow: Workflow, actor: String, decider: Decider,
                  in tx: any StoreTransaction, changes: inout Changes) throws {
-        var before: [String: Task] = [:]  // filled at the first sub-workflow: most workflows have none
+        // Built at the first sub-workflow only: most workflows have none.
+        lazy var before = Dictionary(original.tasks.map { ($0.taskId, $0) }, uniquingKeysWith: { first, _ in first })
         for task in workflow.tasks where task.workflowTask?.type == .subWorkflow {
             guard let childId = task.subWorkflowId else { continue }
-            if before.isEmpty {
-                before = Dictionary(original.tasks.map { ($0.taskId, $0) }, uniquingKeysWith: { first, _ in first })
-            }
             let wasLive = before[task.taskId].map { !$0.status.isTerminal } ?? false
             if wasLive, task.status == .canceled {
                 let reason = "Parent workflow has been terminated with status \(workflow.status.rawValue)"

@@ -43,8 +43,9 @@ extension Engine {
     func claim(queue: String, domain: String?, count: Int, workerId: String?, now: Int64,
                in tx: any StoreTransaction, changes: inout Changes) throws -> [Task] {
         if pollRecords.isDue(queue: queue, workerId: workerId, at: now) {
-            try tx.recordPoll(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
-            changes.polls.append(PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now))
+            let poll = PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now)
+            try tx.recordPoll(poll)
+            changes.polls.append(poll)
         }
         let decider = self.decider(at: now)
         var claimed: [Task] = []

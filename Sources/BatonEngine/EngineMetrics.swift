@@ -15,7 +15,7 @@ public struct EngineMetrics: Sendable {
     /// Counts a workflow's change of status: a start when there was none before, a completion when it
     /// reached a terminal status.
     func record(_ change: StatusChange) {
-        guard change.from != change.to, let factory else { return }
+        guard let factory else { return }
         if change.from == nil {
             Counter(label: "baton_workflow_starts_total", dimensions: [("name", change.workflowName)],
                     factory: factory).increment()
@@ -28,7 +28,7 @@ public struct EngineMetrics: Sendable {
     }
 }
 
-/// A workflow's change of status (`from` nil: it started).
+/// A workflow's change of status (`from` nil: it started); `from` and `to` differ.
 struct StatusChange: Sendable {
     let workflowName: String
     let from: WorkflowStatus?
