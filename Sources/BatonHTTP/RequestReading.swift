@@ -57,14 +57,14 @@ extension Request {
     /// The JSON body decoded as `T`, or `fallback` when the body is empty.
     func decode<T: Decodable>(_ type: T.Type, orIfEmpty fallback: @autoclosure () -> T) async throws -> T {
         let data = try await bodyData()
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return fallback() }
+        if Self.isBlank(data) { return fallback() }
         return try JSONDecoder().decode(T.self, from: data)
     }
 
     /// The JSON object body (a workflow's input, a task's output), or `fallback` when the body is empty.
     func decodeObject(orIfEmpty fallback: JSONObject) async throws -> JSONObject {
         let data = try await bodyData()
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return fallback }
+        if Self.isBlank(data) { return fallback }
         // The fast parser reads what it can (a workflow's input on every start); anything else gets the
         // decoder's error.
         if case .object(let members)? = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) { return members }
@@ -93,8 +93,13 @@ extension Request {
         try Self.decode(T.self, from: await bodyData())
     }
 
+    /// Whether a body holds nothing but JSON white space.
+    private static func isBlank(_ data: Data) -> Bool {
+        data.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
     private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+        guard !Self.isBlank(data) else {
             throw BadRequest("The request needs a JSON body (\(T.self))")
         }
         return try JSONDecoder().decode(T.self, from: data)
