@@ -122,13 +122,13 @@ final class WriteBatcher: Sendable {
     }
 
     private func run(_ batch: [Job], in db: Database) {
-        if batch.count > 1, runTogether(batch, in: db) { return }
-        runEachInSavepoint(batch, in: db)
+        if !runTogether(batch, in: db) { runEachInSavepoint(batch, in: db) }
     }
 
     /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails. Returns
-    /// false, having rolled everything back, when a job failed: the batch then runs again one savepoint per
-    /// job (job bodies change nothing outside the database, so running one twice is safe).
+    /// false, having rolled everything back, when one of several jobs failed: the batch then runs again one
+    /// savepoint per job (job bodies change nothing outside the database, so running one twice is safe). A
+    /// job alone gets its error as it is: the rollback was its own.
     private func runTogether(_ batch: [Job], in db: Database) -> Bool {
         var aJobFailed = false
         do {
@@ -144,8 +144,8 @@ final class WriteBatcher: Sendable {
                 return .commit
             }
         } catch {
-            if aJobFailed { return false }
-            for job in batch { job.finish(error) }  // the transaction itself failed (locked, disk full, …)
+            if aJobFailed, batch.count > 1 { return false }
+            for job in batch { job.finish(error) }  // that job's error, or the transaction's (locked, disk full, …)
             return true
         }
         committed()
@@ -159,11 +159,6 @@ final class WriteBatcher: Sendable {
         outcomes.reserveCapacity(batch.count)
         do {
             try db.inTransaction(.immediate) {
-                if batch.count == 1 {
-                    try batch[0].run(db)
-                    outcomes.append(nil)
-                    return .commit
-                }
                 for job in batch {
                     // The savepoint statements are prepared once (GRDB's `inSavepoint` prepares them per call).
                     try db.cachedStatement(sql: "SAVEPOINT job").execute()
