@@ -13,8 +13,16 @@ struct EngineLoad: AsyncParsableCommand {
         commandName: "engine", abstract: "Run workflows through the engine in-process (no HTTP) and print task executions/s.")
 
     @Option(help: "SIMPLE tasks per workflow.") var tasks = 5
+    /// How the worker loops report results.
+    enum Results: String, ExpressibleByArgument {
+        /// One result at a time, handed the next task back (`updateAndPoll`).
+        case updateV2 = "update-v2"
+        /// A polled batch's results at once (`update(_: [TaskResult])`).
+        case batch
+    }
+
     @Option(help: "How workers report: update-v2 (one result, then the next task) or batch (a polled batch at once).")
-    var results = "update-v2"
+    var results = Results.updateV2
     @Option(help: "FULL or NORMAL.") var durability = "FULL"
     @Option(help: "Seconds.") var seconds = 8.0
     @Option(help: "Concurrent worker loops (each polls up to 16 tasks).") var workers = 32
@@ -25,7 +33,6 @@ struct EngineLoad: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard ["update-v2", "batch"].contains(results) else { throw ValidationError("--results is update-v2 or batch") }
         guard let durability = SQLiteStore.Durability(rawValue: durability.uppercased()) else {
             throw ValidationError("--durability is FULL or NORMAL")
         }
@@ -42,7 +49,7 @@ struct EngineLoad: AsyncParsableCommand {
         try await engine.register(workflowDef: WorkflowDef(name: "engine_wf", tasks: nodes), overwrite: true)
 
         let counters = Counters()
-        let (tasks, batches) = (self.tasks, results == "batch")
+        let (tasks, batches) = (self.tasks, results == .batch)
         let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let began = ContinuousClock.now
         let cpuBefore = Self.processCPUSeconds()
@@ -94,7 +101,7 @@ struct EngineLoad: AsyncParsableCommand {
         try await store.close()
         print(String(format: "engine in-process, %d-task workflows, results %@, %@: %.0f task executions/s, "
                      + "%.2f cores, %.0f µs of CPU per task execution (starts included)",
-                     tasks, results, durability.rawValue, Double(done) / elapsed, cpu / elapsed, cpu / Double(max(done, 1)) * 1e6))
+                     tasks, results.rawValue, durability.rawValue, Double(done) / elapsed, cpu / elapsed, cpu / Double(max(done, 1)) * 1e6))
     }
 
     /// User and system CPU time of this process so far.
