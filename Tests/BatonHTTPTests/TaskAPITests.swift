@@ -281,6 +281,11 @@ struct TaskAPITests {
             server.clock.advance(by: 1_000)
             await server.sweep()
             #expect(try await server.workflow(id).tasks.map(\.status) == [.completed, .inProgress])
+            for body in ["[1]", #"{"approved":"#, #""yes""#] {
+                let refused = try await server.client.send(.POST, "/api/tasks/\(id)/approval/COMPLETED", body: body)
+                #expect(refused.status == 400, "an output that is not a JSON object: \(body)")
+            }
+            #expect(try await server.workflow(id).tasks.map(\.status) == [.completed, .inProgress])
             let reply = try await server.client.send(.POST, "/api/tasks/\(id)/approval/COMPLETED?workerid=ops",
                                                      body: #"{"approved":true}"#)
             #expect(reply.status == 200, "\(reply.text)")
