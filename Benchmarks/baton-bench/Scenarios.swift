@@ -60,6 +60,13 @@ struct PolledTask {
     var reference: String
     var input: String
 
+    init(taskId: String, workflowId: String, reference: String, input: String) {
+        self.taskId = taskId
+        self.workflowId = workflowId
+        self.reference = reference
+        self.input = input
+    }
+
     init?(_ value: JSONValue) {
         guard let object = value.objectValue, let taskId = object["taskId"]?.stringValue,
               let workflowId = object["workflowInstanceId"]?.stringValue,
@@ -72,12 +79,12 @@ struct PolledTask {
 
     static func list(_ text: String) throws -> [PolledTask] {
         guard !text.isEmpty else { return [] }
-        return try JSONValue(parsing: text).arrayValue?.compactMap(PolledTask.init) ?? []
+        return try PollReply.tasks(in: text)
     }
 
     static func one(_ text: String) throws -> PolledTask? {
         guard !text.isEmpty else { return nil }
-        return PolledTask(try JSONValue(parsing: text))
+        return try PollReply.task(in: text)
     }
 
     /// The worker's result: COMPLETED with the input passed on as output.

@@ -123,7 +123,7 @@ enum JSONResponse {
 
     /// Tasks, written by their hand-written JSON writer.
     static func make(_ tasks: [Task], status: HTTPResponse.Status = .ok) -> Response {
-        json(tasks.jsonText, status: status)
+        json(Task.jsonText(of: tasks), status: status)
     }
 
     private static func json(_ text: String, status: HTTPResponse.Status) -> Response {

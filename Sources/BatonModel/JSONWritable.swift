@@ -86,6 +86,27 @@ struct JSONObjectWriter {
 
 extension Task: JSONWritable {
     public func writeJSON(to output: inout String) {
+        var nodes = NodeJSONMemo()
+        writeJSON(to: &output, nodes: &nodes)
+    }
+
+    /// The JSON of `tasks`, as their `jsonText` is, with each definition node written once for the tasks
+    /// that follow it and carry the same node (as the tasks of one poll usually do): the node and its task
+    /// definition are most of a task's JSON.
+    public static func jsonText(of tasks: [Task]) -> String {
+        var output = ""
+        output.reserveCapacity(1024 + 512 * tasks.count)
+        var nodes = NodeJSONMemo()
+        output += "["
+        for (position, task) in tasks.enumerated() {
+            if position > 0 { output += "," }
+            task.writeJSON(to: &output, nodes: &nodes)
+        }
+        output += "]"
+        return output
+    }
+
+    private func writeJSON(to output: inout String, nodes: inout NodeJSONMemo) {
         var o = JSONObjectWriter(&output)
         o.string("taskId", taskId, &output)
         o.string("taskType", taskType, &output)
@@ -114,8 +135,15 @@ extension Task: JSONWritable {
         o.number("responseTimeoutSeconds", responseTimeoutSeconds, &output)
         o.string("workerId", workerId, &output)
         o.string("reasonForIncompletion", reasonForIncompletion, &output)
-        o.nested("workflowTask", workflowTask, &output)
-        o.nested("taskDefinition", workflowTask?.taskDefinition, &output)
+        if let workflowTask {
+            nodes.remember(workflowTask)
+            o.key("workflowTask", &output)
+            output += nodes.nodeJSON
+            if let definitionJSON = nodes.definitionJSON {
+                o.key("taskDefinition", &output)
+                output += definitionJSON
+            }
+        }
         o.string("domain", domain, &output)
         o.number("workflowPriority", workflowPriority, &output)
         o.number("iteration", iteration, &output)
@@ -129,6 +157,44 @@ extension Task: JSONWritable {
         o.string("executionNameSpace", executionNameSpace, &output)
         o.string("isolationGroupId", isolationGroupId, &output)
         o.finish(&output)
+    }
+}
+
+/// The JSON of the last few definition nodes tasks carried (a poll of a type used by several nodes of a
+/// workflow, e.g. five steps of one type, hands out tasks of each in turn).
+private struct NodeJSONMemo {
+    private struct Entry {
+        let node: WorkflowTask
+        let nodeJSON: String
+        let definitionJSON: String?
+    }
+
+    private var entries: [Entry] = []
+    private var current = 0
+    /// The entry a new node replaces once the memo is full (the oldest).
+    private var oldest = 0
+    private static let capacity = 8
+
+    var nodeJSON: String { entries[current].nodeJSON }
+    var definitionJSON: String? { entries[current].definitionJSON }
+
+    /// Makes `nodeJSON` and `definitionJSON` those of `node`. Comparing is cheap where writing is not: the
+    /// tasks of one definition share their node's storage, which equality checks before contents, and
+    /// different nodes differ early (in their reference names).
+    mutating func remember(_ node: WorkflowTask) {
+        if let found = entries.firstIndex(where: { $0.node == node }) {
+            current = found
+            return
+        }
+        let entry = Entry(node: node, nodeJSON: node.jsonText, definitionJSON: node.taskDefinition?.jsonText)
+        if entries.count < Self.capacity {
+            entries.append(entry)
+            current = entries.count - 1
+        } else {
+            entries[oldest] = entry
+            current = oldest
+            oldest = (oldest + 1) % Self.capacity
+        }
     }
 }
 

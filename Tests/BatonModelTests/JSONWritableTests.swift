@@ -49,6 +49,28 @@ struct JSONWritableTests {
                                              workflowInstanceId: "w-1", seq: 1, scheduledTime: 0)]))
     }
 
+    @Test("a list of tasks written with each shared node once is the list written task by task")
+    func taskListSharesNodes() throws {
+        var defined = WorkflowTask(name: "work", taskReferenceName: "a", inputParameters: ["x": "${workflow.input.x}"])
+        defined.taskDefinition = TaskDef(name: "work", retryCount: 1)
+        var renamed = defined
+        renamed.taskReferenceName = "b"
+        let bare = WorkflowTask(name: "other", taskReferenceName: "c")
+        // More nodes than the memo keeps, in turn, then back to the first ones.
+        let many = (0..<12).map { WorkflowTask(name: "work", taskReferenceName: "n\($0)") }
+        let tasks = ([defined, defined, renamed, nil, bare, defined] + many + many.reversed() + [renamed])
+            .enumerated().map { index, node in
+            var task = Task(taskId: "t-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "a",
+                            workflowInstanceId: "w", seq: index, scheduledTime: 0)
+            task.workflowTask = node
+            return task
+        }
+        let shared = Task.jsonText(of: tasks)
+        #expect(shared == tasks.jsonText)
+        #expect(shared.components(separatedBy: #""taskReferenceName":"b""#).count == 3)  // `renamed` twice
+        #expect(Task.jsonText(of: []) == "[]")
+    }
+
     @Test("a worker's usual result reads as the decoder reads it; anything else is left to the decoder")
     func fastTaskResult() throws {
         let usual = #"{"workflowInstanceId":"w","taskId":"t","status":"COMPLETED","workerId":"me","outputData":{"n":"1","x":[1,2.5]},"callbackAfterSeconds":0,"logs":[],"extra":{"ignored":true},"reasonForIncompletion":null}"#
