@@ -2,95 +2,296 @@ import Foundation
 
 /// One node of a workflow definition's task graph.
 public struct WorkflowTask: Codable, Sendable, Hashable {
-    public var name: String
-    public var taskReferenceName: String
-    public var description: String?
-    public var inputParameters: JSONObject
-    public var type: TaskType
-    public var dynamicTaskNameParam: String?
-    public var caseValueParam: String?
-    public var caseExpression: String?
-    public var scriptExpression: String?
-    public var decisionCases: [String: [WorkflowTask]]
-    public var defaultCase: [WorkflowTask]
-    public var dynamicForkJoinTasksParam: String?
-    public var dynamicForkTasksParam: String?
-    public var dynamicForkTasksInputParamName: String?
-    public var forkTasks: [[WorkflowTask]]
-    public var startDelay: Int
-    public var subWorkflowParam: SubWorkflowParams?
-    public var joinOn: [String]
-    public var sink: String?
-    public var optional: Bool
-    public var taskDefinition: TaskDef?
-    public var rateLimited: Bool?
-    public var defaultExclusiveJoinTask: [String]
-    public var asyncComplete: Bool
-    public var loopCondition: String?
-    public var loopOver: [WorkflowTask]
-    public var items: String?
-    public var retryCount: Int?
-    public var evaluatorType: String?
-    public var expression: String?
-    public var joinStatus: String?
-    public var permissive: Bool
-    public var metadata: JSONObject
+    /// The node's members, behind one reference (copied on write): every task carries its node, and copying
+    /// a task should cost one retain for it, not one for each of the node's strings, lists and objects.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Codable, Hashable {
+        var name: String
+        var taskReferenceName: String
+        var description: String?
+        var inputParameters: JSONObject
+        var type: TaskType
+        var dynamicTaskNameParam: String?
+        var caseValueParam: String?
+        var caseExpression: String?
+        var scriptExpression: String?
+        var decisionCases: [String: [WorkflowTask]]
+        var defaultCase: [WorkflowTask]
+        var dynamicForkJoinTasksParam: String?
+        var dynamicForkTasksParam: String?
+        var dynamicForkTasksInputParamName: String?
+        var forkTasks: [[WorkflowTask]]
+        var startDelay: Int
+        var subWorkflowParam: SubWorkflowParams?
+        var joinOn: [String]
+        var sink: String?
+        var optional: Bool
+        var taskDefinition: TaskDef?
+        var rateLimited: Bool?
+        var defaultExclusiveJoinTask: [String]
+        var asyncComplete: Bool
+        var loopCondition: String?
+        var loopOver: [WorkflowTask]
+        var items: String?
+        var retryCount: Int?
+        var evaluatorType: String?
+        var expression: String?
+        var joinStatus: String?
+        var permissive: Bool
+        var metadata: JSONObject
+
+        init(name: String, taskReferenceName: String, inputParameters: JSONObject, type: TaskType, optional: Bool) {
+            self.name = name
+            self.taskReferenceName = taskReferenceName
+            self.inputParameters = inputParameters
+            self.type = type
+            self.decisionCases = [:]
+            self.defaultCase = []
+            self.forkTasks = []
+            self.startDelay = 0
+            self.joinOn = []
+            self.optional = optional
+            self.defaultExclusiveJoinTask = []
+            self.asyncComplete = false
+            self.loopOver = []
+            self.permissive = false
+            self.metadata = [:]
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.value(.name, or: "")
+            taskReferenceName = try c.value(.taskReferenceName, or: "")
+            description = try c.decodeIfPresent(String.self, forKey: .description)
+            inputParameters = try c.value(.inputParameters, or: [:])
+            type = try c.value(.type, or: .simple)
+            dynamicTaskNameParam = try c.decodeIfPresent(String.self, forKey: .dynamicTaskNameParam)
+            caseValueParam = try c.decodeIfPresent(String.self, forKey: .caseValueParam)
+            caseExpression = try c.decodeIfPresent(String.self, forKey: .caseExpression)
+            scriptExpression = try c.decodeIfPresent(String.self, forKey: .scriptExpression)
+            decisionCases = try c.value(.decisionCases, or: [:])
+            defaultCase = try c.value(.defaultCase, or: [])
+            dynamicForkJoinTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkJoinTasksParam)
+            dynamicForkTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksParam)
+            dynamicForkTasksInputParamName = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksInputParamName)
+            forkTasks = try c.value(.forkTasks, or: [])
+            startDelay = try c.value(.startDelay, or: 0)
+            subWorkflowParam = try c.decodeIfPresent(SubWorkflowParams.self, forKey: .subWorkflowParam)
+            joinOn = try c.value(.joinOn, or: [])
+            sink = try c.decodeIfPresent(String.self, forKey: .sink)
+            optional = try c.value(.optional, or: false)
+            taskDefinition = try c.decodeIfPresent(TaskDef.self, forKey: .taskDefinition)
+            rateLimited = try c.decodeIfPresent(Bool.self, forKey: .rateLimited)
+            defaultExclusiveJoinTask = try c.value(.defaultExclusiveJoinTask, or: [])
+            asyncComplete = try c.value(.asyncComplete, or: false)
+            loopCondition = try c.decodeIfPresent(String.self, forKey: .loopCondition)
+            loopOver = try c.value(.loopOver, or: [])
+            items = try c.decodeIfPresent(String.self, forKey: .items)
+            retryCount = try c.decodeIfPresent(Int.self, forKey: .retryCount)
+            evaluatorType = try c.decodeIfPresent(String.self, forKey: .evaluatorType)
+            expression = try c.decodeIfPresent(String.self, forKey: .expression)
+            joinStatus = try c.decodeIfPresent(String.self, forKey: .joinStatus)
+            permissive = try c.value(.permissive, or: false)
+            metadata = try c.value(.metadata, or: [:])
+        }
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
+    public var name: String {
+        _read { yield storage.fields.name }
+        _modify { makeUnique(); yield &storage.fields.name }
+    }
+
+    public var taskReferenceName: String {
+        _read { yield storage.fields.taskReferenceName }
+        _modify { makeUnique(); yield &storage.fields.taskReferenceName }
+    }
+
+    public var description: String? {
+        _read { yield storage.fields.description }
+        _modify { makeUnique(); yield &storage.fields.description }
+    }
+
+    public var inputParameters: JSONObject {
+        _read { yield storage.fields.inputParameters }
+        _modify { makeUnique(); yield &storage.fields.inputParameters }
+    }
+
+    public var type: TaskType {
+        _read { yield storage.fields.type }
+        _modify { makeUnique(); yield &storage.fields.type }
+    }
+
+    public var dynamicTaskNameParam: String? {
+        _read { yield storage.fields.dynamicTaskNameParam }
+        _modify { makeUnique(); yield &storage.fields.dynamicTaskNameParam }
+    }
+
+    public var caseValueParam: String? {
+        _read { yield storage.fields.caseValueParam }
+        _modify { makeUnique(); yield &storage.fields.caseValueParam }
+    }
+
+    public var caseExpression: String? {
+        _read { yield storage.fields.caseExpression }
+        _modify { makeUnique(); yield &storage.fields.caseExpression }
+    }
+
+    public var scriptExpression: String? {
+        _read { yield storage.fields.scriptExpression }
+        _modify { makeUnique(); yield &storage.fields.scriptExpression }
+    }
+
+    public var decisionCases: [String: [WorkflowTask]] {
+        _read { yield storage.fields.decisionCases }
+        _modify { makeUnique(); yield &storage.fields.decisionCases }
+    }
+
+    public var defaultCase: [WorkflowTask] {
+        _read { yield storage.fields.defaultCase }
+        _modify { makeUnique(); yield &storage.fields.defaultCase }
+    }
+
+    public var dynamicForkJoinTasksParam: String? {
+        _read { yield storage.fields.dynamicForkJoinTasksParam }
+        _modify { makeUnique(); yield &storage.fields.dynamicForkJoinTasksParam }
+    }
+
+    public var dynamicForkTasksParam: String? {
+        _read { yield storage.fields.dynamicForkTasksParam }
+        _modify { makeUnique(); yield &storage.fields.dynamicForkTasksParam }
+    }
+
+    public var dynamicForkTasksInputParamName: String? {
+        _read { yield storage.fields.dynamicForkTasksInputParamName }
+        _modify { makeUnique(); yield &storage.fields.dynamicForkTasksInputParamName }
+    }
+
+    public var forkTasks: [[WorkflowTask]] {
+        _read { yield storage.fields.forkTasks }
+        _modify { makeUnique(); yield &storage.fields.forkTasks }
+    }
+
+    public var startDelay: Int {
+        _read { yield storage.fields.startDelay }
+        _modify { makeUnique(); yield &storage.fields.startDelay }
+    }
+
+    public var subWorkflowParam: SubWorkflowParams? {
+        _read { yield storage.fields.subWorkflowParam }
+        _modify { makeUnique(); yield &storage.fields.subWorkflowParam }
+    }
+
+    public var joinOn: [String] {
+        _read { yield storage.fields.joinOn }
+        _modify { makeUnique(); yield &storage.fields.joinOn }
+    }
+
+    public var sink: String? {
+        _read { yield storage.fields.sink }
+        _modify { makeUnique(); yield &storage.fields.sink }
+    }
+
+    public var optional: Bool {
+        _read { yield storage.fields.optional }
+        _modify { makeUnique(); yield &storage.fields.optional }
+    }
+
+    public var taskDefinition: TaskDef? {
+        _read { yield storage.fields.taskDefinition }
+        _modify { makeUnique(); yield &storage.fields.taskDefinition }
+    }
+
+    public var rateLimited: Bool? {
+        _read { yield storage.fields.rateLimited }
+        _modify { makeUnique(); yield &storage.fields.rateLimited }
+    }
+
+    public var defaultExclusiveJoinTask: [String] {
+        _read { yield storage.fields.defaultExclusiveJoinTask }
+        _modify { makeUnique(); yield &storage.fields.defaultExclusiveJoinTask }
+    }
+
+    public var asyncComplete: Bool {
+        _read { yield storage.fields.asyncComplete }
+        _modify { makeUnique(); yield &storage.fields.asyncComplete }
+    }
+
+    public var loopCondition: String? {
+        _read { yield storage.fields.loopCondition }
+        _modify { makeUnique(); yield &storage.fields.loopCondition }
+    }
+
+    public var loopOver: [WorkflowTask] {
+        _read { yield storage.fields.loopOver }
+        _modify { makeUnique(); yield &storage.fields.loopOver }
+    }
+
+    public var items: String? {
+        _read { yield storage.fields.items }
+        _modify { makeUnique(); yield &storage.fields.items }
+    }
+
+    public var retryCount: Int? {
+        _read { yield storage.fields.retryCount }
+        _modify { makeUnique(); yield &storage.fields.retryCount }
+    }
+
+    public var evaluatorType: String? {
+        _read { yield storage.fields.evaluatorType }
+        _modify { makeUnique(); yield &storage.fields.evaluatorType }
+    }
+
+    public var expression: String? {
+        _read { yield storage.fields.expression }
+        _modify { makeUnique(); yield &storage.fields.expression }
+    }
+
+    public var joinStatus: String? {
+        _read { yield storage.fields.joinStatus }
+        _modify { makeUnique(); yield &storage.fields.joinStatus }
+    }
+
+    public var permissive: Bool {
+        _read { yield storage.fields.permissive }
+        _modify { makeUnique(); yield &storage.fields.permissive }
+    }
+
+    public var metadata: JSONObject {
+        _read { yield storage.fields.metadata }
+        _modify { makeUnique(); yield &storage.fields.metadata }
+    }
 
     /// Creates a task node of the given type (SIMPLE unless said otherwise).
     public init(name: String, taskReferenceName: String, type: TaskType = .simple,
                 inputParameters: JSONObject = [:], optional: Bool = false) {
-        self.name = name
-        self.taskReferenceName = taskReferenceName
-        self.inputParameters = inputParameters
-        self.type = type
-        self.decisionCases = [:]
-        self.defaultCase = []
-        self.forkTasks = []
-        self.startDelay = 0
-        self.joinOn = []
-        self.optional = optional
-        self.defaultExclusiveJoinTask = []
-        self.asyncComplete = false
-        self.loopOver = []
-        self.permissive = false
-        self.metadata = [:]
+        storage = Storage(Fields(name: name, taskReferenceName: taskReferenceName, inputParameters: inputParameters,
+                                 type: type, optional: optional))
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.value(.name, or: "")
-        taskReferenceName = try c.value(.taskReferenceName, or: "")
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        inputParameters = try c.value(.inputParameters, or: [:])
-        type = try c.value(.type, or: .simple)
-        dynamicTaskNameParam = try c.decodeIfPresent(String.self, forKey: .dynamicTaskNameParam)
-        caseValueParam = try c.decodeIfPresent(String.self, forKey: .caseValueParam)
-        caseExpression = try c.decodeIfPresent(String.self, forKey: .caseExpression)
-        scriptExpression = try c.decodeIfPresent(String.self, forKey: .scriptExpression)
-        decisionCases = try c.value(.decisionCases, or: [:])
-        defaultCase = try c.value(.defaultCase, or: [])
-        dynamicForkJoinTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkJoinTasksParam)
-        dynamicForkTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksParam)
-        dynamicForkTasksInputParamName = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksInputParamName)
-        forkTasks = try c.value(.forkTasks, or: [])
-        startDelay = try c.value(.startDelay, or: 0)
-        subWorkflowParam = try c.decodeIfPresent(SubWorkflowParams.self, forKey: .subWorkflowParam)
-        joinOn = try c.value(.joinOn, or: [])
-        sink = try c.decodeIfPresent(String.self, forKey: .sink)
-        optional = try c.value(.optional, or: false)
-        taskDefinition = try c.decodeIfPresent(TaskDef.self, forKey: .taskDefinition)
-        rateLimited = try c.decodeIfPresent(Bool.self, forKey: .rateLimited)
-        defaultExclusiveJoinTask = try c.value(.defaultExclusiveJoinTask, or: [])
-        asyncComplete = try c.value(.asyncComplete, or: false)
-        loopCondition = try c.decodeIfPresent(String.self, forKey: .loopCondition)
-        loopOver = try c.value(.loopOver, or: [])
-        items = try c.decodeIfPresent(String.self, forKey: .items)
-        retryCount = try c.decodeIfPresent(Int.self, forKey: .retryCount)
-        evaluatorType = try c.decodeIfPresent(String.self, forKey: .evaluatorType)
-        expression = try c.decodeIfPresent(String.self, forKey: .expression)
-        joinStatus = try c.decodeIfPresent(String.self, forKey: .joinStatus)
-        permissive = try c.value(.permissive, or: false)
-        metadata = try c.value(.metadata, or: [:])
+        storage = Storage(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
+    }
+
+    public static func == (lhs: WorkflowTask, rhs: WorkflowTask) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
     }
 
     /// This node and every node nested in it (branches, forks, loops), depth first.
