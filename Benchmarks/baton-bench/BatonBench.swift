@@ -61,10 +61,7 @@ struct Run: AsyncParsableCommand {
         let report = Report(machine: Machine.summary, build: build, smoke: smoke)
         print("baton-bench on \(Machine.summary), server build \(build)\(smoke ? " (smoke run)" : "")")
 
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(clients, starters + workers + probes) + 8
-        httpConfiguration.timeout.connect = .seconds(5)
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+        let http = Endpoint.client(connections: max(clients, starters + workers + probes) + 8)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var children: [ChildProcess] = []

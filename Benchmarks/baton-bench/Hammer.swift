@@ -18,9 +18,7 @@ struct Hammer: AsyncParsableCommand {
     func run() async throws {
         guard let components = URLComponents(string: url), let host = components.host, let port = components.port
         else { throw ValidationError("Give a URL with a host and a port, e.g. http://127.0.0.1:8080/api/version") }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients + 8
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let http = Endpoint.client(connections: clients + 8)
         let endpoint = Endpoint(http: http, baseURL: "\(components.scheme ?? "http")://\(host):\(port)")
         var path = components.percentEncodedPath
         if let query = components.percentEncodedQuery { path += "?" + query }

@@ -14,6 +14,16 @@ struct Endpoint: Sendable {
     let http: HTTPClient
     let baseURL: String
 
+    /// The load generator's HTTP client: a connection per concurrent caller, no tracing (its spans and
+    /// attributes cost the load generator CPU that it shares with the server it measures).
+    static func client(connections: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        configuration.timeout.connect = .seconds(5)
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     /// Sends one request and returns its status and body; throws only when no answer came.
     func call(_ method: HTTPMethod, _ path: String, body: String? = nil,
               timeout: TimeAmount = .seconds(30)) async throws -> (status: Int, body: String) {

@@ -157,7 +157,10 @@ public final class Engine: Sendable {
         let remaining = Set(workflow.tasks.map(\.taskId))
         let removed = before.keys.filter { !remaining.contains($0) }
         if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
-        try tx.setWakeUp(workflowId: workflow.workflowId, at: decider.nextWakeUp(of: workflow))
+        let wakeUp = decider.nextWakeUp(of: workflow)
+        if original != nil || wakeUp != nil {  // a new row has none
+            try tx.setWakeUp(workflowId: workflow.workflowId, at: wakeUp)
+        }
         for note in effects.notes {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
                                         actor: actor, taskId: note.taskId, detail: note.detail))

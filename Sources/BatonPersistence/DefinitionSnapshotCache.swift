@@ -21,17 +21,34 @@ public final class DefinitionSnapshotCache: Sendable {
     private struct Cache {
         var encodedByDefinition: [WorkflowDef: Encoded] = [:]
         var definitionsByKey: [String: Snapshot] = [:]
+        /// The last definitions looked up, compared before the dictionary is: every start looks its
+        /// definition up, and hashing one reads all of it, where comparing equal copies mostly compares
+        /// the same storage.
+        var recent: [(definition: WorkflowDef, encoded: Encoded)] = []
+
+        mutating func encoded(_ definition: WorkflowDef) -> Encoded? {
+            if let hit = recent.first(where: { $0.definition == definition }) { return hit.encoded }
+            guard let known = encodedByDefinition[definition] else { return nil }
+            noteRecent(definition, known)
+            return known
+        }
+
+        mutating func noteRecent(_ definition: WorkflowDef, _ encoded: Encoded) {
+            if recent.count == DefinitionSnapshotCache.recentLimit { recent.removeFirst() }
+            recent.append((definition, encoded))
+        }
     }
 
     private let cache = Mutex(Cache())
     private static let limit = 4096
+    private static let recentLimit = 8
 
     public init() {}
 
     /// The key and JSON of `definition`, and whether they were already known (so a store may skip
     /// work it did before). Encodes and remembers the definition on a miss.
     public func encoded(_ definition: WorkflowDef) throws -> (encoded: Encoded, wasCached: Bool) {
-        if let known = cache.withLock({ $0.encodedByDefinition[definition] }) { return (known, true) }
+        if let known = cache.withLock({ $0.encoded(definition) }) { return (known, true) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try String(decoding: encoder.encode(definition), as: UTF8.self)
@@ -60,6 +77,7 @@ public final class DefinitionSnapshotCache: Sendable {
             if cache.encodedByDefinition.count > Self.limit { cache = Cache() }
             cache.encodedByDefinition[definition] = encoded
             cache.definitionsByKey[encoded.key] = snapshot
+            cache.noteRecent(definition, encoded)
         }
         return snapshot
     }
