@@ -2,84 +2,259 @@ import Foundation
 
 /// A workflow definition: a named, versioned graph of tasks.
 public struct WorkflowDef: Codable, Sendable, Hashable {
-    public var name: String
-    public var description: String?
-    public var version: Int
-    public var tasks: [WorkflowTask]
-    public var inputParameters: [String]
-    public var outputParameters: JSONObject
-    public var failureWorkflow: String?
-    public var failureWorkflowVersion: Int?
-    public var schemaVersion: Int
-    public var restartable: Bool
-    public var workflowStatusListenerEnabled: Bool
-    public var workflowStatusListenerSink: String?
-    public var ownerEmail: String?
-    public var ownerApp: String?
-    public var timeoutPolicy: WorkflowTimeoutPolicy
-    public var timeoutSeconds: Int64
-    public var variables: JSONObject
-    public var inputTemplate: JSONObject
-    public var inputSchema: JSONValue?
-    public var outputSchema: JSONValue?
-    public var enforceSchema: Bool
-    public var metadata: JSONObject
-    public var maskedFields: [String]
-    public var rateLimitConfig: JSONValue?
-    public var createTime: Int64?
-    public var updateTime: Int64?
-    public var createdBy: String?
-    public var updatedBy: String?
+    /// The definition's members, behind one reference (copied on write): every execution carries its
+    /// definition, and copying an execution should cost one retain for it, not one for each of its members.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Codable, Hashable {
+        var name: String
+        var description: String?
+        var version: Int
+        var tasks: [WorkflowTask]
+        var inputParameters: [String]
+        var outputParameters: JSONObject
+        var failureWorkflow: String?
+        var failureWorkflowVersion: Int?
+        var schemaVersion: Int
+        var restartable: Bool
+        var workflowStatusListenerEnabled: Bool
+        var workflowStatusListenerSink: String?
+        var ownerEmail: String?
+        var ownerApp: String?
+        var timeoutPolicy: WorkflowTimeoutPolicy
+        var timeoutSeconds: Int64
+        var variables: JSONObject
+        var inputTemplate: JSONObject
+        var inputSchema: JSONValue?
+        var outputSchema: JSONValue?
+        var enforceSchema: Bool
+        var metadata: JSONObject
+        var maskedFields: [String]
+        var rateLimitConfig: JSONValue?
+        var createTime: Int64?
+        var updateTime: Int64?
+        var createdBy: String?
+        var updatedBy: String?
+
+        init(name: String, version: Int, tasks: [WorkflowTask], outputParameters: JSONObject) {
+            self.name = name
+            self.version = version
+            self.tasks = tasks
+            self.inputParameters = []
+            self.outputParameters = outputParameters
+            self.schemaVersion = 2
+            self.restartable = true
+            self.workflowStatusListenerEnabled = false
+            self.timeoutPolicy = .alertOnly
+            self.timeoutSeconds = 0
+            self.variables = [:]
+            self.inputTemplate = [:]
+            self.enforceSchema = true
+            self.metadata = [:]
+            self.maskedFields = []
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.value(.name, or: "")
+            description = try c.decodeIfPresent(String.self, forKey: .description)
+            version = try c.value(.version, or: 1)
+            tasks = try c.value(.tasks, or: [])
+            inputParameters = try c.value(.inputParameters, or: [])
+            outputParameters = try c.value(.outputParameters, or: [:])
+            failureWorkflow = try c.decodeIfPresent(String.self, forKey: .failureWorkflow)
+            failureWorkflowVersion = try c.decodeIfPresent(Int.self, forKey: .failureWorkflowVersion)
+            schemaVersion = try c.value(.schemaVersion, or: 2)
+            restartable = try c.value(.restartable, or: true)
+            workflowStatusListenerEnabled = try c.value(.workflowStatusListenerEnabled, or: false)
+            workflowStatusListenerSink = try c.decodeIfPresent(String.self, forKey: .workflowStatusListenerSink)
+            ownerEmail = try c.decodeIfPresent(String.self, forKey: .ownerEmail)
+            ownerApp = try c.decodeIfPresent(String.self, forKey: .ownerApp)
+            timeoutPolicy = try c.value(.timeoutPolicy, or: .alertOnly)
+            timeoutSeconds = try c.value(.timeoutSeconds, or: 0)
+            variables = try c.value(.variables, or: [:])
+            inputTemplate = try c.value(.inputTemplate, or: [:])
+            inputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .inputSchema)
+            outputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .outputSchema)
+            enforceSchema = try c.value(.enforceSchema, or: true)
+            metadata = try c.value(.metadata, or: [:])
+            maskedFields = try c.value(.maskedFields, or: [])
+            rateLimitConfig = try c.decodeIfPresent(JSONValue.self, forKey: .rateLimitConfig)
+            createTime = try c.decodeIfPresent(Int64.self, forKey: .createTime)
+            updateTime = try c.decodeIfPresent(Int64.self, forKey: .updateTime)
+            createdBy = try c.decodeIfPresent(String.self, forKey: .createdBy)
+            updatedBy = try c.decodeIfPresent(String.self, forKey: .updatedBy)
+        }
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
+    public var name: String {
+        _read { yield storage.fields.name }
+        _modify { makeUnique(); yield &storage.fields.name }
+    }
+
+    public var description: String? {
+        _read { yield storage.fields.description }
+        _modify { makeUnique(); yield &storage.fields.description }
+    }
+
+    public var version: Int {
+        _read { yield storage.fields.version }
+        _modify { makeUnique(); yield &storage.fields.version }
+    }
+
+    public var tasks: [WorkflowTask] {
+        _read { yield storage.fields.tasks }
+        _modify { makeUnique(); yield &storage.fields.tasks }
+    }
+
+    public var inputParameters: [String] {
+        _read { yield storage.fields.inputParameters }
+        _modify { makeUnique(); yield &storage.fields.inputParameters }
+    }
+
+    public var outputParameters: JSONObject {
+        _read { yield storage.fields.outputParameters }
+        _modify { makeUnique(); yield &storage.fields.outputParameters }
+    }
+
+    public var failureWorkflow: String? {
+        _read { yield storage.fields.failureWorkflow }
+        _modify { makeUnique(); yield &storage.fields.failureWorkflow }
+    }
+
+    public var failureWorkflowVersion: Int? {
+        _read { yield storage.fields.failureWorkflowVersion }
+        _modify { makeUnique(); yield &storage.fields.failureWorkflowVersion }
+    }
+
+    public var schemaVersion: Int {
+        _read { yield storage.fields.schemaVersion }
+        _modify { makeUnique(); yield &storage.fields.schemaVersion }
+    }
+
+    public var restartable: Bool {
+        _read { yield storage.fields.restartable }
+        _modify { makeUnique(); yield &storage.fields.restartable }
+    }
+
+    public var workflowStatusListenerEnabled: Bool {
+        _read { yield storage.fields.workflowStatusListenerEnabled }
+        _modify { makeUnique(); yield &storage.fields.workflowStatusListenerEnabled }
+    }
+
+    public var workflowStatusListenerSink: String? {
+        _read { yield storage.fields.workflowStatusListenerSink }
+        _modify { makeUnique(); yield &storage.fields.workflowStatusListenerSink }
+    }
+
+    public var ownerEmail: String? {
+        _read { yield storage.fields.ownerEmail }
+        _modify { makeUnique(); yield &storage.fields.ownerEmail }
+    }
+
+    public var ownerApp: String? {
+        _read { yield storage.fields.ownerApp }
+        _modify { makeUnique(); yield &storage.fields.ownerApp }
+    }
+
+    public var timeoutPolicy: WorkflowTimeoutPolicy {
+        _read { yield storage.fields.timeoutPolicy }
+        _modify { makeUnique(); yield &storage.fields.timeoutPolicy }
+    }
+
+    public var timeoutSeconds: Int64 {
+        _read { yield storage.fields.timeoutSeconds }
+        _modify { makeUnique(); yield &storage.fields.timeoutSeconds }
+    }
+
+    public var variables: JSONObject {
+        _read { yield storage.fields.variables }
+        _modify { makeUnique(); yield &storage.fields.variables }
+    }
+
+    public var inputTemplate: JSONObject {
+        _read { yield storage.fields.inputTemplate }
+        _modify { makeUnique(); yield &storage.fields.inputTemplate }
+    }
+
+    public var inputSchema: JSONValue? {
+        _read { yield storage.fields.inputSchema }
+        _modify { makeUnique(); yield &storage.fields.inputSchema }
+    }
+
+    public var outputSchema: JSONValue? {
+        _read { yield storage.fields.outputSchema }
+        _modify { makeUnique(); yield &storage.fields.outputSchema }
+    }
+
+    public var enforceSchema: Bool {
+        _read { yield storage.fields.enforceSchema }
+        _modify { makeUnique(); yield &storage.fields.enforceSchema }
+    }
+
+    public var metadata: JSONObject {
+        _read { yield storage.fields.metadata }
+        _modify { makeUnique(); yield &storage.fields.metadata }
+    }
+
+    public var maskedFields: [String] {
+        _read { yield storage.fields.maskedFields }
+        _modify { makeUnique(); yield &storage.fields.maskedFields }
+    }
+
+    public var rateLimitConfig: JSONValue? {
+        _read { yield storage.fields.rateLimitConfig }
+        _modify { makeUnique(); yield &storage.fields.rateLimitConfig }
+    }
+
+    public var createTime: Int64? {
+        _read { yield storage.fields.createTime }
+        _modify { makeUnique(); yield &storage.fields.createTime }
+    }
+
+    public var updateTime: Int64? {
+        _read { yield storage.fields.updateTime }
+        _modify { makeUnique(); yield &storage.fields.updateTime }
+    }
+
+    public var createdBy: String? {
+        _read { yield storage.fields.createdBy }
+        _modify { makeUnique(); yield &storage.fields.createdBy }
+    }
+
+    public var updatedBy: String? {
+        _read { yield storage.fields.updatedBy }
+        _modify { makeUnique(); yield &storage.fields.updatedBy }
+    }
 
     /// Creates a definition with Conductor's defaults (version 1, restartable, no timeout).
     public init(name: String, version: Int = 1, tasks: [WorkflowTask], outputParameters: JSONObject = [:]) {
-        self.name = name
-        self.version = version
-        self.tasks = tasks
-        self.inputParameters = []
-        self.outputParameters = outputParameters
-        self.schemaVersion = 2
-        self.restartable = true
-        self.workflowStatusListenerEnabled = false
-        self.timeoutPolicy = .alertOnly
-        self.timeoutSeconds = 0
-        self.variables = [:]
-        self.inputTemplate = [:]
-        self.enforceSchema = true
-        self.metadata = [:]
-        self.maskedFields = []
+        storage = Storage(Fields(name: name, version: version, tasks: tasks, outputParameters: outputParameters))
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.value(.name, or: "")
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        version = try c.value(.version, or: 1)
-        tasks = try c.value(.tasks, or: [])
-        inputParameters = try c.value(.inputParameters, or: [])
-        outputParameters = try c.value(.outputParameters, or: [:])
-        failureWorkflow = try c.decodeIfPresent(String.self, forKey: .failureWorkflow)
-        failureWorkflowVersion = try c.decodeIfPresent(Int.self, forKey: .failureWorkflowVersion)
-        schemaVersion = try c.value(.schemaVersion, or: 2)
-        restartable = try c.value(.restartable, or: true)
-        workflowStatusListenerEnabled = try c.value(.workflowStatusListenerEnabled, or: false)
-        workflowStatusListenerSink = try c.decodeIfPresent(String.self, forKey: .workflowStatusListenerSink)
-        ownerEmail = try c.decodeIfPresent(String.self, forKey: .ownerEmail)
-        ownerApp = try c.decodeIfPresent(String.self, forKey: .ownerApp)
-        timeoutPolicy = try c.value(.timeoutPolicy, or: .alertOnly)
-        timeoutSeconds = try c.value(.timeoutSeconds, or: 0)
-        variables = try c.value(.variables, or: [:])
-        inputTemplate = try c.value(.inputTemplate, or: [:])
-        inputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .inputSchema)
-        outputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .outputSchema)
-        enforceSchema = try c.value(.enforceSchema, or: true)
-        metadata = try c.value(.metadata, or: [:])
-        maskedFields = try c.value(.maskedFields, or: [])
-        rateLimitConfig = try c.decodeIfPresent(JSONValue.self, forKey: .rateLimitConfig)
-        createTime = try c.decodeIfPresent(Int64.self, forKey: .createTime)
-        updateTime = try c.decodeIfPresent(Int64.self, forKey: .updateTime)
-        createdBy = try c.decodeIfPresent(String.self, forKey: .createdBy)
-        updatedBy = try c.decodeIfPresent(String.self, forKey: .updatedBy)
+        storage = Storage(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
+    }
+
+    public static func == (lhs: WorkflowDef, rhs: WorkflowDef) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
     }
 
     /// Every node of the graph, nested ones included, depth first.
