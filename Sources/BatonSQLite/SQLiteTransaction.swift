@@ -250,8 +250,9 @@ struct SQLiteTransaction: StoreTransaction {
     func deleteWorkflow(id: String) throws -> Bool {
         try db.execute(sql: "DELETE FROM task_logs WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = ?)",
                        arguments: [id])
+        try db.execute(sql: "DELETE FROM queue WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = ?)",
+                       arguments: [id])
         try db.execute(sql: "DELETE FROM tasks WHERE workflow_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM queue WHERE workflow_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM events WHERE workflow_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM workflows WHERE id = ?", arguments: [id])
         return db.changesCount > 0

@@ -91,7 +91,8 @@ struct SQLiteStoreTests {
             let raw = try DatabaseQueue(path: path)
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-                #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order"])
+                #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order",
+                                    "v4-queue-without-rowid"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
@@ -125,6 +126,35 @@ struct SQLiteStoreTests {
                                             freeText: nil, sort: [], start: 0, size: 0)
             #expect(try await reopened.read { try $0.search(all) }.totalHits == 3)
             #expect(try await reopened.read { try $0.search(byName) }.totalHits == 3)
+            try await reopened.close()
+        }
+    }
+
+    @Test("a queue from before the rowid-less table keeps its entries, claimed in the same order, once opened")
+    func queueEntriesSurviveTheRebuild() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            try await SQLiteStore(path: path).close()
+            // Take the queue back to the third schema, as an older Baton left it, with entries in it.
+            let raw = try DatabaseQueue(path: path)
+            try await raw.write { db in
+                try db.execute(sql: """
+                    DROP TABLE queue;
+                    CREATE TABLE queue (task_id TEXT PRIMARY KEY NOT NULL, workflow_id TEXT NOT NULL,
+                        queue_name TEXT NOT NULL, priority INTEGER NOT NULL, visible_at INTEGER NOT NULL);
+                    CREATE INDEX queue_by_workflow ON queue(workflow_id);
+                    CREATE INDEX queue_in_claim_order ON queue(queue_name, priority DESC, visible_at);
+                    INSERT INTO queue VALUES ('t-late', 'wf', 'charge', 0, 30), ('t-urgent', 'wf', 'charge', 5, 20),
+                        ('t-early', 'wf', 'charge', 0, 10), ('t-hidden', 'wf', 'charge', 9, 500),
+                        ('t-other', 'wf', 'refund', 0, 1);
+                    DELETE FROM grdb_migrations WHERE identifier = 'v4-queue-without-rowid';
+                    """)
+            }
+            try raw.close()
+            let reopened = try SQLiteStore(path: path)
+            #expect(try await reopened.write { try $0.claim(queueName: "charge", count: 10, now: 100) }
+                    == ["t-urgent", "t-early", "t-late"])
+            #expect(try await reopened.read { try $0.queueSizes() } == ["charge": 1, "refund": 1])
             try await reopened.close()
         }
     }
