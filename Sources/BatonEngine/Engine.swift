@@ -132,12 +132,18 @@ public final class Engine: Sendable {
         }
         var bare = workflow
         bare.tasks = []
+        let wakeUp = decider.nextWakeUp(of: workflow)
         if let original {
             var previous = original
             previous.tasks = []
-            if previous != bare { try tx.save(bare, previous: previous) }
+            if previous != bare {
+                try tx.save(bare, previous: previous, wakeUp: wakeUp)
+            } else {
+                try tx.setWakeUp(workflowId: workflow.workflowId, at: wakeUp)
+            }
         } else {
             try tx.save(bare, previous: nil)
+            if let wakeUp { try tx.setWakeUp(workflowId: workflow.workflowId, at: wakeUp) }  // a new row has none
         }
         let before = Dictionary(original?.tasks.map { ($0.taskId, $0) } ?? [], uniquingKeysWith: { first, _ in first })
         for task in workflow.tasks {
@@ -157,10 +163,6 @@ public final class Engine: Sendable {
         let remaining = Set(workflow.tasks.map(\.taskId))
         let removed = before.keys.filter { !remaining.contains($0) }
         if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
-        let wakeUp = decider.nextWakeUp(of: workflow)
-        if original != nil || wakeUp != nil {  // a new row has none
-            try tx.setWakeUp(workflowId: workflow.workflowId, at: wakeUp)
-        }
         for note in effects.notes {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
                                         actor: actor, taskId: note.taskId, detail: note.detail))

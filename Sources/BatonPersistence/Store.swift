@@ -49,6 +49,14 @@ extension Store {
     }
 }
 
+extension ExecutionWriting {
+    /// The default: the update, then the wake-up.
+    public func save(_ workflow: Workflow, previous: Workflow, wakeUp: Int64?) throws {
+        try save(workflow, previous: previous)
+        try setWakeUp(workflowId: workflow.workflowId, at: wakeUp)
+    }
+}
+
 extension StoreTransaction {
     /// The default claim, for stores with a single writer: the due ids, each given the lease's wake-up.
     public func claimDueWorkflowIds(at now: Int64, limit: Int, leaseUntil: Int64) throws -> [String] {
@@ -92,6 +100,9 @@ public protocol ExecutionWriting {
     func deleteTasks(ids: [String]) throws
     /// Deletes an execution with its tasks, queue entries, logs and events. Returns whether it existed.
     func deleteWorkflow(id: String) throws -> Bool
+    /// Updates an execution's own fields and sets its wake-up (as `setWakeUp`), in one write where the store
+    /// can: a decision usually changes both.
+    func save(_ workflow: Workflow, previous: Workflow, wakeUp: Int64?) throws
     /// Sets when the execution must be decided again (nil: only when something happens).
     func setWakeUp(workflowId: String, at instant: Int64?) throws
     /// Moves the wake-up time earlier to `instant` if it is later or unset.

@@ -103,29 +103,44 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: - Executions: writing
 
     func save(_ workflow: Workflow, previous: Workflow?) throws {
+        guard let previous else { return try insert(workflow) }
+        try update(workflow, from: previous, wakeUp: nil)
+    }
+
+    func save(_ workflow: Workflow, previous: Workflow, wakeUp: Int64?) throws {
+        try update(workflow, from: previous, wakeUp: .some(wakeUp))
+    }
+
+    private static func definition(of workflow: Workflow) throws -> WorkflowDef {
         guard let definition = workflow.workflowDefinition else {
             throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
         }
-        guard let previous else {
-            let key = try definitions.key(for: definition, in: db)
-            try db.cachedStatement(sql: """
-                INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
-                    parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
-                    create_time, update_time, end_time, last_retried_time, paused_at, paused_millis, reason,
-                    definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
-                    failed_task_names)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).run(
-                    workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
-                    workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
-                    workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
-                    workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime,
-                    workflow.lastRetriedTime, workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion,
-                    key, workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
-                    Self.text(workflow.taskToDomain), Self.text(workflow.failedReferenceTaskNames),
-                    Self.text(workflow.failedTaskNames))
-            return
-        }
+        return definition
+    }
+
+    private func insert(_ workflow: Workflow) throws {
+        let key = try definitions.key(for: Self.definition(of: workflow), in: db)
+        try db.cachedStatement(sql: """
+            INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
+                parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
+                create_time, update_time, end_time, last_retried_time, paused_at, paused_millis, reason,
+                definition_key, input, output, variables, task_to_domain, failed_reference_task_names,
+                failed_task_names)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run(
+                workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
+                workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
+                workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
+                workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime,
+                workflow.lastRetriedTime, workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion,
+                key, workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+                Self.text(workflow.taskToDomain), Self.text(workflow.failedReferenceTaskNames),
+                Self.text(workflow.failedTaskNames))
+    }
+
+    /// Updates a workflow's row, and its wake-up unless `wakeUp` is nil (`.some(nil)` clears it).
+    private func update(_ workflow: Workflow, from previous: Workflow, wakeUp: Int64??) throws {
+        let definition = try Self.definition(of: workflow)
         // Only what changed: a task result touches the update time and output, not the name or creation time
         // that most indexes cover.
         var update = RowUpdate(from: previous, to: workflow)
@@ -155,6 +170,7 @@ struct SQLiteTransaction: StoreTransaction {
         update.set("task_to_domain", \.taskToDomain) { Self.text($0) }
         update.set("failed_reference_task_names", \.failedReferenceTaskNames) { Self.text($0) }
         update.set("failed_task_names", \.failedTaskNames) { Self.text($0) }
+        if let wakeUp { update.set("wake_at", wakeUp) }
         try update.execute(in: db, table: "workflows", key: "id", id: workflow.workflowId)
     }
 

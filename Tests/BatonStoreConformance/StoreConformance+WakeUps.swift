@@ -20,6 +20,28 @@ extension StoreConformance {
                             ["wf-edge", "wf-past", "wf-soon"], "the later one is untouched")
             try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 131, limit: 10) }.last, "wf-late")
         },
+        ConformanceCase("wake-ups: saving a workflow with its wake-up sets, moves and clears it with the update") { store in
+            let stored = Fixtures.workflow(id: "wf-saved")
+            try await store.insert(stored)
+            func due() async throws -> [String] {
+                try await store.read { try $0.dueWorkflowIds(at: 10_000, limit: 10) }
+            }
+            var changed = stored
+            changed.updateTime += 1
+            try await store.write { [changed] in try $0.save(changed, previous: stored, wakeUp: 500) }
+            try expectEqual(try await due(), ["wf-saved"], "set with the update")
+            try expectEqual(try await store.workflow("wf-saved")?.updateTime, changed.updateTime, "the update is saved")
+            var later = changed
+            later.output = ["n": 1]
+            try await store.write { [later, changed] in try $0.save(later, previous: changed, wakeUp: 20_000) }
+            try expectEqual(try await due(), [], "moved later")
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 20_000, limit: 10) }, ["wf-saved"])
+            var cleared = later
+            cleared.output = ["n": 2]
+            try await store.write { [cleared, later] in try $0.save(cleared, previous: later, wakeUp: nil) }
+            try expectEqual(try await store.read { try $0.dueWorkflowIds(at: 50_000, limit: 10) }, [], "nil clears it")
+            try expectEqual(try await store.workflow("wf-saved")?.output, ["n": 2], "with the update")
+        },
         ConformanceCase("wake-ups: due ids come earliest first, up to the limit") { store in
             try await store.insert(["wf-300", "wf-100", "wf-200", "wf-unset"].map { Fixtures.workflow(id: $0) })
             try await store.write { tx in
