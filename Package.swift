@@ -48,10 +48,11 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .target(name: "CSQLiteSettings", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "BatonSQLite",
             dependencies: [
-                "BatonModel", "BatonPersistence", .product(name: "GRDB", package: "GRDB.swift"),
+                "BatonModel", "BatonPersistence", "CSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
