@@ -2,16 +2,10 @@ import Foundation
 
 /// A workflow definition: a named, versioned graph of tasks.
 public struct WorkflowDef: Codable, Sendable, Hashable {
-    /// The definition's members, behind one reference (copied on write): every execution carries its
-    /// definition, and copying an execution should cost one retain for it, not one for each of its members.
-    private var storage: Storage
+    /// The definition's members, shared until changed: every execution carries its definition.
+    private var storage: CopyOnWrite<Fields>
 
-    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private struct Fields: Codable, Hashable {
+    private struct Fields: Codable, Hashable, Sendable {
         var name: String
         var description: String?
         var version: Int
@@ -92,170 +86,159 @@ public struct WorkflowDef: Codable, Sendable, Hashable {
         }
     }
 
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-    }
-
     public var name: String {
         _read { yield storage.fields.name }
-        _modify { makeUnique(); yield &storage.fields.name }
+        _modify { yield &storage.fields.name }
     }
 
     public var description: String? {
         _read { yield storage.fields.description }
-        _modify { makeUnique(); yield &storage.fields.description }
+        _modify { yield &storage.fields.description }
     }
 
     public var version: Int {
         _read { yield storage.fields.version }
-        _modify { makeUnique(); yield &storage.fields.version }
+        _modify { yield &storage.fields.version }
     }
 
     public var tasks: [WorkflowTask] {
         _read { yield storage.fields.tasks }
-        _modify { makeUnique(); yield &storage.fields.tasks }
+        _modify { yield &storage.fields.tasks }
     }
 
     public var inputParameters: [String] {
         _read { yield storage.fields.inputParameters }
-        _modify { makeUnique(); yield &storage.fields.inputParameters }
+        _modify { yield &storage.fields.inputParameters }
     }
 
     public var outputParameters: JSONObject {
         _read { yield storage.fields.outputParameters }
-        _modify { makeUnique(); yield &storage.fields.outputParameters }
+        _modify { yield &storage.fields.outputParameters }
     }
 
     public var failureWorkflow: String? {
         _read { yield storage.fields.failureWorkflow }
-        _modify { makeUnique(); yield &storage.fields.failureWorkflow }
+        _modify { yield &storage.fields.failureWorkflow }
     }
 
     public var failureWorkflowVersion: Int? {
         _read { yield storage.fields.failureWorkflowVersion }
-        _modify { makeUnique(); yield &storage.fields.failureWorkflowVersion }
+        _modify { yield &storage.fields.failureWorkflowVersion }
     }
 
     public var schemaVersion: Int {
         _read { yield storage.fields.schemaVersion }
-        _modify { makeUnique(); yield &storage.fields.schemaVersion }
+        _modify { yield &storage.fields.schemaVersion }
     }
 
     public var restartable: Bool {
         _read { yield storage.fields.restartable }
-        _modify { makeUnique(); yield &storage.fields.restartable }
+        _modify { yield &storage.fields.restartable }
     }
 
     public var workflowStatusListenerEnabled: Bool {
         _read { yield storage.fields.workflowStatusListenerEnabled }
-        _modify { makeUnique(); yield &storage.fields.workflowStatusListenerEnabled }
+        _modify { yield &storage.fields.workflowStatusListenerEnabled }
     }
 
     public var workflowStatusListenerSink: String? {
         _read { yield storage.fields.workflowStatusListenerSink }
-        _modify { makeUnique(); yield &storage.fields.workflowStatusListenerSink }
+        _modify { yield &storage.fields.workflowStatusListenerSink }
     }
 
     public var ownerEmail: String? {
         _read { yield storage.fields.ownerEmail }
-        _modify { makeUnique(); yield &storage.fields.ownerEmail }
+        _modify { yield &storage.fields.ownerEmail }
     }
 
     public var ownerApp: String? {
         _read { yield storage.fields.ownerApp }
-        _modify { makeUnique(); yield &storage.fields.ownerApp }
+        _modify { yield &storage.fields.ownerApp }
     }
 
     public var timeoutPolicy: WorkflowTimeoutPolicy {
         _read { yield storage.fields.timeoutPolicy }
-        _modify { makeUnique(); yield &storage.fields.timeoutPolicy }
+        _modify { yield &storage.fields.timeoutPolicy }
     }
 
     public var timeoutSeconds: Int64 {
         _read { yield storage.fields.timeoutSeconds }
-        _modify { makeUnique(); yield &storage.fields.timeoutSeconds }
+        _modify { yield &storage.fields.timeoutSeconds }
     }
 
     public var variables: JSONObject {
         _read { yield storage.fields.variables }
-        _modify { makeUnique(); yield &storage.fields.variables }
+        _modify { yield &storage.fields.variables }
     }
 
     public var inputTemplate: JSONObject {
         _read { yield storage.fields.inputTemplate }
-        _modify { makeUnique(); yield &storage.fields.inputTemplate }
+        _modify { yield &storage.fields.inputTemplate }
     }
 
     public var inputSchema: JSONValue? {
         _read { yield storage.fields.inputSchema }
-        _modify { makeUnique(); yield &storage.fields.inputSchema }
+        _modify { yield &storage.fields.inputSchema }
     }
 
     public var outputSchema: JSONValue? {
         _read { yield storage.fields.outputSchema }
-        _modify { makeUnique(); yield &storage.fields.outputSchema }
+        _modify { yield &storage.fields.outputSchema }
     }
 
     public var enforceSchema: Bool {
         _read { yield storage.fields.enforceSchema }
-        _modify { makeUnique(); yield &storage.fields.enforceSchema }
+        _modify { yield &storage.fields.enforceSchema }
     }
 
     public var metadata: JSONObject {
         _read { yield storage.fields.metadata }
-        _modify { makeUnique(); yield &storage.fields.metadata }
+        _modify { yield &storage.fields.metadata }
     }
 
     public var maskedFields: [String] {
         _read { yield storage.fields.maskedFields }
-        _modify { makeUnique(); yield &storage.fields.maskedFields }
+        _modify { yield &storage.fields.maskedFields }
     }
 
     public var rateLimitConfig: JSONValue? {
         _read { yield storage.fields.rateLimitConfig }
-        _modify { makeUnique(); yield &storage.fields.rateLimitConfig }
+        _modify { yield &storage.fields.rateLimitConfig }
     }
 
     public var createTime: Int64? {
         _read { yield storage.fields.createTime }
-        _modify { makeUnique(); yield &storage.fields.createTime }
+        _modify { yield &storage.fields.createTime }
     }
 
     public var updateTime: Int64? {
         _read { yield storage.fields.updateTime }
-        _modify { makeUnique(); yield &storage.fields.updateTime }
+        _modify { yield &storage.fields.updateTime }
     }
 
     public var createdBy: String? {
         _read { yield storage.fields.createdBy }
-        _modify { makeUnique(); yield &storage.fields.createdBy }
+        _modify { yield &storage.fields.createdBy }
     }
 
     public var updatedBy: String? {
         _read { yield storage.fields.updatedBy }
-        _modify { makeUnique(); yield &storage.fields.updatedBy }
+        _modify { yield &storage.fields.updatedBy }
     }
 
     /// Creates a definition with Conductor's defaults (version 1, restartable, no timeout).
     public init(name: String, version: Int = 1, tasks: [WorkflowTask], outputParameters: JSONObject = [:]) {
-        storage = Storage(Fields(name: name, version: version, tasks: tasks, outputParameters: outputParameters))
+        storage = CopyOnWrite(Fields(name: name, version: version, tasks: tasks, outputParameters: outputParameters))
     }
 
     public init(from decoder: any Decoder) throws {
-        storage = Storage(try Fields(from: decoder))
+        storage = CopyOnWrite(try Fields(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try storage.fields.encode(to: encoder)
     }
 
-    public static func == (lhs: WorkflowDef, rhs: WorkflowDef) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        storage.fields.hash(into: &hasher)
-    }
 
     /// Every node of the graph, nested ones included, depth first.
     public var allNodes: [WorkflowTask] { tasks.flatMap(\.allNodes) }

@@ -2,16 +2,10 @@ import Foundation
 
 /// One node of a workflow definition's task graph.
 public struct WorkflowTask: Codable, Sendable, Hashable {
-    /// The node's members, behind one reference (copied on write): every task carries its node, and copying
-    /// a task should cost one retain for it, not one for each of the node's strings, lists and objects.
-    private var storage: Storage
+    /// The node's members, shared until changed: every task carries its node.
+    private var storage: CopyOnWrite<Fields>
 
-    private final class Storage: @unchecked Sendable {  // mutated only when uniquely referenced
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private struct Fields: Codable, Hashable {
+    private struct Fields: Codable, Hashable, Sendable {
         var name: String
         var taskReferenceName: String
         var description: String?
@@ -102,197 +96,186 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
         }
     }
 
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-    }
-
     public var name: String {
         _read { yield storage.fields.name }
-        _modify { makeUnique(); yield &storage.fields.name }
+        _modify { yield &storage.fields.name }
     }
 
     public var taskReferenceName: String {
         _read { yield storage.fields.taskReferenceName }
-        _modify { makeUnique(); yield &storage.fields.taskReferenceName }
+        _modify { yield &storage.fields.taskReferenceName }
     }
 
     public var description: String? {
         _read { yield storage.fields.description }
-        _modify { makeUnique(); yield &storage.fields.description }
+        _modify { yield &storage.fields.description }
     }
 
     public var inputParameters: JSONObject {
         _read { yield storage.fields.inputParameters }
-        _modify { makeUnique(); yield &storage.fields.inputParameters }
+        _modify { yield &storage.fields.inputParameters }
     }
 
     public var type: TaskType {
         _read { yield storage.fields.type }
-        _modify { makeUnique(); yield &storage.fields.type }
+        _modify { yield &storage.fields.type }
     }
 
     public var dynamicTaskNameParam: String? {
         _read { yield storage.fields.dynamicTaskNameParam }
-        _modify { makeUnique(); yield &storage.fields.dynamicTaskNameParam }
+        _modify { yield &storage.fields.dynamicTaskNameParam }
     }
 
     public var caseValueParam: String? {
         _read { yield storage.fields.caseValueParam }
-        _modify { makeUnique(); yield &storage.fields.caseValueParam }
+        _modify { yield &storage.fields.caseValueParam }
     }
 
     public var caseExpression: String? {
         _read { yield storage.fields.caseExpression }
-        _modify { makeUnique(); yield &storage.fields.caseExpression }
+        _modify { yield &storage.fields.caseExpression }
     }
 
     public var scriptExpression: String? {
         _read { yield storage.fields.scriptExpression }
-        _modify { makeUnique(); yield &storage.fields.scriptExpression }
+        _modify { yield &storage.fields.scriptExpression }
     }
 
     public var decisionCases: [String: [WorkflowTask]] {
         _read { yield storage.fields.decisionCases }
-        _modify { makeUnique(); yield &storage.fields.decisionCases }
+        _modify { yield &storage.fields.decisionCases }
     }
 
     public var defaultCase: [WorkflowTask] {
         _read { yield storage.fields.defaultCase }
-        _modify { makeUnique(); yield &storage.fields.defaultCase }
+        _modify { yield &storage.fields.defaultCase }
     }
 
     public var dynamicForkJoinTasksParam: String? {
         _read { yield storage.fields.dynamicForkJoinTasksParam }
-        _modify { makeUnique(); yield &storage.fields.dynamicForkJoinTasksParam }
+        _modify { yield &storage.fields.dynamicForkJoinTasksParam }
     }
 
     public var dynamicForkTasksParam: String? {
         _read { yield storage.fields.dynamicForkTasksParam }
-        _modify { makeUnique(); yield &storage.fields.dynamicForkTasksParam }
+        _modify { yield &storage.fields.dynamicForkTasksParam }
     }
 
     public var dynamicForkTasksInputParamName: String? {
         _read { yield storage.fields.dynamicForkTasksInputParamName }
-        _modify { makeUnique(); yield &storage.fields.dynamicForkTasksInputParamName }
+        _modify { yield &storage.fields.dynamicForkTasksInputParamName }
     }
 
     public var forkTasks: [[WorkflowTask]] {
         _read { yield storage.fields.forkTasks }
-        _modify { makeUnique(); yield &storage.fields.forkTasks }
+        _modify { yield &storage.fields.forkTasks }
     }
 
     public var startDelay: Int {
         _read { yield storage.fields.startDelay }
-        _modify { makeUnique(); yield &storage.fields.startDelay }
+        _modify { yield &storage.fields.startDelay }
     }
 
     public var subWorkflowParam: SubWorkflowParams? {
         _read { yield storage.fields.subWorkflowParam }
-        _modify { makeUnique(); yield &storage.fields.subWorkflowParam }
+        _modify { yield &storage.fields.subWorkflowParam }
     }
 
     public var joinOn: [String] {
         _read { yield storage.fields.joinOn }
-        _modify { makeUnique(); yield &storage.fields.joinOn }
+        _modify { yield &storage.fields.joinOn }
     }
 
     public var sink: String? {
         _read { yield storage.fields.sink }
-        _modify { makeUnique(); yield &storage.fields.sink }
+        _modify { yield &storage.fields.sink }
     }
 
     public var optional: Bool {
         _read { yield storage.fields.optional }
-        _modify { makeUnique(); yield &storage.fields.optional }
+        _modify { yield &storage.fields.optional }
     }
 
     public var taskDefinition: TaskDef? {
         _read { yield storage.fields.taskDefinition }
-        _modify { makeUnique(); yield &storage.fields.taskDefinition }
+        _modify { yield &storage.fields.taskDefinition }
     }
 
     public var rateLimited: Bool? {
         _read { yield storage.fields.rateLimited }
-        _modify { makeUnique(); yield &storage.fields.rateLimited }
+        _modify { yield &storage.fields.rateLimited }
     }
 
     public var defaultExclusiveJoinTask: [String] {
         _read { yield storage.fields.defaultExclusiveJoinTask }
-        _modify { makeUnique(); yield &storage.fields.defaultExclusiveJoinTask }
+        _modify { yield &storage.fields.defaultExclusiveJoinTask }
     }
 
     public var asyncComplete: Bool {
         _read { yield storage.fields.asyncComplete }
-        _modify { makeUnique(); yield &storage.fields.asyncComplete }
+        _modify { yield &storage.fields.asyncComplete }
     }
 
     public var loopCondition: String? {
         _read { yield storage.fields.loopCondition }
-        _modify { makeUnique(); yield &storage.fields.loopCondition }
+        _modify { yield &storage.fields.loopCondition }
     }
 
     public var loopOver: [WorkflowTask] {
         _read { yield storage.fields.loopOver }
-        _modify { makeUnique(); yield &storage.fields.loopOver }
+        _modify { yield &storage.fields.loopOver }
     }
 
     public var items: String? {
         _read { yield storage.fields.items }
-        _modify { makeUnique(); yield &storage.fields.items }
+        _modify { yield &storage.fields.items }
     }
 
     public var retryCount: Int? {
         _read { yield storage.fields.retryCount }
-        _modify { makeUnique(); yield &storage.fields.retryCount }
+        _modify { yield &storage.fields.retryCount }
     }
 
     public var evaluatorType: String? {
         _read { yield storage.fields.evaluatorType }
-        _modify { makeUnique(); yield &storage.fields.evaluatorType }
+        _modify { yield &storage.fields.evaluatorType }
     }
 
     public var expression: String? {
         _read { yield storage.fields.expression }
-        _modify { makeUnique(); yield &storage.fields.expression }
+        _modify { yield &storage.fields.expression }
     }
 
     public var joinStatus: String? {
         _read { yield storage.fields.joinStatus }
-        _modify { makeUnique(); yield &storage.fields.joinStatus }
+        _modify { yield &storage.fields.joinStatus }
     }
 
     public var permissive: Bool {
         _read { yield storage.fields.permissive }
-        _modify { makeUnique(); yield &storage.fields.permissive }
+        _modify { yield &storage.fields.permissive }
     }
 
     public var metadata: JSONObject {
         _read { yield storage.fields.metadata }
-        _modify { makeUnique(); yield &storage.fields.metadata }
+        _modify { yield &storage.fields.metadata }
     }
 
     /// Creates a task node of the given type (SIMPLE unless said otherwise).
     public init(name: String, taskReferenceName: String, type: TaskType = .simple,
                 inputParameters: JSONObject = [:], optional: Bool = false) {
-        storage = Storage(Fields(name: name, taskReferenceName: taskReferenceName, inputParameters: inputParameters,
+        storage = CopyOnWrite(Fields(name: name, taskReferenceName: taskReferenceName, inputParameters: inputParameters,
                                  type: type, optional: optional))
     }
 
     public init(from decoder: any Decoder) throws {
-        storage = Storage(try Fields(from: decoder))
+        storage = CopyOnWrite(try Fields(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try storage.fields.encode(to: encoder)
     }
 
-    public static func == (lhs: WorkflowTask, rhs: WorkflowTask) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        storage.fields.hash(into: &hasher)
-    }
 
     /// This node and every node nested in it (branches, forks, loops), depth first.
     public var allNodes: [WorkflowTask] {
