@@ -118,6 +118,7 @@
       const value = read();
       if (!value) return;
       status.textContent = '';
+      const page = location.hash;
       try {
         if (kind === 'workflow') {
           if (isNew) await api('POST', '/metadata/workflow', { body: value });
@@ -125,6 +126,7 @@
         } else if (isNew) await api('POST', '/metadata/taskdefs', { body: [value] });
         else await api('PUT', '/metadata/taskdefs', { body: value });
         toast(`Saved ${value.name}${kind === 'workflow' ? ' v' + value.version : ''}`);
+        if (location.hash !== page) return;  // the user moved on while it saved: do not pull them back
         status.className = 'ok-text';
         status.textContent = '✓ Saved';
         const target = `#/definitions/${kind}/${encodeURIComponent(value.name)}${kind === 'workflow' ? '?version=' + value.version : ''}`;
