@@ -151,6 +151,18 @@ struct Run: AsyncParsableCommand {
             report.latency(mode, "\(tasks)-task workflows: report of a batch of up to \(pollCount) results", batched.update)
         }
 
+        // The same workloads run by Baton's worker framework (BatonWorker's WorkerHost over BatonClient): what a
+        // Swift worker process gets, its decoding of whole tasks included.
+        for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
+            let hosted = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
+                                             starters: starters, workers: workers, pollCount: pollCount,
+                                             backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
+                                             duration: duration, reporting: .byWorkerHost)
+            report.check(hosted, "\(tasks)-task end to end, Baton's worker host")
+            report.add(mode, "\(tasks)-task workflows, Baton's worker host: task executions/s",
+                       Report.rate(hosted.tasksPerSecond), value: hosted.tasksPerSecond, key: "tasks\(tasks)host")
+        }
+
         // Latency under load: the 1-task workload paced at fractions of its maximum workflow rate.
         let maximum = max(one.workflowsPerSecond, 1)
         var levels = loadLevels.split(separator: ",").compactMap { Double($0) }

@@ -81,7 +81,8 @@ final class Report: Sendable {
         for mode in modes {
             if let ceiling = state.values["\(mode)/ceiling"] {
                 for (key, label) in [("tasks1", "1-task"), ("tasks5", "5-task"), ("tasks1batch", "1-task, results in batches"),
-                                     ("tasks5batch", "5-task, results in batches"), ("starts", "starts")] {
+                                     ("tasks5batch", "5-task, results in batches"), ("tasks1host", "1-task, Baton's worker host"),
+                                     ("tasks5host", "5-task, Baton's worker host"), ("starts", "starts")] {
                     if let value = state.values["\(mode)/\(key)"] {
                         rows.append(Row(durability: mode, measure: "\(label) throughput as a fraction of the commit ceiling",
                                         value: String(format: "%.0f%%", 100 * value / ceiling)))
@@ -89,7 +90,7 @@ final class Report: Sendable {
                 }
             }
             for steps in [1, 5] {
-                for (suffix, how) in [("", ""), ("batch", ", results in batches")] {
+                for (suffix, how) in [("", ""), ("batch", ", results in batches"), ("host", ", Baton's worker host")] {
                     guard let baton = state.values["\(mode)/tasks\(steps)\(suffix)"] else { continue }
                     for (key, peer) in state.values where key.hasSuffix("/dbos\(steps)") {
                         rows.append(Row(durability: mode,

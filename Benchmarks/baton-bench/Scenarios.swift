@@ -1,5 +1,8 @@
+import BatonClient
 import BatonModel
+import BatonWorker
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -111,6 +114,9 @@ struct Load {
         /// The whole polled batch in one `POST /api/tasks/batch` (what Baton's worker host does when many
         /// results are ready at once).
         case inBatches
+        /// Baton's worker framework itself: one `WorkerHost` (BatonWorker, over BatonClient) running the
+        /// task type with as many slots as the worker loops' polls hold; counted as its worker runs.
+        case byWorkerHost
     }
 
     /// End to end: starters keep up to `backlog` workflows of `workflow` in flight (or start `rate`
@@ -162,7 +168,16 @@ struct Load {
                     return .starter(samples)
                 }
             }
-            for worker in 0..<workers {
+            if reporting == .byWorkerHost {
+                group.addTask {
+                    await runWorkerHost(taskType: taskType, slots: workers * pollCount, until: end) { task in
+                        counters.tasksDone.add(1, ordering: .relaxed)
+                        if task.referenceTaskName == lastReference { counters.workflowsDone.add(1, ordering: .relaxed) }
+                    }
+                    return .worker(Samples(), Samples())
+                }
+            }
+            for worker in 0..<(reporting == .byWorkerHost ? 0 : workers) {
                 group.addTask {
                     var polls = Samples()
                     var updates = Samples()
@@ -243,6 +258,25 @@ struct Load {
         result.errors = counters.errors.load(ordering: .relaxed)
         result.firstError = counters.firstError.withLock { $0 }
         return result
+    }
+
+    /// Runs a `WorkerHost` with one worker for `taskType` (`slots` tasks at once) until `end`; `executed` is
+    /// told of each task its worker completes (passing the input on as output, as the other loops do).
+    private func runWorkerHost(taskType: String, slots: Int, until end: ContinuousClock.Instant,
+                               executed: @escaping @Sendable (BatonModel.Task) -> Void) async {
+        let client = BatonClient(baseURL: endpoint.baseURL, httpClient: endpoint.http)
+        let worker = ClosureWorker(taskType, concurrency: min(slots, 1000)) { task in
+            executed(task)
+            return .completed(["n": task.inputData["n"] ?? .null])
+        }
+        var configuration = WorkerHost.Configuration(workerId: "bench-host", pollTimeout: .milliseconds(100))
+        configuration.logger.logLevel = .error
+        let host = WorkerHost(client: client, workers: [worker], configuration: configuration)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await host.run() }
+            try? await _Concurrency.Task.sleep(until: end, clock: .continuous)
+            group.cancelAll()
+        }
     }
 
     static let signalNames = ["pause", "resume", "terminate", "retry", "update-by-ref"]

@@ -1,0 +1,230 @@
+/// Decodes `Decodable` values from a parsed `JSONValue` tree, as Foundation's `JSONDecoder` decodes them from
+/// text, without its intermediate representation: the clients' hot replies (a poll's tasks, each with its
+/// definition node) cost several times less to read. `JSONValue` and `JSONObject` members are handed over as
+/// they are. Numbers must fit the requested type exactly; anything else is a `DecodingError`.
+public struct JSONValueDecoder {
+    public init() {}
+
+    /// `T` from `value`.
+    public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+        try ValueDecoder(value: value, codingPath: []).decodeValue(T.self)
+    }
+}
+
+/// Whether a null cannot be a `T` (anything but `JSONValue` and optionals, which make their own nil of it).
+private func refusesNull<T>(_ type: T.Type) -> Bool {
+    !(T.self == JSONValue.self || T.self is any OptionalValue.Type)
+}
+
+private protocol OptionalValue {}
+extension Optional: OptionalValue {}
+
+private struct ValueDecoder: Decoder {
+    let value: JSONValue
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .object(let members) = value else { throw mismatch([String: JSONValue].self) }
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard case .array(let elements) = value else { throw mismatch([JSONValue].self) }
+        return UnkeyedContainer(elements: elements, codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValue(decoder: self) }
+
+    func mismatch(_ expected: Any.Type) -> DecodingError {
+        let found = switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+        return DecodingError.typeMismatch(expected, .init(codingPath: codingPath, debugDescription: "Expected \(expected), found \(found)"))
+    }
+
+    /// `T` from this value: free-form JSON as it is, scalars directly, anything else through its `init(from:)`.
+    func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == JSONValue.self { return value as! T }
+        if T.self == [String: JSONValue].self {
+            guard case .object(let members) = value else { throw mismatch(T.self) }
+            return members as! T
+        }
+        if T.self == String.self { return try string() as! T }
+        if T.self == Bool.self { return try bool() as! T }
+        if T.self == Double.self { return try double() as! T }
+        if T.self == Float.self { return Float(try double()) as! T }
+        // Every integer type by name: their `init(from:)` asks the single-value container for themselves,
+        // which would come back here.
+        if let integerType = T.self as? any FixedWidthInteger.Type { return try integer(integerType) as! T }
+        return try T(from: self)
+    }
+
+    func string() throws -> String {
+        guard case .string(let text) = value else { throw mismatch(String.self) }
+        return text
+    }
+
+    func bool() throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(Bool.self) }
+        return flag
+    }
+
+    func double() throws -> Double {
+        switch value {
+        case .double(let number): return number
+        case .int(let number): return Double(number)
+        default: throw mismatch(Double.self)
+        }
+    }
+
+    func integer<Number: FixedWidthInteger>(_ type: Number.Type) throws -> Number {
+        switch value {
+        case .int(let number):
+            if let exact = Number(exactly: number) { return exact }
+        case .double(let number):
+            if let exact = Number(exactly: number) { return exact }
+        default:
+            throw mismatch(Number.self)
+        }
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath,
+                                                debugDescription: "The number \(value) does not fit in \(Number.self)"))
+    }
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let members: [String: JSONValue]
+    let codingPath: [any CodingKey]
+
+    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool {
+        guard let member = members[key.stringValue] else { throw missing(key) }
+        return member == .null
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        guard let member = members[key.stringValue] else { throw missing(key) }
+        let decoder = ValueDecoder(value: member, codingPath: codingPath + [key])
+        if member == .null, refusesNull(T.self) {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: decoder.codingPath, debugDescription: "null"))
+        }
+        return try decoder.decodeValue(T.self)
+    }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let member = members[key.stringValue], member != .null else { return nil }
+        return try ValueDecoder(value: member, codingPath: codingPath + [key]).decodeValue(T.self)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey> {
+        guard let member = members[key.stringValue] else { throw missing(key) }
+        return try ValueDecoder(value: member, codingPath: codingPath + [key]).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        guard let member = members[key.stringValue] else { throw missing(key) }
+        return try ValueDecoder(value: member, codingPath: codingPath + [key]).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder {
+        ValueDecoder(value: members["super"] ?? .null, codingPath: codingPath)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        ValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+    }
+
+    private func missing(_ key: Key) -> DecodingError {
+        .keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value for \(key.stringValue)"))
+    }
+}
+
+private struct UnkeyedContainer: UnkeyedDecodingContainer {
+    let elements: [JSONValue]
+    let codingPath: [any CodingKey]
+    private(set) var currentIndex = 0
+
+    init(elements: [JSONValue], codingPath: [any CodingKey]) {
+        self.elements = elements
+        self.codingPath = codingPath
+    }
+
+    var count: Int? { elements.count }
+    var isAtEnd: Bool { currentIndex >= elements.count }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd else { throw atEnd(JSONValue.self) }
+        guard elements[currentIndex] == .null else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let decoder = try next(T.self)
+        if decoder.value == .null, refusesNull(T.self) {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: decoder.codingPath, debugDescription: "null"))
+        }
+        let value = try decoder.decodeValue(T.self)
+        currentIndex += 1
+        return value
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        -> KeyedDecodingContainer<NestedKey> {
+        let container = try next(JSONObject.self).container(keyedBy: type)
+        currentIndex += 1
+        return container
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let container = try next([JSONValue].self).unkeyedContainer()
+        currentIndex += 1
+        return container
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        let decoder = try next(JSONValue.self)
+        currentIndex += 1
+        return decoder
+    }
+
+    private func next(_ type: Any.Type) throws -> ValueDecoder {
+        guard !isAtEnd else { throw atEnd(type) }
+        return ValueDecoder(value: elements[currentIndex], codingPath: codingPath + [Index(currentIndex)])
+    }
+
+    private func atEnd(_ type: Any.Type) -> DecodingError {
+        .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "The list has no more elements"))
+    }
+
+    private struct Index: CodingKey {
+        let intValue: Int?
+        var stringValue: String { "Index \(intValue ?? 0)" }
+        init(_ index: Int) { intValue = index }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { self.intValue = intValue }
+    }
+}
+
+private struct SingleValue: SingleValueDecodingContainer {
+    let decoder: ValueDecoder
+    var codingPath: [any CodingKey] { decoder.codingPath }
+
+    func decodeNil() -> Bool { decoder.value == .null }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if decoder.value == .null, refusesNull(T.self) {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "null"))
+        }
+        return try decoder.decodeValue(T.self)
+    }
+}
