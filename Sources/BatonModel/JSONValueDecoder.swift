@@ -50,19 +50,26 @@ private struct ValueDecoder: Decoder {
 
     /// `T` from this value: free-form JSON as it is, scalars directly, anything else through its `init(from:)`.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if T.self == JSONValue.self { return value as! T }
-        if T.self == [String: JSONValue].self {
-            guard case .object(let members) = value else { throw mismatch(T.self) }
-            return members as! T
+        guard let direct = try directValue(T.self) else { return try T(from: self) }
+        guard let typed = direct as? T else { throw mismatch(T.self) }
+        return typed
+    }
+
+    /// This value as one of the types read without their `init(from:)`, or nil for any other type. Every
+    /// integer type is among them by name: their `init(from:)` asks the single-value container for
+    /// themselves, which would come back here.
+    private func directValue(_ type: Any.Type) throws -> Any? {
+        if type == JSONValue.self { return value }
+        if type == [String: JSONValue].self {
+            guard case .object(let members) = value else { throw mismatch(type) }
+            return members
         }
-        if T.self == String.self { return try string() as! T }
-        if T.self == Bool.self { return try bool() as! T }
-        if T.self == Double.self { return try double() as! T }
-        if T.self == Float.self { return Float(try double()) as! T }
-        // Every integer type by name: their `init(from:)` asks the single-value container for themselves,
-        // which would come back here.
-        if let integerType = T.self as? any FixedWidthInteger.Type { return try integer(integerType) as! T }
-        return try T(from: self)
+        if type == String.self { return try string() }
+        if type == Bool.self { return try bool() }
+        if type == Double.self { return try double() }
+        if type == Float.self { return Float(try double()) }
+        if let integerType = type as? any FixedWidthInteger.Type { return try integer(integerType) }
+        return nil
     }
 
     func string() throws -> String {

@@ -63,6 +63,10 @@ struct JSONValueDecoderTests {
         #expect(throws: DecodingError.self) { try decoder.decode([String].self, from: JSONValue(parsing: #"["a",null]"#)) }
         #expect(throws: DecodingError.self) { try decoder.decode(WorkflowSummary.self, from: JSONValue(parsing: "[]")) }
         #expect(try decoder.decode(Int.self, from: .double(2)) == 2)
+        #expect(try decoder.decode(UInt16.self, from: .int(7)) == 7)
+        #expect(try decoder.decode(Float.self, from: .double(1.5)) == 1.5)
+        #expect(throws: DecodingError.self) { try decoder.decode(UInt.self, from: .int(-1)) }
+        #expect(throws: DecodingError.self) { try decoder.decode(JSONObject.self, from: .array([])) }
         #expect(try decoder.decode([String?].self, from: JSONValue(parsing: #"["a",null]"#)) == ["a", nil])
     }
 }

@@ -20,6 +20,25 @@ struct ModelCodingTests {
         #expect(workflowDef.tasks[0].type == .simple)
     }
 
+    @Test("a copied node or definition changes alone; equal contents are equal and hash alike, shared or not")
+    func copyOnWrite() {
+        let node = WorkflowTask(name: "a", taskReferenceName: "a_ref", inputParameters: ["x": 1])
+        var changed = node
+        changed.inputParameters["x"] = 2
+        changed.taskDefinition = TaskDef(name: "a")
+        #expect(node.inputParameters["x"] == 1 && node.taskDefinition == nil)
+        #expect(changed != node)
+        let rebuilt = WorkflowTask(name: "a", taskReferenceName: "a_ref", inputParameters: ["x": 1])
+        #expect(rebuilt == node && rebuilt.hashValue == node.hashValue)
+        let definition = WorkflowDef(name: "flow", tasks: [node])
+        var renamed = definition
+        renamed.tasks[0].taskReferenceName = "b_ref"
+        #expect(definition.tasks[0].taskReferenceName == "a_ref")
+        #expect(renamed.tasks[0].taskReferenceName == "b_ref")
+        #expect(WorkflowDef(name: "flow", tasks: [rebuilt]) == definition)
+        #expect(Set([definition, WorkflowDef(name: "flow", tasks: [rebuilt]), renamed]).count == 2)
+    }
+
     @Test("unknown enum values are decoding errors, not silent defaults")
     func unknownEnums() {
         #expect(throws: DecodingError.self) {
