@@ -139,28 +139,22 @@ struct Run: AsyncParsableCommand {
         report.add(mode, "5-task workflows: workflows completed/s", Report.rate(five.workflowsPerSecond))
 
         // The same workloads with the results of each polled batch reported in one request, as Baton's worker
-        // host does when many are ready.
-        for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
-            let batched = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
-                                              starters: starters, workers: workers, pollCount: pollCount,
-                                              backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
-                                              duration: duration, reporting: .inBatches)
-            report.check(batched, "\(tasks)-task end to end, results in batches")
-            report.add(mode, "\(tasks)-task workflows, results in batches: task executions/s",
-                       Report.rate(batched.tasksPerSecond), value: batched.tasksPerSecond, key: "tasks\(tasks)batch")
-            report.latency(mode, "\(tasks)-task workflows: report of a batch of up to \(pollCount) results", batched.update)
-        }
-
-        // The same workloads run by Baton's worker framework (BatonWorker's WorkerHost over BatonClient): what a
-        // Swift worker process gets, its decoding of whole tasks included.
-        for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
-            let hosted = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
-                                             starters: starters, workers: workers, pollCount: pollCount,
-                                             backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
-                                             duration: duration, reporting: .byWorkerHost)
-            report.check(hosted, "\(tasks)-task end to end, Baton's worker host")
-            report.add(mode, "\(tasks)-task workflows, Baton's worker host: task executions/s",
-                       Report.rate(hosted.tasksPerSecond), value: hosted.tasksPerSecond, key: "tasks\(tasks)host")
+        // host does when many are ready; then run by Baton's worker framework itself (BatonWorker's WorkerHost
+        // over BatonClient): what a Swift worker process gets, its decoding of whole tasks included.
+        for (reporting, how, key) in [(Load.Reporting.inBatches, "results in batches", "batch"),
+                                      (.byWorkerHost, "Baton's worker host", "host")] {
+            for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
+                let result = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
+                                                 starters: starters, workers: workers, pollCount: pollCount,
+                                                 backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
+                                                 duration: duration, reporting: reporting)
+                report.check(result, "\(tasks)-task end to end, \(how)")
+                report.add(mode, "\(tasks)-task workflows, \(how): task executions/s",
+                           Report.rate(result.tasksPerSecond), value: result.tasksPerSecond, key: "tasks\(tasks)\(key)")
+                if reporting == .inBatches {
+                    report.latency(mode, "\(tasks)-task workflows: report of a batch of up to \(pollCount) results", result.update)
+                }
+            }
         }
 
         // Latency under load: the 1-task workload paced at fractions of its maximum workflow rate.
