@@ -296,6 +296,31 @@ struct TaskAPITests {
         }
     }
 
+    @Test("a timer scheduled by a worker's result (written with the workflow's row) fires once due, and a finished workflow keeps none")
+    func timerAfterAWorkerTask() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"then_wait","tasks":[{"name":"work","taskReferenceName":"first"},
+                {"name":"pause","taskReferenceName":"timer","type":"WAIT","inputParameters":{"duration":"1 minute"}}]}
+                """)
+            let id = try await server.start("then_wait")
+            try await server.completeNext("work")
+            #expect(try await server.workflow(id).tasks.map(\.status) == [.completed, .inProgress])
+            server.clock.advance(by: 59_000)
+            await server.sweep()
+            #expect(try await server.workflow(id).status == .running, "not due yet")
+            server.clock.advance(by: 1_000)
+            await server.sweep()
+            #expect(try await server.workflow(id).status == .completed)
+            let database = try DatabaseQueue(path: server.database)
+            let hasNoWakeUp = try await database.read { db in
+                try Bool.fetchOne(db, sql: "SELECT wake_at IS NULL FROM workflows WHERE id = ?", arguments: [id])
+            }
+            try database.close()
+            #expect(hasNoWakeUp == true)
+        }
+    }
+
     @Test("a timer whose claim died with its server fires when the next sweeper starts, not a lease later")
     func leaseOfADeadSweeper() async throws {
         try await withRunningServer { server in
