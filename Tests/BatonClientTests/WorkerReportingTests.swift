@@ -108,19 +108,16 @@ final class OneBatchServer: Sendable {
         let state = Mutex(State())
     }
 
-    let baseURL: String
+    private let server: StubServer
     private let shared: Shared
-    private let group: ServiceGroup
-    private let running: _Concurrency.Task<Void, any Error>
 
+    var baseURL: String { server.baseURL }
     var recorded: [String] { shared.state.withLock { $0.recorded } }
     var batchRequests: Int { shared.state.withLock { $0.batchRequests } }
 
-    private init(baseURL: String, shared: Shared, group: ServiceGroup, running: _Concurrency.Task<Void, any Error>) {
-        self.baseURL = baseURL
+    private init(server: StubServer, shared: Shared) {
+        self.server = server
         self.shared = shared
-        self.group = group
-        self.running = running
     }
 
     static func start(taskCount: Int, batchAnswer: HTTPResponse.Status) async throws -> OneBatchServer {
@@ -151,21 +148,8 @@ final class OneBatchServer: Sendable {
             shared.state.withLock { $0.batchRequests += 1 }
             return Response(status: batchAnswer)
         }
-        let port = AsyncStream.makeStream(of: Int.self)
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                      onServerRunning: { channel in
-                                          port.continuation.yield(channel.localAddress?.port ?? 0)
-                                          port.continuation.finish()
-                                      }, logger: Logger(label: "one-batch-server", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "test")))
-        let running = _Concurrency.Task { try await group.run() }
-        var iterator = port.stream.makeAsyncIterator()
-        let bound = try #require(await iterator.next())
-        return OneBatchServer(baseURL: "http://127.0.0.1:\(bound)", shared: shared, group: group, running: running)
+        return OneBatchServer(server: try await StubServer.start(router), shared: shared)
     }
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
-    }
+    func stop() async { await server.stop() }
 }

@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A bare Hummingbird server on a free loopback port, for answers a Baton server would not give.
+final class StubServer: Sendable {
+    let baseURL: String
+    private let group: ServiceGroup
+    private let running: _Concurrency.Task<Void, any Error>
+
+    private init(baseURL: String, group: ServiceGroup, running: _Concurrency.Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.group = group
+        self.running = running
+    }
+
+    /// Starts serving `router`; returns once the server listens.
+    static func start(_ router: Router<BasicRequestContext>) async throws -> StubServer {
+        let port = AsyncStream.makeStream(of: Int.self)
+        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                      onServerRunning: { channel in
+                                          port.continuation.yield(channel.localAddress?.port ?? 0)
+                                          port.continuation.finish()
+                                      }, logger: Logger(label: "stub-server", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "test")))
+        let running = _Concurrency.Task { try await group.run() }
+        var iterator = port.stream.makeAsyncIterator()
+        let bound = try #require(await iterator.next())
+        return StubServer(baseURL: "http://127.0.0.1:\(bound)", group: group, running: running)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+    }
+}
