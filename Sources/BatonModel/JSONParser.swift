@@ -16,6 +16,8 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    /// The objects parsed once and shared by their repeats, when the caller asked for that.
+    private var repeats: RepeatedObjects?
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -24,10 +26,23 @@ struct JSONParser {
     /// Parses the whole text as one JSON value.
     static func parse(_ text: String) throws -> JSONValue {
         var parser = JSONParser(Array(text.utf8))
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == parser.bytes.count else { throw parser.failure("unexpected trailing characters") }
+        return try parser.parseWhole()
+    }
+
+    /// Parses the whole text as one JSON value, each repeat of an object near the top (see `RepeatedObjects`)
+    /// sharing the first one's value, and returns the objects so shared.
+    static func parseSharingRepeats(_ bytes: [UInt8]) throws -> (value: JSONValue, shared: RepeatedObjects) {
+        var parser = JSONParser(bytes)
+        parser.repeats = RepeatedObjects()
+        let value = try parser.parseWhole()
+        return (value, parser.repeats ?? RepeatedObjects())
+    }
+
+    private mutating func parseWhole() throws -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        guard position == bytes.count else { throw failure("unexpected trailing characters") }
         return value
     }
 
@@ -90,7 +105,7 @@ struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            members.append((key, repeats == nil ? try parseValue() : try parseMemberSharingRepeats()))
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end of input") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -100,6 +115,45 @@ struct JSONParser {
             }
             throw failure("expected ',' or '}'")
         }
+    }
+
+    /// A member's value; an object near the top that repeats an earlier one byte for byte is that one's value.
+    private mutating func parseMemberSharingRepeats() throws -> JSONValue {
+        guard depth <= RepeatedObjects.deepestHolder, position < bytes.count, bytes[position] == UInt8(ascii: "{"),
+              let end = endOfObject(), end - position >= RepeatedObjects.smallestSize else { return try parseValue() }
+        let start = position
+        if let earlier = bytes.withUnsafeBufferPointer({ repeats?.value(repeating: start..<end, in: $0) }) {
+            position = end
+            return earlier
+        }
+        let value = try parseValue()
+        if position == end { repeats?.remember(value, parsedFrom: start..<end) }
+        return value
+    }
+
+    /// Where the object starting at `position` ends, by its brackets and strings alone (the parse checks the
+    /// rest); nil when it does not.
+    private func endOfObject() -> Int? {
+        var index = position
+        var nesting = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                nesting += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                nesting -= 1
+                if nesting == 0 { return index + 1 }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
     }
 
     private mutating func parseArray() throws -> JSONValue {

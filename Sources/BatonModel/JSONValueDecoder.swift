@@ -7,7 +7,30 @@ public struct JSONValueDecoder {
 
     /// `T` from `value`.
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try ValueDecoder(value: value, codingPath: []).decodeValue(T.self)
+        try ValueDecoder(value: value, containerPath: [], repeats: nil).decodeValue(T.self)
+    }
+
+    /// `T` from the JSON text `bytes`, read with Baton's parser. Objects that repeat byte for byte near the top
+    /// of the text (the definition node each task of a poll carries) are parsed and decoded once.
+    public func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws -> T {
+        let (value, repeated) = try JSONParser.parseSharingRepeats(bytes)
+        let repeats = repeated.identities.isEmpty ? nil : DecodedRepeats(identities: repeated.identities)
+        return try ValueDecoder(value: value, containerPath: [], repeats: repeats).decodeValue(T.self)
+    }
+}
+
+/// What the objects that repeat in one text decoded to, by their storage and the type asked for.
+private final class DecodedRepeats {
+    struct Key: Hashable {
+        let identity: UInt
+        let type: ObjectIdentifier
+    }
+
+    let identities: Set<UInt>
+    var decoded: [Key: Any] = [:]
+
+    init(identities: Set<UInt>) {
+        self.identities = identities
     }
 }
 
@@ -21,17 +44,31 @@ extension Optional: OptionalValue {}
 
 private struct ValueDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [any CodingKey]
+    /// The path to the value's container; with `key`, the coding path, made only when asked for (most
+    /// values are read without: an array per member was a good part of decoding a task).
+    let containerPath: [any CodingKey]
+    let key: (any CodingKey)?
+    /// Set when the text's repeated objects are decoded once.
+    let repeats: DecodedRepeats?
+
+    init(value: JSONValue, containerPath: [any CodingKey], key: (any CodingKey)? = nil, repeats: DecodedRepeats?) {
+        self.value = value
+        self.containerPath = containerPath
+        self.key = key
+        self.repeats = repeats
+    }
+
+    var codingPath: [any CodingKey] { key.map { containerPath + [$0] } ?? containerPath }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch([String: JSONValue].self) }
-        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath, repeats: repeats))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch([JSONValue].self) }
-        return UnkeyedContainer(elements: elements, codingPath: codingPath)
+        return UnkeyedContainer(elements: elements, codingPath: codingPath, repeats: repeats)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValue(decoder: self) }
@@ -48,11 +85,22 @@ private struct ValueDecoder: Decoder {
         return DecodingError.typeMismatch(expected, .init(codingPath: codingPath, debugDescription: "Expected \(expected), found \(found)"))
     }
 
-    /// `T` from this value: free-form JSON as it is, scalars directly, anything else through its `init(from:)`.
+    /// `T` from this value: free-form JSON as it is, scalars directly, anything else through its `init(from:)`
+    /// (once for all the repeats of an object).
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        guard let direct = try directValue(T.self) else { return try T(from: self) }
+        guard let direct = try directValue(T.self) else { return try decodeOnce(T.self) }
         guard let typed = direct as? T else { throw mismatch(T.self) }
         return typed
+    }
+
+    private func decodeOnce<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let repeats, case .object(let members) = value, let identity = RepeatedObjects.identity(of: members),
+              repeats.identities.contains(identity) else { return try T(from: self) }
+        let key = DecodedRepeats.Key(identity: identity, type: ObjectIdentifier(T.self))
+        if let earlier = repeats.decoded[key] as? T { return earlier }
+        let decoded = try T(from: self)
+        repeats.decoded[key] = decoded
+        return decoded
     }
 
     /// This value as one of the types read without their `init(from:)`, or nil for any other type. Every
@@ -107,6 +155,7 @@ private struct ValueDecoder: Decoder {
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let members: [String: JSONValue]
     let codingPath: [any CodingKey]
+    let repeats: DecodedRepeats?
 
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
@@ -119,7 +168,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         guard let member = members[key.stringValue] else { throw missing(key) }
-        let decoder = ValueDecoder(value: member, codingPath: codingPath + [key])
+        let decoder = ValueDecoder(value: member, containerPath: codingPath, key: key, repeats: repeats)
         if member == .null, refusesNull(T.self) {
             throw DecodingError.valueNotFound(T.self, .init(codingPath: decoder.codingPath, debugDescription: "null"))
         }
@@ -128,26 +177,26 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let member = members[key.stringValue], member != .null else { return nil }
-        return try ValueDecoder(value: member, codingPath: codingPath + [key]).decodeValue(T.self)
+        return try ValueDecoder(value: member, containerPath: codingPath, key: key, repeats: repeats).decodeValue(T.self)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey> {
         guard let member = members[key.stringValue] else { throw missing(key) }
-        return try ValueDecoder(value: member, codingPath: codingPath + [key]).container(keyedBy: type)
+        return try ValueDecoder(value: member, containerPath: codingPath, key: key, repeats: repeats).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
         guard let member = members[key.stringValue] else { throw missing(key) }
-        return try ValueDecoder(value: member, codingPath: codingPath + [key]).unkeyedContainer()
+        return try ValueDecoder(value: member, containerPath: codingPath, key: key, repeats: repeats).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        ValueDecoder(value: members["super"] ?? .null, codingPath: codingPath)
+        ValueDecoder(value: members["super"] ?? .null, containerPath: codingPath, repeats: repeats)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        ValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
+        ValueDecoder(value: members[key.stringValue] ?? .null, containerPath: codingPath, key: key, repeats: repeats)
     }
 
     private func missing(_ key: Key) -> DecodingError {
@@ -158,11 +207,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let codingPath: [any CodingKey]
+    let repeats: DecodedRepeats?
     private(set) var currentIndex = 0
 
-    init(elements: [JSONValue], codingPath: [any CodingKey]) {
+    init(elements: [JSONValue], codingPath: [any CodingKey], repeats: DecodedRepeats?) {
         self.elements = elements
         self.codingPath = codingPath
+        self.repeats = repeats
     }
 
     var count: Int? { elements.count }
@@ -206,7 +257,7 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     private func next(_ type: Any.Type) throws -> ValueDecoder {
         guard !isAtEnd else { throw atEnd(type) }
-        return ValueDecoder(value: elements[currentIndex], codingPath: codingPath + [Index(currentIndex)])
+        return ValueDecoder(value: elements[currentIndex], containerPath: codingPath, key: Index(currentIndex), repeats: repeats)
     }
 
     private func atEnd(_ type: Any.Type) -> DecodingError {
