@@ -127,3 +127,31 @@ def test_run_workflow_page(ui, api):
     ui.click("[data-role=run-submit]")
     ui.wait(lambda d: ui.text("[data-role=run-error]").strip() != "")
     assert "/run" in ui.driver.current_url
+
+
+def test_save_that_completes_after_leaving_the_editor_does_not_pull_back(ui, api):
+    """The reply to a save arrives after the user has moved on (a slow network, made so here): they stay where
+    they went, and the definition is saved."""
+    ui.open("/definitions/task/new")
+    ui.find("[data-role=definition-editor]")
+    ui.set_value("[data-role=definition-editor]", json.dumps({"name": "ui_saved_late", "retryCount": 1}))
+    ui.driver.execute_cdp_cmd("Network.enable", {})
+    ui.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1})
+    def saved(_):
+        try:
+            return api.call("GET", "/metadata/taskdefs/ui_saved_late")["retryCount"] == 1
+        except ApiError:
+            return False
+
+    try:
+        ui.click("[data-role=save-definition]")
+        ui.driver.execute_script("location.hash = '#/definitions?view=tasks'")
+        ui.wait(saved, message="the save to land")
+        ui.wait(lambda d: "Saved ui_saved_late" in d.find_element(By.ID, "toasts").text, timeout=15,
+                message="the save's reply to arrive")
+    finally:
+        ui.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    assert ui.driver.current_url.endswith("#/definitions?view=tasks")
+    ui.wait_text("[data-role=task-defs]", "ui_saved_late")
