@@ -82,11 +82,12 @@ struct Run: AsyncParsableCommand {
                         logPath: "\(directory)/baton-\(mode).log")
                     children.append(child!)
                 }
-                let endpoint = Endpoint(http: http, baseURL: base)
+                let endpoint = try Endpoint(http: http, baseURL: base)
                 try await waitUntilUp(endpoint, path: "/health", process: child)
                 try await Definitions.register(on: endpoint)
                 try await measureBaton(Load(endpoint: endpoint), mode: mode, report: report)
                 if mode == modes.first { try await measureGrowth(Load(endpoint: endpoint), mode: mode, report: report) }
+                endpoint.close()
                 if let child {
                     report.add(mode, "server peak RSS (VmHWM)", child.peakRSSMiB().map { String(format: "%.0f MiB", $0) } ?? "n/a")
                     await child.stop()
@@ -224,7 +225,7 @@ struct Run: AsyncParsableCommand {
                         "--sqlite-synchronous", mode],
             logPath: "\(directory)/ceiling-\(mode).log")
         children.append(child)
-        let endpoint = Endpoint(http: http, baseURL: "http://127.0.0.1:\(port)")
+        let endpoint = try Endpoint(http: http, baseURL: "http://127.0.0.1:\(port)")
         try await waitUntilUp(endpoint, path: "/health", process: child)
         let load = Load(endpoint: endpoint)
         let hello = await load.requests(.GET, "/hello", clients: clients, duration: duration)
@@ -234,6 +235,7 @@ struct Run: AsyncParsableCommand {
         report.check(commit, "ceiling commit")
         report.add(mode, "ceiling: one durable commit per request, requests/s", Report.rate(commit.startsPerSecond),
                    value: commit.startsPerSecond, key: "ceiling")
+        endpoint.close()
         await child.stop()
     }
 

@@ -11,11 +11,24 @@ import Glibc
 /// A lean HTTP caller for the load generator: raw bodies in, status and body text out, no Codable on the
 /// hot path, so the generator spends as little of the shared CPU as it can.
 struct Endpoint: Sendable {
+    /// AsyncHTTPClient, for Baton's SDK (the worker-host phases).
     let http: HTTPClient
     let baseURL: String
+    /// The raw calls' client.
+    private let lean: LeanHTTPClient
 
-    /// The load generator's HTTP client: a connection per concurrent caller, no tracing (its spans and
-    /// attributes cost the load generator CPU that it shares with the server it measures).
+    /// An endpoint at `baseURL` (`http://host:port`).
+    init(http: HTTPClient, baseURL: String) throws {
+        guard let url = URLComponents(string: baseURL), let host = url.host, let port = url.port else {
+            throw BenchError("\(baseURL) is not http://host:port")
+        }
+        self.http = http
+        self.baseURL = baseURL
+        lean = LeanHTTPClient(host: host, port: port)
+    }
+
+    /// The SDK's HTTP client: a connection per concurrent caller, no tracing (its spans and attributes cost the
+    /// load generator CPU that it shares with the server it measures).
     static func client(connections: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
@@ -27,16 +40,11 @@ struct Endpoint: Sendable {
     /// Sends one request and returns its status and body; throws only when no answer came.
     func call(_ method: HTTPMethod, _ path: String, body: String? = nil,
               timeout: TimeAmount = .seconds(30)) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        return (Int(response.status.code), String(buffer: buffer))
+        try await lean.call(method, path, body: body, timeout: timeout)
     }
+
+    /// Closes the raw calls' idle connections.
+    func close() { lean.shutdown() }
 
     /// Sends one request and throws unless the answer is 2xx.
     @discardableResult
