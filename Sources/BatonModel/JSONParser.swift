@@ -122,7 +122,8 @@ struct JSONParser {
         guard depth <= RepeatedObjects.deepestHolder, position < bytes.count, bytes[position] == UInt8(ascii: "{"),
               let end = endOfObject(), end - position >= RepeatedObjects.smallestSize else { return try parseValue() }
         let start = position
-        if let earlier = bytes.withUnsafeBufferPointer({ repeats?.value(repeating: start..<end, in: $0) }) {
+        let text = bytes
+        if let earlier = text.withUnsafeBufferPointer({ repeats?.value(repeating: start..<end, in: $0) }) {
             position = end
             return earlier
         }

@@ -3,7 +3,7 @@ import Foundation
 /// Objects that repeat byte for byte in one JSON text, parsed once: each task of a poll carries its definition
 /// node (some forty members and its task definition), and most of a poll's tasks come from a few nodes. The
 /// members of the top two levels' objects (a task's members, in a list of tasks or alone) of at least
-/// `smallestSize` bytes are compared with the last `capacity` such objects; a repeat is the earlier value,
+/// `smallestSize` bytes are compared with the `capacity` last parsed or repeated; a repeat is the earlier value,
 /// sharing its storage, which lets `JSONValueDecoder` decode it once too.
 struct RepeatedObjects {
     /// The deepest object whose members are compared (1 is the outermost).
@@ -12,31 +12,28 @@ struct RepeatedObjects {
     static let smallestSize = 64
     static let capacity = 8
 
+    /// The objects to compare with, the most recently parsed or repeated last (a task's own input, parsed once,
+    /// leaves before the definition node that every task repeats).
     private var recent: [(range: Range<Int>, value: JSONValue)] = []
-    private var next = 0
     /// The storage identities (`identity(of:)`) of the objects remembered, which their repeats share.
     private(set) var identities: Set<UInt> = []
 
     /// The value of an earlier object whose text is the same as `range`'s.
-    func value(repeating range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        guard let base = bytes.baseAddress else { return nil }
-        for entry in recent where entry.range.count == range.count
-            && memcmp(base + entry.range.lowerBound, base + range.lowerBound, range.count) == 0 {
-            return entry.value
-        }
-        return nil
+    mutating func value(repeating range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        guard let base = bytes.baseAddress, let index = recent.lastIndex(where: { entry in
+            entry.range.count == range.count && memcmp(base + entry.range.lowerBound, base + range.lowerBound, range.count) == 0
+        }) else { return nil }
+        let entry = recent.remove(at: index)
+        recent.append(entry)
+        return entry.value
     }
 
     /// Notes `value`, parsed from `range`, for the repeats that may follow.
     mutating func remember(_ value: JSONValue, parsedFrom range: Range<Int>) {
         guard case .object(let members) = value, let identity = Self.identity(of: members) else { return }
         identities.insert(identity)
-        if recent.count < Self.capacity {
-            recent.append((range, value))
-        } else {
-            recent[next] = (range, value)
-            next = (next + 1) % Self.capacity
-        }
+        if recent.count == Self.capacity { recent.removeFirst() }
+        recent.append((range, value))
     }
 
     /// The address of an object's storage: shared by the copies of one parsed object, different for any two

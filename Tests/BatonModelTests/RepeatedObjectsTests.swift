@@ -59,6 +59,21 @@ struct RepeatedObjectsTests {
         #expect(plain == tasks)
     }
 
+    @Test("a node every task repeats stays shared among more objects of the tasks' own than are remembered")
+    func repeatsOutlastOneOffs() throws {
+        let node = String(decoding: try JSONEncoder().encode(Self.node(1)), as: UTF8.self)
+        let tasks = (0..<(3 * RepeatedObjects.capacity)).map { index in
+            #"{"taskId":"t-\#(index)","inputData":{"payload":"\#(String(repeating: "p", count: 80))","n":\#(index)},"workflowTask":\#(node)}"#
+        }
+        let (value, _) = try JSONParser.parseSharingRepeats(Array("[\(tasks.joined(separator: ","))]".utf8))
+        guard case .array(let parsed) = value else { Issue.record("not a list"); return }
+        let identities = Set(parsed.compactMap { task -> UInt? in
+            guard case .object(let members) = task, case .object(let node)? = members["workflowTask"] else { return nil }
+            return RepeatedObjects.identity(of: node)
+        })
+        #expect(identities.count == 1)
+    }
+
     @Test("strings holding brackets, quotes and escapes do not end an object early")
     func scanning() throws {
         let filler = String(repeating: "x", count: 80)
