@@ -36,6 +36,8 @@ public struct JSONLogHandler: LogHandler {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(line) else { return }
         data.append(0x0A)
-        FileHandle.standardError.write(data)
+        // A log reader that has gone (a closed pipe: EPIPE) must not take the server down with it; the line is
+        // lost. (`write(_:)` traps on any error.)
+        try? FileHandle.standardError.write(contentsOf: data)
     }
 }

@@ -44,6 +44,9 @@ struct ServerCommand: AsyncParsableCommand {
     var logFormat: String?
 
     func run() async throws {
+        // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
+        // to its closed pipe fails with EPIPE, and the line is dropped, instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         if let host = host ?? environment["BATON_HOST"] { configuration.host = host }

@@ -161,8 +161,10 @@ struct CrashUnderLoadTests {
     private static func signal(ledger: LoadLedger) async throws {
         while !ledger.quiet {
             try await _Concurrency.Task.sleep(for: .milliseconds(20))
-            // One of the latest starts: older ones have mostly completed, and pausing those is refused.
-            guard let client = ledger.client, let id = ledger.latestStarts.randomElement() else { continue }
+            // One of the latest starts, most often the very latest: older ones have mostly completed (pausing those
+            // is refused), and with quick workers even the latest few may have, leaving a run without any signal.
+            let latest = ledger.latestStarts
+            guard let client = ledger.client, let id = Bool.random() ? latest.last : latest.randomElement() else { continue }
             if (try? await client.send(.PUT, "/api/workflow/\(id)/pause", body: "{}"))?.status == 200 { ledger.signalled() }
             try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 0...40)))
             _ = try? await client.send(.PUT, "/api/workflow/\(id)/resume", body: "{}")

@@ -48,6 +48,45 @@ struct RequestLoggingTests {
         #expect(other.headers.first(name: "X-Request-Id").map { $0 != requestID } == true)
     }
 
+    @Test("a server whose log reader has gone (its pipe closed) keeps serving, in both log formats",
+          arguments: ["json", "text"])
+    func logReaderGone(format: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try freePort()
+        let pipe = Pipe()
+        let written = pipe.fileHandleForWriting.fileDescriptor
+        let process = try ChildProcess(
+            executable: ServerProcess.binary.path,
+            arguments: ["server", "--port", String(port), "--database", directory.appendingPathComponent("b.sqlite").path,
+                        "--log-level", "info", "--log-format", format],
+            output: written, error: written)
+        // Nobody reads the server's output: every line it writes meets a closed pipe.
+        try pipe.fileHandleForWriting.close()
+        try pipe.fileHandleForReading.close()
+        defer {
+            process.send(SIGKILL)
+            process.waitForExitBlocking(within: .seconds(10))
+        }
+
+        let client = TestHTTPClient(baseURL: "http://127.0.0.1:\(port)")
+        var healthy = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !healthy, process.isRunning, ContinuousClock.now < deadline {
+            healthy = (try? await client.get("/health").status) == 200
+            if !healthy { try await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(healthy, "the server exited (status \(process.terminationStatus.map(String.init) ?? "none")) or never answered")
+        // Requests that log (a definition saved, a workflow started) go on being served.
+        let saved = try await client.send(.POST, "/api/metadata/workflow", body: """
+            {"name":"unlogged","version":1,"tasks":[{"name":"work","taskReferenceName":"only"}]}
+            """)
+        #expect(saved.status == 200)
+        for _ in 0..<20 { #expect(try await client.send(.POST, "/api/workflow/unlogged", body: "{}").status == 200) }
+        #expect(process.isRunning)
+    }
+
     /// The first line of the server's output containing `text`, waiting a little for it to be written.
     private static func line(containing text: String, in server: ServerProcess) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(5)

@@ -127,13 +127,11 @@ enum ScratchFilesystem {
     }
 
     private static func run(_ executable: String, _ arguments: String...) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.runExclusively()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let process = try ChildProcess(executable: executable, arguments: arguments)
+        guard process.waitForExitBlocking(within: .seconds(60)), let status = process.terminationStatus else {
+            process.send(SIGKILL)
+            throw TestHarnessError("\(executable) did not exit in time")
+        }
+        return status
     }
 }

@@ -15,43 +15,22 @@ public struct CommandLineRun: Sendable {
     /// and waits, without blocking a thread, for it to exit (killing it after `timeout`).
     public static func run(_ arguments: [String], environment: [String: String] = [:],
                            timeout: Duration = .seconds(60)) async throws -> CommandLineRun {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         variables.removeValue(forKey: "BATON_SERVER_URL")
         variables.removeValue(forKey: "BATON_API_KEY")
         for (name, value) in environment { variables[name] = value }
-        process.environment = variables
         let output = Pipe()
         let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
         let outputReader = PipeReader(output)
         let errorReader = PipeReader(error)
-        let (exited, exitContinuation) = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { process in
-            exitContinuation.yield(process.terminationStatus)
-            exitContinuation.finish()
-        }
-        try process.runExclusively()
+        let process = try ChildProcess(executable: ServerProcess.binary.path, arguments: arguments, environment: variables,
+                                       output: output.fileHandleForWriting.fileDescriptor,
+                                       error: error.fileHandleForWriting.fileDescriptor)
         PipeReader.childHasStarted(output)
         PipeReader.childHasStarted(error)
-        let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask {
-                var iterator = exited.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try await _Concurrency.Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let status = first else {
-                kill(process.processIdentifier, SIGKILL)
-                throw TestHarnessError("baton \(arguments.joined(separator: " ")) did not exit in time")
-            }
-            return status
+        guard await process.waitForExit(within: timeout), let status = process.terminationStatus else {
+            process.send(SIGKILL)
+            throw TestHarnessError("baton \(arguments.joined(separator: " ")) did not exit in time")
         }
         // The child has exited: its output ends as soon as the pipes are drained.
         outputReader.waitForEnd(within: .seconds(10))
@@ -87,17 +66,6 @@ public func freePort() throws -> Int {
     }
     guard named == 0 else { throw TestHarnessError("getsockname() failed") }
     return Int(UInt16(bigEndian: address.sin_port))
-}
-
-extension Process {
-    private static let launching = Mutex(())
-
-    /// Runs the process, one launch at a time in this test process: Foundation's `Process.run()` on Linux is
-    /// not safe to call from several threads at once (concurrent launches from parallel tests crashed in its
-    /// `memcpy`, with a bad pointer).
-    public func runExclusively() throws {
-        try Self.launching.withLock { _ in try run() }
-    }
 }
 
 /// Everything a child process writes to a pipe, read on a thread of its own until end of file. (Foundation's

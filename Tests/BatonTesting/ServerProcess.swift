@@ -8,11 +8,11 @@ public final class ServerProcess: Sendable {
     public let baseURL: String
     /// An HTTP client for it.
     public let client: TestHTTPClient
-    private let process: Mutex<Process>
+    private let process: ChildProcess
     private let output: PipeReader
 
-    private init(process: Process, port: Int, output: PipeReader) {
-        self.process = Mutex(process)
+    private init(process: ChildProcess, port: Int, output: PipeReader) {
+        self.process = process
         self.output = output
         baseURL = "http://127.0.0.1:\(port)"
         client = TestHTTPClient(baseURL: baseURL)
@@ -33,14 +33,13 @@ public final class ServerProcess: Sendable {
 
     /// Starts `baton server` on `database` with a free port and waits until it listens.
     public static func start(database: String, extraArguments: [String] = []) async throws -> ServerProcess {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["server", "--port", "0", "--database", database, "--log-level", "info"] + extraArguments
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         let output = PipeReader(pipe)
-        try process.runExclusively()
+        let written = pipe.fileHandleForWriting.fileDescriptor
+        let process = try ChildProcess(
+            executable: binary.path,
+            arguments: ["server", "--port", "0", "--database", database, "--log-level", "info"] + extraArguments,
+            output: written, error: written)
         PipeReader.childHasStarted(pipe)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -52,7 +51,7 @@ public final class ServerProcess: Sendable {
             }
             try await _Concurrency.Task.sleep(for: .milliseconds(20))
         }
-        process.terminate()
+        process.send(SIGKILL)
         throw TestHarnessError("baton server did not start listening: \(output.text)")
     }
 
@@ -61,48 +60,24 @@ public final class ServerProcess: Sendable {
 
     /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
     public func kill9() {
-        process.withLock { process in
-            kill(process.processIdentifier, SIGKILL)
-            Self.waitForExit(of: process)
-        }
+        process.send(SIGKILL)
+        process.waitForExitBlocking(within: .seconds(10))
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns its exit status (-1 if it would not exit,
     /// after a SIGKILL).
     @discardableResult
     public func terminate() -> Int32 {
-        let status = process.withLock { process -> Int32 in
-            if process.isRunning { process.terminate() }
-            guard Self.waitForExit(of: process, within: .seconds(30)) else {
-                kill(process.processIdentifier, SIGKILL)
-                Self.waitForExit(of: process)
-                return -1
-            }
-            return process.terminationStatus
+        process.send(SIGTERM)
+        guard process.waitForExitBlocking(within: .seconds(30)) else {
+            kill9()
+            return -1
         }
-        return status
-    }
-
-    /// Waits for `process` to have exited, up to `limit`; returns whether it did. Polls instead of
-    /// `waitUntilExit()`, which spins a run loop on the calling thread (one of Swift's few cooperative
-    /// threads here) with no limit at all.
-    @discardableResult
-    private static func waitForExit(of process: Process, within limit: Duration = .seconds(10)) -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { return false }
-            usleep(5_000)
-        }
-        return true
+        return process.terminationStatus ?? -1
     }
 
     deinit {
-        process.withLock { process in
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                Self.waitForExit(of: process)
-            }
-        }
+        if process.isRunning { kill9() }
     }
 }
 
