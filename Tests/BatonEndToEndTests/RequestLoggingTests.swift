@@ -65,10 +65,7 @@ struct RequestLoggingTests {
         // Nobody reads the server's output: every line it writes meets a closed pipe.
         try pipe.fileHandleForWriting.close()
         try pipe.fileHandleForReading.close()
-        defer {
-            process.send(SIGKILL)
-            process.waitForExitBlocking(within: .seconds(10))
-        }
+        defer { process.kill() }
 
         let client = TestHTTPClient(baseURL: "http://127.0.0.1:\(port)")
         var healthy = false

@@ -129,7 +129,7 @@ enum ScratchFilesystem {
     private static func run(_ executable: String, _ arguments: String...) throws -> Int32 {
         let process = try ChildProcess(executable: executable, arguments: arguments)
         guard process.waitForExitBlocking(within: .seconds(60)), let status = process.terminationStatus else {
-            process.send(SIGKILL)
+            process.kill()
             throw TestHarnessError("\(executable) did not exit in time")
         }
         return status

@@ -83,7 +83,13 @@ public final class ChildProcess: Sendable {
 
     /// Sends `signal` (SIGTERM by default) unless the child is gone.
     public func send(_ signal: Int32 = SIGTERM) {
-        if isRunning { kill(processIdentifier, signal) }
+        if isRunning { Glibc.kill(processIdentifier, signal) }
+    }
+
+    /// Kills the child with SIGKILL, as a crash would, and waits for it to be gone.
+    public func kill() {
+        send(SIGKILL)
+        waitForExitBlocking(within: .seconds(10))
     }
 
     /// Waits up to `limit` for the child to exit, without blocking a Swift task's thread for long; returns whether

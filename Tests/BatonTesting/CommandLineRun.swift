@@ -29,7 +29,7 @@ public struct CommandLineRun: Sendable {
         PipeReader.childHasStarted(output)
         PipeReader.childHasStarted(error)
         guard await process.waitForExit(within: timeout), let status = process.terminationStatus else {
-            process.send(SIGKILL)
+            process.kill()
             throw TestHarnessError("baton \(arguments.joined(separator: " ")) did not exit in time")
         }
         // The child has exited: its output ends as soon as the pipes are drained.
@@ -71,12 +71,12 @@ public func freePort() throws -> Int {
 /// Everything a child process writes to a pipe, read on a thread of its own until end of file. (Foundation's
 /// `readabilityHandler` runs on a libdispatch source; a source left on, or cleared from another thread while,
 /// the pipe closes as its child exits has crashed libdispatch's event loop under load.)
-final class PipeReader: Sendable {
+public final class PipeReader: Sendable {
     private let data = Mutex(Data())
     private let ended = DispatchSemaphore(value: 0)
 
     /// Starts reading `pipe`; the caller gives the pipe to the child as its output before running it.
-    init(_ pipe: Pipe) {
+    public init(_ pipe: Pipe) {
         let handle = pipe.fileHandleForReading
         Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -96,16 +96,17 @@ final class PipeReader: Sendable {
 
     /// Closes this process's copy of the pipe's writing end, once the child has it, so that the child's exit
     /// is the end of file.
-    static func childHasStarted(_ pipe: Pipe) {
+    public static func childHasStarted(_ pipe: Pipe) {
         try? pipe.fileHandleForWriting.close()
     }
 
     /// Waits up to `limit` for the end of file; returns whether it came.
     @discardableResult
-    func waitForEnd(within limit: Duration) -> Bool {
+    public func waitForEnd(within limit: Duration) -> Bool {
         let (seconds, attoseconds) = limit.components
         return ended.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))) == .success
     }
 
-    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+    /// Everything read so far.
+    public var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
 }

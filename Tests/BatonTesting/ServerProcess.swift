@@ -51,7 +51,7 @@ public final class ServerProcess: Sendable {
             }
             try await _Concurrency.Task.sleep(for: .milliseconds(20))
         }
-        process.send(SIGKILL)
+        process.kill()
         throw TestHarnessError("baton server did not start listening: \(output.text)")
     }
 
@@ -60,8 +60,7 @@ public final class ServerProcess: Sendable {
 
     /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
     public func kill9() {
-        process.send(SIGKILL)
-        process.waitForExitBlocking(within: .seconds(10))
+        process.kill()
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns its exit status (-1 if it would not exit,
@@ -77,7 +76,7 @@ public final class ServerProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning { kill9() }
+        if process.isRunning { process.kill() }
     }
 }
 
