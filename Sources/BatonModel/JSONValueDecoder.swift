@@ -13,8 +13,8 @@ public struct JSONValueDecoder {
     /// `T` from the JSON text `bytes`, read with Baton's parser. Objects that repeat byte for byte near the top
     /// of the text (the definition node each task of a poll carries) are parsed and decoded once.
     public func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws -> T {
-        let (value, repeated) = try JSONParser.parseSharingRepeats(bytes)
-        let repeats = repeated.identities.isEmpty ? nil : DecodedRepeats(identities: repeated.identities)
+        let (value, shared) = try JSONParser.parseSharingRepeats(bytes)
+        let repeats = shared.isEmpty ? nil : DecodedRepeats(identities: shared)
         return try ValueDecoder(value: value, containerPath: [], repeats: repeats).decodeValue(T.self)
     }
 }

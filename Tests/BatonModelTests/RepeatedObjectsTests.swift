@@ -43,7 +43,7 @@ struct RepeatedObjectsTests {
     @Test("a repeat shares the first object's storage; objects that differ, even by one byte of the same length, do not")
     func sharing() throws {
         let text = try Self.tasksText(count: 4, nodes: [Self.node(1), Self.node(2)])
-        let (value, repeats) = try JSONParser.parseSharingRepeats(text)
+        let (value, shared) = try JSONParser.parseSharingRepeats(text)
         guard case .array(let tasks) = value else { Issue.record("not a list"); return }
         let identities = tasks.map { task -> UInt? in
             guard case .object(let members) = task, case .object(let node)? = members["workflowTask"] else { return nil }
@@ -53,7 +53,7 @@ struct RepeatedObjectsTests {
         #expect(identities[0] == identities[2])
         #expect(identities[1] == identities[3])
         #expect(identities[0] != identities[1])
-        #expect(repeats.identities.contains(identities[0] ?? 0))
+        #expect(shared.contains(identities[0] ?? 0))
         // The same parse without sharing: every object its own.
         guard case .array(let plain) = try JSONValue(parsing: String(decoding: text, as: UTF8.self)) else { return }
         #expect(plain == tasks)
