@@ -79,6 +79,7 @@ struct HTTPTransport: Sendable {
 
     /// JSON for `value`, as Conductor's servers read it.
     static func encode(_ value: some Encodable) throws -> Data {
+        if let writable = value as? any JSONWritable { return Data(writable.jsonText.utf8) }  // a task's results
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]

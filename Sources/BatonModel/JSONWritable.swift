@@ -1,6 +1,6 @@
 /// A type that writes its compact JSON itself, without Foundation's encoder: the same members its
-/// `Encodable` conformance encodes (object keys may come in another order). Used for the hot responses,
-/// the tasks handed to workers.
+/// `Encodable` conformance encodes (object keys may come in another order). Used for the hot messages:
+/// the tasks handed to workers, and the results workers send back.
 public protocol JSONWritable {
     /// Appends this value's JSON to `output`.
     func writeJSON(to output: inout String)
@@ -293,6 +293,33 @@ extension SubWorkflowParams: JSONWritable {
         o.string("idempotencyKey", idempotencyKey, &output)
         o.string("idempotencyStrategy", idempotencyStrategy?.rawValue, &output)
         o.value("priority", priority, &output)
+        o.finish(&output)
+    }
+}
+
+extension TaskResult: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("workflowInstanceId", workflowInstanceId, &output)
+        o.string("taskId", taskId, &output)
+        o.string("status", status?.rawValue, &output)
+        o.object("outputData", outputData, &output)
+        o.string("reasonForIncompletion", reasonForIncompletion, &output)
+        o.number("callbackAfterSeconds", callbackAfterSeconds, &output)
+        o.string("workerId", workerId, &output)
+        o.nested("logs", logs, &output)
+        o.string("subWorkflowId", subWorkflowId, &output)
+        o.bool("extendLease", extendLease, &output)
+        o.finish(&output)
+    }
+}
+
+extension TaskExecLog: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        o.string("log", log, &output)
+        o.string("taskId", taskId, &output)
+        o.number("createdTime", createdTime, &output)
         o.finish(&output)
     }
 }

@@ -4,9 +4,9 @@ import Logging
 import Metrics
 
 /// The loop of one task type: poll for as many tasks as there are free slots, execute each in a
-/// child task (with lease extensions while it runs), report its outcome (results that finish together in
-/// one request, see `ResultReporter`); back off while the server
-/// cannot be reached; stop polling on graceful shutdown and wait for the tasks in flight.
+/// child task (its lease extended while it runs, see `LeaseKeeper`), report its outcome (results that
+/// finish together in one request, see `ResultReporter`); back off while the server cannot be reached;
+/// stop polling on graceful shutdown and wait for the tasks in flight.
 struct PollLoop: Sendable {
     let worker: any Worker
     let client: BatonClient
@@ -21,9 +21,20 @@ struct PollLoop: Sendable {
     }
 
     func run() async {
-        let slots = Slots(worker.concurrency)
         let logger = self.logger
         let reporter = ResultReporter(client: client, configuration: configuration, metrics: metrics, logger: logger)
+        let leases = LeaseKeeper(client: client, workerId: configuration.workerId, metrics: metrics, logger: logger)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await leases.run() }
+            await poll(reportingTo: reporter, holding: leases)
+            group.cancelAll()
+        }
+    }
+
+    /// Polls and executes until stopped or cancelled; returns once the tasks in flight have reported.
+    private func poll(reportingTo reporter: ResultReporter, holding leases: LeaseKeeper) async {
+        let slots = Slots(worker.concurrency)
+        let logger = self.logger
         await withDiscardingTaskGroup { group in
             var failures = 0
             while !stop.isStopped && !_Concurrency.Task.isCancelled {
@@ -54,17 +65,24 @@ struct PollLoop: Sendable {
                     slots.take()
                     group.addTask {
                         defer { slots.release() }
-                        await process(task, reportingTo: reporter)
+                        await process(task, reportingTo: reporter, holding: leases)
                     }
                 }
             }
         }
     }
 
-    /// Executes `task` (extending its lease while it runs) and reports the outcome.
-    func process(_ task: Task, reportingTo reporter: ResultReporter) async {
+    /// Executes `task` (its lease extended while it runs) and reports the outcome.
+    private func process(_ task: Task, reportingTo reporter: ResultReporter, holding leases: LeaseKeeper) async {
         let started = ContinuousClock.now
-        let outcome = await executeWithLeaseExtensions(task)
+        let hold = leaseExtensionInterval(for: task).map { leases.hold(task, extendingEvery: $0) }
+        let outcome: TaskOutcome
+        do {
+            outcome = try await worker.execute(task)
+        } catch {
+            outcome = TaskOutcome.failure(from: error)
+        }
+        if let hold { await leases.release(hold) }
         let elapsed = ContinuousClock.now - started
         metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000
             + elapsed.components.attoseconds / 1_000_000_000)
@@ -72,54 +90,9 @@ struct PollLoop: Sendable {
         await reporter.report(outcome.result(for: task, workerId: configuration.workerId))
     }
 
-    private func executeWithLeaseExtensions(_ task: Task) async -> TaskOutcome {
-        let interval = leaseExtensionInterval(for: task)
-        return await withTaskGroup(of: TaskOutcome?.self) { group in
-            group.addTask {
-                do {
-                    return try await worker.execute(task)
-                } catch {
-                    return TaskOutcome.failure(from: error)
-                }
-            }
-            if let interval {
-                group.addTask {
-                    await extendLease(of: task, every: interval)
-                    return nil
-                }
-            }
-            var outcome = TaskOutcome.failed("The worker was cancelled")
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                    group.cancelAll()
-                }
-            }
-            return outcome
-        }
-    }
-
     private func leaseExtensionInterval(for task: Task) -> Duration? {
         if let interval = configuration.leaseExtensionInterval { return interval > .zero ? interval : nil }
         guard task.responseTimeoutSeconds > 0 else { return nil }
         return .milliseconds(task.responseTimeoutSeconds * 500)
-    }
-
-    /// Extends the lease of `task` every `interval` until cancelled.
-    private func extendLease(of task: Task, every interval: Duration) async {
-        while !_Concurrency.Task.isCancelled {
-            do {
-                try await _Concurrency.Task.sleep(for: interval)
-                try await client.tasks.extendLease(taskId: task.taskId, workflowId: task.workflowInstanceId,
-                                                   workerId: configuration.workerId)
-                metrics.leaseExtensions.increment()
-            } catch is CancellationError {
-                return
-            } catch {
-                if _Concurrency.Task.isCancelled { return }
-                logger.warning("Extending a task's lease failed", metadata: [
-                    "baton.task.id": "\(task.taskId)", "baton.error": "\(error)"])
-            }
-        }
     }
 }

@@ -71,6 +71,23 @@ struct JSONWritableTests {
         #expect(Task.jsonText(of: []) == "[]")
     }
 
+    @Test("a worker's results, with logs, escapes and without a status, write what their Encodable writes")
+    func taskResultMatchesEncodable() throws {
+        var result = TaskResult(workflowInstanceId: "w-1", taskId: "t-1", status: .failed,
+                                outputData: ["text": "a/b \"q\" \u{7} é", "list": [1, -2.5, nil, ["k": false]], "none": nil],
+                                reasonForIncompletion: "went\nwrong", callbackAfterSeconds: 30, workerId: "host:1")
+        result.logs = [TaskExecLog(log: "first line", taskId: "t-1", createdTime: 1_700_000_000_000),
+                       TaskExecLog(log: "", taskId: nil, createdTime: 0)]
+        result.subWorkflowId = "sub-1"
+        var lease = TaskResult(workflowInstanceId: "w-2", taskId: "t-2", status: .inProgress)
+        lease.status = nil
+        lease.extendLease = true
+        #expect(try sameDocument(result))
+        #expect(try sameDocument(lease))
+        #expect(try sameDocument([result, lease]))
+        #expect(try sameDocument([TaskResult]()))
+    }
+
     @Test("a worker's usual result reads as the decoder reads it; anything else is left to the decoder")
     func fastTaskResult() throws {
         let usual = #"{"workflowInstanceId":"w","taskId":"t","status":"COMPLETED","workerId":"me","outputData":{"n":"1","x":[1,2.5]},"callbackAfterSeconds":0,"logs":[],"extra":{"ignored":true},"reasonForIncompletion":null}"#
