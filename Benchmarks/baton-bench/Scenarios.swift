@@ -126,6 +126,12 @@ struct Load {
                   pollCount: Int, backlog: Int, rate: Double?, warmUp: Duration, duration: Duration,
                   reporting: Reporting = .oneByOne, signalProbes: Int = 0) async -> PhaseResult {
         let counters = Counters()
+        let backlog = Backlog(backlog)
+        /// Counts `count` workflows done and lets as many more start.
+        let completed: @Sendable (Int) -> Void = { count in
+            counters.workflowsDone.add(count, ordering: .relaxed)
+            backlog.leave(count)
+        }
         let lastReference = "t\(tasksPerWorkflow)"
         let begin = ContinuousClock.now
         let end = begin + warmUp + duration
@@ -148,9 +154,8 @@ struct Load {
                             // arrives evenly rather than in bursts of one start per starter.
                             let due = begin + .seconds((Double(sequence) + Double(starter) / Double(starters)) / perLoop)
                             if due > ContinuousClock.now { try? await _Concurrency.Task.sleep(until: due, clock: .continuous) }
-                        } else if counters.started.load(ordering: .relaxed) - counters.workflowsDone.load(ordering: .relaxed) >= backlog {
-                            try? await _Concurrency.Task.sleep(for: .microseconds(500))
-                            continue
+                        } else if !(await backlog.enter()) {
+                            break
                         }
                         sequence += 1
                         let measuring = ContinuousClock.now >= measureFrom
@@ -163,6 +168,7 @@ struct Load {
                             counters.started.add(1, ordering: .relaxed)
                         } catch {
                             counters.fail(error)
+                            if rate == nil { backlog.leave() }
                         }
                     }
                     return .starter(samples)
@@ -172,7 +178,7 @@ struct Load {
                 group.addTask {
                     await runWorkerHost(taskType: taskType, slots: workers * pollCount, until: end) { task in
                         counters.tasksDone.add(1, ordering: .relaxed)
-                        if task.referenceTaskName == lastReference { counters.workflowsDone.add(1, ordering: .relaxed) }
+                        if task.referenceTaskName == lastReference { completed(1) }
                     }
                     return .worker(Samples(), Samples())
                 }
@@ -202,7 +208,7 @@ struct Load {
                                     throw BenchError("\(refused.count) results refused, e.g. \(taskId): \(reason)")
                                 }
                                 counters.tasksDone.add(batch.count, ordering: .relaxed)
-                                counters.workflowsDone.add(batch.count { $0.reference == lastReference }, ordering: .relaxed)
+                                completed(batch.count { $0.reference == lastReference })
                                 continue
                             }
                             for polled in batch {
@@ -218,7 +224,7 @@ struct Load {
                                         updates.values.append(Samples.microseconds(ContinuousClock.now - start))
                                     }
                                     counters.tasksDone.add(1, ordering: .relaxed)
-                                    if task.reference == lastReference { counters.workflowsDone.add(1, ordering: .relaxed) }
+                                    if task.reference == lastReference { completed(1) }
                                     next = status == 200 && ContinuousClock.now < end ? try PolledTask.one(body) : nil
                                 }
                             }
@@ -239,6 +245,7 @@ struct Load {
                         counters.started.load(ordering: .relaxed))
             let windowStart = ContinuousClock.now
             try? await _Concurrency.Task.sleep(until: end, clock: .continuous)
+            backlog.close()
             measuredSeconds = seconds(since: windowStart)
             result.tasksDone = counters.tasksDone.load(ordering: .relaxed) - baseline.tasks
             result.workflowsDone = counters.workflowsDone.load(ordering: .relaxed) - baseline.workflows
