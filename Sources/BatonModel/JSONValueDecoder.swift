@@ -19,6 +19,24 @@ public struct JSONValueDecoder {
     }
 }
 
+/// A `Decodable` type that reads its usual JSON from an object already parsed faster than its `init(from:)`
+/// does. `JSONValueDecoder` asks it first; when it answers nil, `init(from:)`, its leniency and its errors
+/// are the rule.
+protocol JSONObjectReadable: Decodable {
+    init?(reading members: JSONObject, nested: JSONNestedReader)
+}
+
+/// Decodes the members a `JSONObjectReadable` type leaves to `Decodable` (a task's definition node), as
+/// the decoder that asked it does: an object repeated in the text is decoded once.
+struct JSONNestedReader {
+    fileprivate let repeats: DecodedRepeats?
+
+    /// `value` as a `T`, or nil when it is not one.
+    func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) -> T? {
+        try? ValueDecoder(value: value, containerPath: [], repeats: repeats).decodeValue(T.self)
+    }
+}
+
 /// What the objects that repeat in one text decoded to, by their storage and the type asked for.
 private final class DecodedRepeats {
     struct Key: Hashable {
@@ -95,12 +113,20 @@ private struct ValueDecoder: Decoder {
 
     private func decodeOnce<T: Decodable>(_ type: T.Type) throws -> T {
         guard let repeats, case .object(let members) = value, let identity = RepeatedObjects.identity(of: members),
-              repeats.identities.contains(identity) else { return try T(from: self) }
+              repeats.identities.contains(identity) else { return try decodeAfresh(T.self) }
         let key = DecodedRepeats.Key(identity: identity, type: ObjectIdentifier(T.self))
         if let earlier = repeats.decoded[key] as? T { return earlier }
-        let decoded = try T(from: self)
+        let decoded = try decodeAfresh(T.self)
         repeats.decoded[key] = decoded
         return decoded
+    }
+
+    private func decodeAfresh<T: Decodable>(_ type: T.Type) throws -> T {
+        if let readable = T.self as? any JSONObjectReadable.Type, case .object(let members) = value,
+           let read = readable.init(reading: members, nested: JSONNestedReader(repeats: repeats)) as? T {
+            return read
+        }
+        return try T(from: self)
     }
 
     /// This value as one of the types read without their `init(from:)`, or nil for any other type. Every

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One attempt of one task in a workflow execution, as Conductor's `Task` JSON.
-public struct Task: Codable, Sendable, Hashable {
+public struct Task: Codable, Sendable, Hashable, JSONObjectReadable {
     public var taskId: String
     public var taskType: String
     public var taskDefName: String
@@ -128,6 +128,64 @@ public struct Task: Codable, Sendable, Hashable {
         rateLimitFrequencyInSeconds = try c.value(.rateLimitFrequencyInSeconds, or: 1)
         executionNameSpace = try c.decodeIfPresent(String.self, forKey: .executionNameSpace)
         isolationGroupId = try c.decodeIfPresent(String.self, forKey: .isolationGroupId)
+    }
+
+    /// Reads a task in its usual shape, as `init(from:)` reads it, without a decoder's container per member
+    /// (a worker reads every task it polls). Nil when a member it reads has a value of another type: the
+    /// `Decodable` conformance then reads the task, with its errors.
+    init?(reading members: JSONObject, nested: JSONNestedReader) {
+        self.init(taskId: "", taskType: "", taskDefName: "", referenceTaskName: "", workflowInstanceId: "", seq: 0,
+                  scheduledTime: 0)
+        for (key, value) in members {
+            if case .null = value { continue }
+            switch (key, value) {
+            case ("taskId", .string(let text)): taskId = text
+            case ("taskType", .string(let text)): taskType = text
+            case ("taskDefName", .string(let text)): taskDefName = text
+            case ("referenceTaskName", .string(let text)): referenceTaskName = text
+            case ("status", .string(let text)):
+                guard let status = TaskStatus(rawValue: text) else { return nil }
+                self.status = status
+            case ("inputData", .object(let object)): inputData = object
+            case ("outputData", .object(let object)): outputData = object
+            case ("workflowInstanceId", .string(let text)): workflowInstanceId = text
+            case ("workflowType", .string(let text)): workflowType = text
+            case ("correlationId", .string(let text)): correlationId = text
+            case ("seq", .int(let number)): seq = Int(number)
+            case ("retryCount", .int(let number)): retryCount = Int(number)
+            case ("retried", .bool(let flag)): retried = flag
+            case ("retriedTaskId", .string(let text)): retriedTaskId = text
+            case ("executed", .bool(let flag)): executed = flag
+            case ("pollCount", .int(let number)): pollCount = Int(number)
+            case ("scheduledTime", .int(let number)): scheduledTime = number
+            case ("startTime", .int(let number)): startTime = number
+            case ("endTime", .int(let number)): endTime = number
+            case ("updateTime", .int(let number)): updateTime = number
+            case ("firstStartTime", .int(let number)): firstStartTime = number
+            case ("startDelayInSeconds", .int(let number)): startDelayInSeconds = Int(number)
+            case ("callbackAfterSeconds", .int(let number)): callbackAfterSeconds = number
+            case ("callbackFromWorker", .bool(let flag)): callbackFromWorker = flag
+            case ("responseTimeoutSeconds", .int(let number)): responseTimeoutSeconds = number
+            case ("workerId", .string(let text)): workerId = text
+            case ("reasonForIncompletion", .string(let text)): reasonForIncompletion = text
+            case ("workflowTask", .object):
+                guard let node = nested.decode(WorkflowTask.self, from: value) else { return nil }
+                workflowTask = node
+            case ("domain", .string(let text)): domain = text
+            case ("workflowPriority", .int(let number)): workflowPriority = Int(number)
+            case ("iteration", .int(let number)): iteration = Int(number)
+            case ("subWorkflowId", .string(let text)): subWorkflowId = text
+            case ("subworkflowChanged", .bool(let flag)): subworkflowChanged = flag
+            case ("parentTaskId", .string(let text)): parentTaskId = text
+            case ("rateLimitPerFrequency", .int(let number)): rateLimitPerFrequency = Int(number)
+            case ("rateLimitFrequencyInSeconds", .int(let number)): rateLimitFrequencyInSeconds = Int(number)
+            case ("executionNameSpace", .string(let text)): executionNameSpace = text
+            case ("isolationGroupId", .string(let text)): isolationGroupId = text
+            case ("taskDefinition", _), ("loopOverTask", _), ("queueWaitTime", _): continue  // written, never read
+            default:
+                if CodingKeys(rawValue: key) != nil { return nil }  // a member read above, of another type
+            }
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
