@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import BatonTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -65,17 +66,17 @@ struct Run: AsyncParsableCommand {
         let http = Endpoint.client(connections: max(clients, starters(forTasksPerWorkflow: 1) + workers + probes) + 8)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var children: [ChildProcess] = []
+        var children: [LoggedChild] = []
         do {
             for mode in modes {
-                var child: ChildProcess?
+                var child: LoggedChild?
                 let base: String
                 if let server {
                     base = server.hasSuffix("/") ? String(server.dropLast()) : server
                 } else {
                     let port = try freePort()
                     base = "http://127.0.0.1:\(port)"
-                    child = try ChildProcess(
+                    child = try LoggedChild(
                         executable: batonBinary,
                         arguments: ["server", "--host", "127.0.0.1", "--port", String(port), "--database",
                                     "\(directory)/baton-\(mode).sqlite", "--sqlite-synchronous", mode, "--log-level", "warning"],
@@ -109,7 +110,7 @@ struct Run: AsyncParsableCommand {
         report.printTable()
         if !smoke {
             try report.write(to: output, command: CommandLine.arguments.joined(separator: " "))
-            report.drawChart(python: python, path: chart, directory: FileManager.default.temporaryDirectory.path)
+            await report.drawChart(python: python, path: chart, directory: FileManager.default.temporaryDirectory.path)
             print("Updated \(output)")
         }
     }
@@ -217,9 +218,9 @@ struct Run: AsyncParsableCommand {
     }
 
     private func measureCeiling(http: HTTPClient, mode: String, directory: String, report: Report,
-                                children: inout [ChildProcess]) async throws {
+                                children: inout [LoggedChild]) async throws {
         let port = try freePort()
-        let child = try ChildProcess(
+        let child = try LoggedChild(
             executable: Bundle.main.executablePath ?? CommandLine.arguments[0],
             arguments: ["ceiling-server", "--port", String(port), "--database", "\(directory)/ceiling-\(mode).sqlite",
                         "--sqlite-synchronous", mode],
@@ -243,23 +244,17 @@ struct Run: AsyncParsableCommand {
         let script = "Benchmarks/dbos/dbos_bench.py"
         guard FileManager.default.fileExists(atPath: script) else { return }
         for steps in [1, 5] {
-            let runner = Process()
-            runner.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            runner.arguments = [python, script, "--steps", String(steps), "--seconds", String(seconds),
-                                "--warm-up", String(warmUp), "--database", "\(directory)/dbos-\(steps).sqlite"]
-            let pipe = Pipe()
-            runner.standardOutput = pipe
-            runner.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            let status: Int32
+            let text: String
             do {
-                try runner.run()
+                (status, text) = try await runToEnd(
+                    [python, script, "--steps", String(steps), "--seconds", String(seconds), "--warm-up", String(warmUp),
+                     "--database", "\(directory)/dbos-\(steps).sqlite"], directory: directory)
             } catch {
                 report.note("DBOS peer not run: \(error)")
                 return
             }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            runner.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
-            guard runner.terminationStatus == 0,
+            guard status == 0,
                   let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
                   let figures = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let stepsPerSecond = figures["steps_per_second"] as? Double,

@@ -140,7 +140,7 @@ final class Report: Sendable {
     }
 
     /// Draws throughput and latency against the offered load with matplotlib (skipped, with a note, without it).
-    func drawChart(python: String, path: String, directory: String) {
+    func drawChart(python: String, path: String, directory: String) async {
         let points = state.withLock { $0.points }
         guard !points.isEmpty, FileManager.default.fileExists(atPath: "Benchmarks/chart.py") else { return }
         let csv = directory + "/baton-bench-points.csv"
@@ -151,12 +151,9 @@ final class Report: Sendable {
         }
         do {
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, "Benchmarks/chart.py", csv, path, "\(machine), \(build) build"]
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { print("Wrote \(path)") } else { print("note: no chart (\(python) needs matplotlib)") }
+            let (status, _) = try await runToEnd([python, "Benchmarks/chart.py", csv, path, "\(machine), \(build) build"],
+                                                 directory: directory)
+            if status == 0 { print("Wrote \(path)") } else { print("note: no chart (\(python) needs matplotlib)") }
             try? FileManager.default.removeItem(atPath: csv)
         } catch {
             print("note: no chart: \(error)")

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BatonTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -163,47 +164,23 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw BenchError("socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw BenchError("bind() failed") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// A child process the benchmark started (a `baton server`, the ceiling server, the DBOS peer).
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
+/// A child process the benchmark started (a `baton server`, the ceiling server), its output and errors written to
+/// a log file. Spawned by BatonTesting's `ChildProcess`: Foundation's `Process.run()` crashes now and then on Linux.
+final class LoggedChild: Sendable {
+    let child: ChildProcess
     let logPath: String
 
     init(executable: String, arguments: [String], logPath: String) throws {
         self.logPath = logPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard log >= 0 else { throw BenchError("Cannot write \(logPath): \(String(cString: strerror(errno)))") }
+        defer { close(log) }
+        child = try ChildProcess(executable: executable, arguments: arguments, output: log, error: log)
     }
-
-    var pid: Int32 { process.processIdentifier }
 
     /// The process's peak resident set (VmHWM), in MiB.
     func peakRSSMiB() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        guard let status = try? String(contentsOfFile: "/proc/\(child.processIdentifier)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first
             return kilobytes.map { $0 / 1024 }
@@ -213,20 +190,32 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Stops it with SIGTERM, then SIGKILL after `grace`.
     func stop(grace: Duration = .seconds(10)) async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning, ContinuousClock.now < deadline { try? await _Concurrency.Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        child.send(SIGTERM)
+        if !(await child.waitForExit(within: grace)) { child.kill() }
     }
 }
 
+/// Runs `/usr/bin/env arguments…` (a Python script) to its end and returns its exit status and standard output
+/// (its errors are dropped).
+func runToEnd(_ arguments: [String], directory: String) async throws -> (status: Int32, output: String) {
+    let outputPath = "\(directory)/output-\(UUID().uuidString).txt"
+    let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard output >= 0 else { throw BenchError("Cannot write \(outputPath): \(String(cString: strerror(errno)))") }
+    defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    let child: ChildProcess
+    do {
+        defer { close(output) }
+        child = try ChildProcess(executable: "/usr/bin/env", arguments: arguments, output: output)
+    }
+    while child.isRunning { try? await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+    return (child.terminationStatus ?? -1, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+}
+
 /// Waits until `GET path` answers 200, at most `limit`.
-func waitUntilUp(_ endpoint: Endpoint, path: String, process: ChildProcess?, limit: Duration = .seconds(60)) async throws {
+func waitUntilUp(_ endpoint: Endpoint, path: String, process: LoggedChild?, limit: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
-        if let process, !process.process.isRunning {
+        if let process, !process.child.isRunning {
             let log = (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? ""
             throw BenchError("The server exited early: \(log.suffix(2000))")
         }
