@@ -14,8 +14,8 @@ final class LeaseKeeper: Sendable {
         var due: ContinuousClock.Instant
         /// Whether an extension of this lease is on its way.
         var extending = false
-        /// Releases waiting for that extension to return.
-        var releases: [CheckedContinuation<Void, Never>] = []
+        /// The release waiting for that extension to return.
+        var release: CheckedContinuation<Void, Never>?
     }
 
     /// A task held, for its release (a task polled twice while running is held twice).
@@ -85,7 +85,7 @@ final class LeaseKeeper: Sendable {
                     state.leases[hold] = nil
                     return true
                 }
-                state.leases[hold]?.releases.append(released)
+                state.leases[hold]?.release = released
                 return false
             }
             if resumeNow { released.resume() }
@@ -161,17 +161,17 @@ final class LeaseKeeper: Sendable {
                     "baton.task.id": "\(task.taskId)", "baton.error": "\(error)"])
             }
         }
-        let releases = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard var lease = state.leases[hold] else { return [] }
-            if !lease.releases.isEmpty {
+        let release = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard var lease = state.leases[hold] else { return nil }
+            if let release = lease.release {
                 state.leases[hold] = nil
-                return lease.releases
+                return release
             }
             lease.extending = false
             lease.due = ContinuousClock.now + lease.interval
             state.leases[hold] = lease
-            return []
+            return nil
         }
-        for release in releases { release.resume() }
+        release?.resume()
     }
 }

@@ -90,4 +90,25 @@ struct LeaseKeeperTests {
             }
         }
     }
+
+    @Test("an extension the server refuses (no such task) is tried again later; other leases go on, release returns")
+    func refusedExtension() async throws {
+        try await withClient { client, _ in
+            let tasks = try await runningTasks(1, client)
+            let unknown = { var task = tasks[0]; task.taskId = "no-such-task"; return task }()
+            await #expect(throws: ClientError.self) {
+                try await client.tasks.extendLease(taskId: unknown.taskId, workflowId: unknown.workflowInstanceId)
+            }
+            try await withKeeper(client) { keeper, extensions in
+                let refused = keeper.hold(unknown, extendingEvery: .milliseconds(5))
+                let kept = keeper.hold(tasks[0], extendingEvery: .milliseconds(5))
+                #expect(await eventually { extensions() >= 3 })
+                await keeper.release(kept)
+                let afterKept = extensions()
+                try await _Concurrency.Task.sleep(for: .milliseconds(50))  // the refused lease is tried again meanwhile
+                #expect(extensions() == afterKept)
+                await keeper.release(refused)
+            }
+        }
+    }
 }
