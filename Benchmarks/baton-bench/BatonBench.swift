@@ -244,22 +244,23 @@ struct Run: AsyncParsableCommand {
         let script = "Benchmarks/dbos/dbos_bench.py"
         guard FileManager.default.fileExists(atPath: script) else { return }
         for steps in [1, 5] {
-            let status: Int32
-            let text: String
+            let run: CommandLineRun
             do {
-                (status, text) = try await runToEnd(
-                    [python, script, "--steps", String(steps), "--seconds", String(seconds), "--warm-up", String(warmUp),
-                     "--database", "\(directory)/dbos-\(steps).sqlite"], directory: directory)
+                run = try await CommandLineRun.run(
+                    executable: "/usr/bin/env",
+                    arguments: [python, script, "--steps", String(steps), "--seconds", String(seconds), "--warm-up",
+                                String(warmUp), "--database", "\(directory)/dbos-\(steps).sqlite"],
+                    timeout: .seconds(120) + self.duration + warmUpDuration)
             } catch {
                 report.note("DBOS peer not run: \(error)")
                 return
             }
-            guard status == 0,
-                  let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+            guard run.status == 0,
+                  let line = run.standardOutput.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
                   let figures = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let stepsPerSecond = figures["steps_per_second"] as? Double,
                   let workflowsPerSecond = figures["workflows_per_second"] as? Double else {
-                report.note("DBOS peer not run (\(python) \(script) failed; it needs `pip install dbos`): \(text.suffix(300))")
+                report.note("DBOS peer not run (\(python) \(script) failed; it needs `pip install dbos`): \((run.standardOutput + run.standardError).suffix(300))")
                 return
             }
             let mode = figures["durability"] as? String ?? "FULL"

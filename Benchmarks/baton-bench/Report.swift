@@ -1,3 +1,4 @@
+import BatonTesting
 import Foundation
 import Synchronization
 
@@ -151,9 +152,9 @@ final class Report: Sendable {
         }
         do {
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
-            let (status, _) = try await runToEnd([python, "Benchmarks/chart.py", csv, path, "\(machine), \(build) build"],
-                                                 directory: directory)
-            if status == 0 { print("Wrote \(path)") } else { print("note: no chart (\(python) needs matplotlib)") }
+            let run = try await CommandLineRun.run(executable: "/usr/bin/env", arguments: [
+                python, "Benchmarks/chart.py", csv, path, "\(machine), \(build) build"], timeout: .seconds(120))
+            if run.status == 0 { print("Wrote \(path)") } else { print("note: no chart (\(python) needs matplotlib)") }
             try? FileManager.default.removeItem(atPath: csv)
         } catch {
             print("note: no chart: \(error)")

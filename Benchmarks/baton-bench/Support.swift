@@ -195,22 +195,6 @@ final class LoggedChild: Sendable {
     }
 }
 
-/// Runs `/usr/bin/env arguments…` (a Python script) to its end and returns its exit status and standard output
-/// (its errors are dropped).
-func runToEnd(_ arguments: [String], directory: String) async throws -> (status: Int32, output: String) {
-    let outputPath = "\(directory)/output-\(UUID().uuidString).txt"
-    let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard output >= 0 else { throw BenchError("Cannot write \(outputPath): \(String(cString: strerror(errno)))") }
-    defer { try? FileManager.default.removeItem(atPath: outputPath) }
-    let child: ChildProcess
-    do {
-        defer { close(output) }
-        child = try ChildProcess(executable: "/usr/bin/env", arguments: arguments, output: output)
-    }
-    while child.isRunning { try? await _Concurrency.Task.sleep(for: .milliseconds(50)) }
-    return (child.terminationStatus ?? -1, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
-}
-
 /// Waits until `GET path` answers 200, at most `limit`.
 func waitUntilUp(_ endpoint: Endpoint, path: String, process: LoggedChild?, limit: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + limit

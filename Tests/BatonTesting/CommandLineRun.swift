@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The outcome of running the `baton` executable once: its exit status and what it printed.
+/// The outcome of running an executable (usually `baton`) once: its exit status and what it printed.
 public struct CommandLineRun: Sendable {
     /// The exit status.
     public let status: Int32
@@ -19,18 +19,27 @@ public struct CommandLineRun: Sendable {
         variables.removeValue(forKey: "BATON_SERVER_URL")
         variables.removeValue(forKey: "BATON_API_KEY")
         for (name, value) in environment { variables[name] = value }
+        return try await run(executable: ServerProcess.binary.path, arguments: arguments, environment: variables,
+                             timeout: timeout)
+    }
+
+    /// Runs `executable` with `arguments` in `environment` (this process's when nil), and waits, without
+    /// blocking a thread, for it to exit (killing it after `timeout`).
+    public static func run(executable: String, arguments: [String], environment: [String: String]? = nil,
+                           timeout: Duration) async throws -> CommandLineRun {
         let output = Pipe()
         let error = Pipe()
         let outputReader = PipeReader(output)
         let errorReader = PipeReader(error)
-        let process = try ChildProcess(executable: ServerProcess.binary.path, arguments: arguments, environment: variables,
+        let process = try ChildProcess(executable: executable, arguments: arguments, environment: environment,
                                        output: output.fileHandleForWriting.fileDescriptor,
                                        error: error.fileHandleForWriting.fileDescriptor)
         PipeReader.childHasStarted(output)
         PipeReader.childHasStarted(error)
         guard await process.waitForExit(within: timeout), let status = process.terminationStatus else {
             process.kill()
-            throw TestHarnessError("baton \(arguments.joined(separator: " ")) did not exit in time")
+            let name = executable.split(separator: "/").last.map(String.init) ?? executable
+            throw TestHarnessError("\(name) \(arguments.joined(separator: " ")) did not exit in time")
         }
         // The child has exited: its output ends as soon as the pipes are drained.
         outputReader.waitForEnd(within: .seconds(10))
