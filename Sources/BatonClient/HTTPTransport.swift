@@ -79,7 +79,8 @@ struct HTTPTransport: Sendable {
 
     /// JSON for `value`, as Conductor's servers read it.
     static func encode(_ value: some Encodable) throws -> Data {
-        if let writable = value as? any JSONWritable { return Data(writable.jsonText.utf8) }  // a task's results
+        // Task results and definitions write their own JSON, the same document as the encoder's, several times faster.
+        if let writable = value as? any JSONWritable { return Data(writable.jsonText.utf8) }
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
