@@ -71,6 +71,27 @@ struct JSONWritableTests {
         #expect(Task.jsonText(of: []) == "[]")
     }
 
+    @Test("a task definition with every member set writes what its Encodable writes (the SDK registers definitions so)")
+    func taskDefMatchesEncodable() throws {
+        var definition = TaskDef(name: "work", retryCount: 4, retryLogic: .linearBackoff, retryDelaySeconds: 2)
+        definition.description = "does work"
+        (definition.timeoutSeconds, definition.totalTimeoutSeconds, definition.responseTimeoutSeconds) = (30, 60, 10)
+        (definition.inputKeys, definition.outputKeys) = (["a"], ["b", "c"])
+        definition.timeoutPolicy = .alertOnly
+        (definition.backoffScaleFactor, definition.maxRetryDelaySeconds, definition.backoffJitterMs) = (3, 90, 250)
+        (definition.pollTimeoutSeconds, definition.concurrentExecLimit) = (5, 7)
+        (definition.rateLimitPerFrequency, definition.rateLimitFrequencyInSeconds) = (100, 2)
+        definition.inputTemplate = ["x": 1, "y": ["z": "w"]]
+        (definition.isolationGroupId, definition.executionNameSpace) = ("iso", "ns")
+        (definition.ownerEmail, definition.ownerApp, definition.createdBy, definition.updatedBy) = ("o@x.io", "app", "me", "you")
+        (definition.createTime, definition.updateTime) = (1_700_000_000_000, 1_700_000_000_001)
+        definition.inputSchema = ["type": "object", "required": ["a"]]
+        definition.outputSchema = ["type": "object"]
+        definition.enforceSchema = true
+        #expect(try sameDocument(definition))
+        #expect(try sameDocument([definition, TaskDef(name: "bare")]))
+    }
+
     @Test("a worker's results, with logs, escapes and without a status, write what their Encodable writes")
     func taskResultMatchesEncodable() throws {
         var result = TaskResult(workflowInstanceId: "w-1", taskId: "t-1", status: .failed,
