@@ -295,8 +295,10 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func append(_ event: WorkflowEvent) throws {
+        // The next number in the workflow's trail: a seek to the end of its range, the page the row goes on.
         try db.cachedStatement(sql: """
-            INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO events (workflow_id, id, time, kind, actor, task_id, detail)
+            VALUES (?1, (SELECT COALESCE(MAX(id), 0) + 1 FROM events WHERE workflow_id = ?1), ?2, ?3, ?4, ?5, ?6)
             """).run(event.workflowId, event.time, event.kind, event.actor, event.taskId, event.detail)
     }
 

@@ -188,6 +188,27 @@ enum Schema {
                 CREATE INDEX queue_in_claim_order ON queue(queue_name, priority DESC, visible_at);
                 """)
         }
+        // The audit trail gets two rows per workflow at least (started, ended), each of which wrote three b-trees
+        // (the rowid table, the index by workflow, and `sqlite_sequence` for AUTOINCREMENT). Kept in one b-tree
+        // ordered by workflow, a workflow's events are numbered from 1 in the order they were appended.
+        migrator.registerMigration("v5-events-by-workflow") { db in
+            try db.execute(sql: """
+                CREATE TABLE events_v5 (
+                    workflow_id TEXT NOT NULL,
+                    id INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    task_id TEXT,
+                    detail TEXT,
+                    PRIMARY KEY (workflow_id, id)
+                ) WITHOUT ROWID;
+                INSERT INTO events_v5 (workflow_id, id, time, kind, actor, task_id, detail)
+                    SELECT workflow_id, id, time, kind, actor, task_id, detail FROM events;
+                DROP TABLE events;
+                ALTER TABLE events_v5 RENAME TO events;
+                """)
+        }
         return migrator
     }
 }

@@ -92,7 +92,7 @@ struct SQLiteStoreTests {
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
                 #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order",
-                                    "v4-queue-without-rowid"])
+                                    "v4-queue-without-rowid", "v5-events-by-workflow"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
@@ -155,6 +155,46 @@ struct SQLiteStoreTests {
             #expect(try await reopened.write { try $0.claim(queueName: "charge", count: 10, now: 100) }
                     == ["t-urgent", "t-early", "t-late"])
             #expect(try await reopened.read { try $0.queueSizes() } == ["charge": 1, "refund": 1])
+            try await reopened.close()
+        }
+    }
+
+    @Test("an audit trail from before the trail was kept by workflow reads back in order, and goes on after it")
+    func eventsSurviveTheRebuild() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            try await SQLiteStore(path: path).close()
+            // Take the trail back to the first schema, as an older Baton left it: ids shared by every workflow.
+            let raw = try DatabaseQueue(path: path)
+            try await raw.write { db in
+                try db.execute(sql: """
+                    DROP TABLE events;
+                    CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_id TEXT NOT NULL,
+                        time INTEGER NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, task_id TEXT, detail TEXT);
+                    CREATE INDEX events_by_workflow ON events(workflow_id, id);
+                    INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES
+                        ('wf-a', 10, 'workflow.started', 'api', NULL, NULL),
+                        ('wf-b', 11, 'workflow.started', 'api', NULL, NULL),
+                        ('wf-a', 12, 'signal.pause', 'ops', NULL, 'deploy'),
+                        ('wf-a', 12, 'status.paused', 'ops', NULL, NULL),
+                        ('wf-b', 13, 'task.result_ignored', 'worker', 't-1', 'late');
+                    DELETE FROM grdb_migrations WHERE identifier = 'v5-events-by-workflow';
+                    """)
+            }
+            try raw.close()
+            let reopened = try SQLiteStore(path: path)
+            try await reopened.write { tx in
+                try tx.append(WorkflowEvent(workflowId: "wf-a", time: 12, kind: "signal.resume", actor: "ops"))
+                try tx.append(WorkflowEvent(workflowId: "wf-c", time: 14, kind: "workflow.started", actor: "api"))
+            }
+            let trailOfA = try await reopened.read { try $0.events(workflowId: "wf-a") }
+            #expect(trailOfA.map(\.kind) == ["workflow.started", "signal.pause", "status.paused", "signal.resume"])
+            #expect(trailOfA.map(\.detail) == [nil, "deploy", nil, nil])
+            let trailOfB = try await reopened.read { try $0.events(workflowId: "wf-b") }
+            #expect(trailOfB == [WorkflowEvent(workflowId: "wf-b", time: 11, kind: "workflow.started", actor: "api"),
+                                 WorkflowEvent(workflowId: "wf-b", time: 13, kind: "task.result_ignored", actor: "worker",
+                                               taskId: "t-1", detail: "late")])
+            #expect(try await reopened.read { try $0.events(workflowId: "wf-c") }.map(\.kind) == ["workflow.started"])
             try await reopened.close()
         }
     }

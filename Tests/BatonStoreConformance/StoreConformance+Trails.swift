@@ -11,11 +11,12 @@ extension StoreConformance {
                 WorkflowEvent(workflowId: "wf-1", time: 200, kind: "status.paused", actor: "operator", detail: "hold"),
                 WorkflowEvent(workflowId: "wf-1", time: 150, kind: "clock.skew", actor: "engine"),
             ]
-            try await store.write { tx in
+            try await store.write { tx in  // two of one workflow's events in one transaction, another's between
                 try tx.append(events[0])
                 try tx.append(WorkflowEvent(workflowId: "wf-2", time: 50, kind: "workflow.started", actor: "api"))
+                try tx.append(events[1])
             }
-            for event in events.dropFirst() { try await store.write { try $0.append(event) } }
+            for event in events.dropFirst(2) { try await store.write { try $0.append(event) } }
             try expectEqual(try await store.read { try $0.events(workflowId: "wf-1") }, events,
                             "in the order appended, with every field")
             try expectEqual(try await store.read { try $0.events(workflowId: "wf-2") }.map(\.kind), ["workflow.started"])
