@@ -1,11 +1,13 @@
 public import CoreMetrics
 import BatonModel
+import Synchronization
 
 /// The engine's swift-metrics: workflow starts and completions by workflow name and status, sent to
 /// one engine's factory (the server passes its own Prometheus registry), so several engines in one
 /// process never mix their counts.
 public struct EngineMetrics: Sendable {
     private let factory: (any MetricsFactory)?
+    private let counters = Counters()
 
     /// Creates metrics that go to `factory`, or nowhere when it is nil.
     public init(factory: (any MetricsFactory)?) {
@@ -17,13 +19,42 @@ public struct EngineMetrics: Sendable {
     func record(_ change: StatusChange) {
         guard let factory else { return }
         if change.from == nil {
-            Counter(label: "baton_workflow_starts_total", dimensions: [("name", change.workflowName)],
-                    factory: factory).increment()
+            counters.counter(.started, change.workflowName, factory: factory).increment()
         }
         if change.to.isTerminal {
-            Counter(label: "baton_workflow_completions_total",
-                    dimensions: [("name", change.workflowName), ("status", change.to.rawValue)],
-                    factory: factory).increment()
+            counters.counter(.ended(change.to), change.workflowName, factory: factory).increment()
+        }
+    }
+
+    /// The counters made so far, by what they count: a factory makes a counter by building its name and
+    /// looking it up in its registry, which cost more per start than the rest of its bookkeeping.
+    private final class Counters: Sendable {
+        enum Kind: Hashable {
+            case started
+            case ended(WorkflowStatus)
+        }
+
+        private struct Key: Hashable {
+            let kind: Kind
+            let workflowName: String
+        }
+
+        private let made = Mutex<[Key: Counter]>([:])
+
+        func counter(_ kind: Kind, _ workflowName: String, factory: any MetricsFactory) -> Counter {
+            let key = Key(kind: kind, workflowName: workflowName)
+            return made.withLock { made in
+                if let counter = made[key] { return counter }
+                let counter = switch kind {
+                case .started:
+                    Counter(label: "baton_workflow_starts_total", dimensions: [("name", workflowName)], factory: factory)
+                case .ended(let status):
+                    Counter(label: "baton_workflow_completions_total",
+                            dimensions: [("name", workflowName), ("status", status.rawValue)], factory: factory)
+                }
+                made[key] = counter
+                return counter
+            }
         }
     }
 }

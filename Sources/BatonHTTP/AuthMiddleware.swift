@@ -153,12 +153,12 @@ public struct AuthMiddleware: RouterMiddleware {
     private func taskType(of request: inout Request, context: Context) async throws -> String? {
         let route = context.endpointPath ?? ""
         if route.hasSuffix("{taskType}") {
-            return context.parameters.get("taskType").map { $0.removingPercentEncoding ?? $0 }
+            return context.parameters.get("taskType").map(\.percentDecoded)
         }
         if route.hasSuffix("{taskRefName}/{status}") || route.hasSuffix("{taskRefName}/{status}/sync") {
             guard let workflowId = context.parameters.get("id"), let reference = context.parameters.get("taskRefName"),
                   let workflow = try? await engine.workflow(id: workflowId, includeTasks: true) else { return nil }
-            let name = reference.removingPercentEncoding ?? reference
+            let name = reference.percentDecoded
             return workflow.tasks.last { $0.referenceTaskName == name }?.taskType
         }
         if route == "/api/tasks/{id}/log" {

@@ -143,6 +143,15 @@ extension Parameters {
     /// A path parameter that the route guarantees.
     func path(_ name: String) throws -> String {
         guard let value = get(name) else { throw BadRequest("Missing path parameter \(name)") }
-        return value.removingPercentEncoding ?? value
+        return value.percentDecoded
+    }
+}
+
+extension String {
+    /// The text with `%XX` escapes decoded (itself when one is malformed). Most path components have none, and
+    /// Foundation's decoding goes through a CFString even then: that is skipped.
+    var percentDecoded: String {
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
+        return removingPercentEncoding ?? self
     }
 }

@@ -76,7 +76,8 @@ struct ServerCommand: AsyncParsableCommand {
             configuration.requestLimits.maximumBodySize = size
         }
         switch (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased() {
-        case "text": break
+        case "text": LoggingSystem.bootstrap({ label, provider in TextLogHandler(label: label, metadataProvider: provider) },
+                                          metadataProvider: nil)
         case "json": LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, metadataProvider: provider) },
                                           metadataProvider: nil)
         case let other: throw ValidationError("Unknown log format '\(other)'; use text or json")

@@ -46,6 +46,22 @@ struct WorkflowAPITests {
         }
     }
 
+    @Test("names in the path are percent-decoded: a workflow and a task type with a space, a slash, a percent sign")
+    func percentEncodedNames() async throws {
+        try await withRunningServer { server in
+            try await server.registerChain("nightly report/v2", taskType: "send mail 100%", refs: ["a"])
+            try await server.registerChain("a+b", taskType: "c+d", refs: ["a"])
+            let id = try await server.start("nightly%20report%2Fv2")
+            #expect(try await server.workflow(id).workflowName == "nightly report/v2")
+            let task = try #require(try await server.poll("send%20mail%20100%25"))
+            #expect(task.taskType == "send mail 100%")
+            // A plus sign in a path is itself (only a query string's means a space).
+            let other = try await server.start("a+b")
+            #expect(try await server.workflow(other).workflowName == "a+b")
+            #expect(try await server.poll("c+d")?.workflowInstanceId == other)
+        }
+    }
+
     @Test("starting an unknown workflow is a 404; a bad priority is a 400")
     func startErrors() async throws {
         try await withRunningServer { server in
