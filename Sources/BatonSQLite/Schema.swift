@@ -190,7 +190,8 @@ enum Schema {
         }
         // The audit trail gets two rows per workflow at least (started, ended), each of which wrote three b-trees
         // (the rowid table, the index by workflow, and `sqlite_sequence` for AUTOINCREMENT). Kept in one b-tree
-        // ordered by workflow, a workflow's events are numbered from 1 in the order they were appended.
+        // ordered by workflow, a workflow's events are numbered from 1 in the order they were appended. (Copied in
+        // that order, read from the old index by workflow: a million workflows' trails are appended, not sorted in.)
         migrator.registerMigration("v5-events-by-workflow") { db in
             try db.execute(sql: """
                 CREATE TABLE events_v5 (
@@ -204,7 +205,7 @@ enum Schema {
                     PRIMARY KEY (workflow_id, id)
                 ) WITHOUT ROWID;
                 INSERT INTO events_v5 (workflow_id, id, time, kind, actor, task_id, detail)
-                    SELECT workflow_id, id, time, kind, actor, task_id, detail FROM events;
+                    SELECT workflow_id, id, time, kind, actor, task_id, detail FROM events ORDER BY workflow_id, id;
                 DROP TABLE events;
                 ALTER TABLE events_v5 RENAME TO events;
                 """)
