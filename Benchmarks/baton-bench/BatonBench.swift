@@ -86,15 +86,21 @@ struct Run: AsyncParsableCommand {
                 let endpoint = try Endpoint(http: http, baseURL: base)
                 try await waitUntilUp(endpoint, path: "/health", process: child)
                 try await Definitions.register(on: endpoint)
-                try await measureBaton(Load(endpoint: endpoint), mode: mode, report: report)
+                // The ceiling's server runs beside Baton's, idle but for the slices measured next to each phase.
+                let ceiling = !skipCeiling && server == nil
+                    ? try await startCeiling(http: http, mode: mode, directory: directory, children: &children) : nil
+                let yardstick = ceiling.map { Yardstick(load: Load(endpoint: $0.endpoint), clients: clients, slice: duration / 5) }
+                try await measureBaton(Load(endpoint: endpoint), mode: mode, report: report, yardstick: yardstick)
                 if mode == modes.first { try await measureGrowth(Load(endpoint: endpoint), mode: mode, report: report) }
                 endpoint.close()
                 if let child {
                     report.add(mode, "server peak RSS (VmHWM)", child.peakRSSMiB().map { String(format: "%.0f MiB", $0) } ?? "n/a")
                     await child.stop()
                 }
-                if !skipCeiling, server == nil {
-                    try await measureCeiling(http: http, mode: mode, directory: directory, report: report, children: &children)
+                if let ceiling {
+                    await measureCeiling(Load(endpoint: ceiling.endpoint), mode: mode, report: report)
+                    ceiling.endpoint.close()
+                    await ceiling.child.stop()
                 }
             }
             if !skipPeer { await measurePeer(report: report, directory: directory) }
@@ -122,24 +128,48 @@ struct Run: AsyncParsableCommand {
     private func starters(forTasksPerWorkflow tasks: Int) -> Int { tasks == 1 ? 2 * starters : starters }
     private var warmUpDuration: Duration { .milliseconds(Int(warmUp * 1000)) }
 
-    private func measureBaton(_ load: Load, mode: String, report: Report) async throws {
-        let starts = await load.starts(clients: clients, duration: duration)
+    private func measureBaton(_ load: Load, mode: String, report: Report, yardstick: Yardstick?) async throws {
+        // Starts in five slices, each after a slice of the ceiling: both see the machine of the same moments.
+        var starts = PhaseResult(seconds: 0)
+        var ceilingBeside = PhaseResult(seconds: 0)
+        for _ in 0..<5 {
+            if let yardstick { ceilingBeside.absorb(await yardstick.measure()) }
+            starts.absorb(await load.starts(clients: clients, duration: duration / 5))
+        }
         report.check(starts, "starts")
         report.add(mode, "workflow starts/s (\(clients) clients)", Report.rate(starts.startsPerSecond), value: starts.startsPerSecond,
                    key: "starts")
+        if yardstick != nil { report.ceiling(mode, beside: "starts", ceilingBeside) }
 
-        let one = await load.endToEnd(workflow: "bench_e2e1", taskType: "bench_e2e1_t", tasksPerWorkflow: 1,
-                                      starters: starters(forTasksPerWorkflow: 1), workers: workers, pollCount: pollCount, backlog: backlog,
-                                      rate: nil, warmUp: warmUpDuration, duration: duration)
+        // Each end-to-end phase between two slices of the ceiling (the one after a phase is the next one's before).
+        var before = await yardstick?.measure()
+        func beside(_ key: String, _ phase: () async -> PhaseResult) async -> PhaseResult {
+            let result = await phase()
+            if let yardstick, var slices = before {
+                let after = await yardstick.measure()
+                slices.absorb(after)
+                report.ceiling(mode, beside: key, slices)
+                before = after
+            }
+            return result
+        }
+
+        let one = await beside("tasks1") {
+            await load.endToEnd(workflow: "bench_e2e1", taskType: "bench_e2e1_t", tasksPerWorkflow: 1,
+                                starters: starters(forTasksPerWorkflow: 1), workers: workers, pollCount: pollCount, backlog: backlog,
+                                rate: nil, warmUp: warmUpDuration, duration: duration)
+        }
         report.check(one, "1-task end to end")
         if smoke, one.tasksDone == 0 { throw BenchError("The smoke run completed no task: \(one.firstError ?? "no error reported")") }
         report.add(mode, "1-task workflows: task executions/s", Report.rate(one.tasksPerSecond), value: one.tasksPerSecond,
                    key: "tasks1")
         report.add(mode, "1-task workflows: workflows completed/s", Report.rate(one.workflowsPerSecond))
 
-        let five = await load.endToEnd(workflow: "bench_e2e5", taskType: "bench_e2e5_t", tasksPerWorkflow: 5,
-                                       starters: starters, workers: workers, pollCount: pollCount, backlog: max(1, backlog / 5),
-                                       rate: nil, warmUp: warmUpDuration, duration: duration)
+        let five = await beside("tasks5") {
+            await load.endToEnd(workflow: "bench_e2e5", taskType: "bench_e2e5_t", tasksPerWorkflow: 5,
+                                starters: starters, workers: workers, pollCount: pollCount, backlog: max(1, backlog / 5),
+                                rate: nil, warmUp: warmUpDuration, duration: duration)
+        }
         report.check(five, "5-task end to end")
         report.add(mode, "5-task workflows: task executions/s", Report.rate(five.tasksPerSecond), value: five.tasksPerSecond,
                    key: "tasks5")
@@ -151,10 +181,12 @@ struct Run: AsyncParsableCommand {
         for (reporting, how, key) in [(Load.Reporting.inBatches, "results in batches", "batch"),
                                       (.byWorkerHost, "Baton's worker host", "host")] {
             for (tasks, workflow) in [(1, "bench_e2e1"), (5, "bench_e2e5")] {
-                let result = await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
-                                                 starters: starters(forTasksPerWorkflow: tasks), workers: workers, pollCount: pollCount,
-                                                 backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
-                                                 duration: duration, reporting: reporting)
+                let result = await beside("tasks\(tasks)\(key)") {
+                    await load.endToEnd(workflow: workflow, taskType: "\(workflow)_t", tasksPerWorkflow: tasks,
+                                        starters: starters(forTasksPerWorkflow: tasks), workers: workers, pollCount: pollCount,
+                                        backlog: max(1, backlog / tasks), rate: nil, warmUp: warmUpDuration,
+                                        duration: duration, reporting: reporting)
+                }
                 report.check(result, "\(tasks)-task end to end, \(how)")
                 report.add(mode, "\(tasks)-task workflows, \(how): task executions/s",
                            Report.rate(result.tasksPerSecond), value: result.tasksPerSecond, key: "tasks\(tasks)\(key)")
@@ -217,8 +249,9 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func measureCeiling(http: HTTPClient, mode: String, directory: String, report: Report,
-                                children: inout [LoggedChild]) async throws {
+    /// Starts the ceiling's server (`ceiling-server`) with the durability `mode`.
+    private func startCeiling(http: HTTPClient, mode: String, directory: String,
+                              children: inout [LoggedChild]) async throws -> (child: LoggedChild, endpoint: Endpoint) {
         let port = try freePort()
         let child = try LoggedChild(
             executable: Bundle.main.executablePath ?? CommandLine.arguments[0],
@@ -228,7 +261,11 @@ struct Run: AsyncParsableCommand {
         children.append(child)
         let endpoint = try Endpoint(http: http, baseURL: "http://127.0.0.1:\(port)")
         try await waitUntilUp(endpoint, path: "/health", process: child)
-        let load = Load(endpoint: endpoint)
+        return (child, endpoint)
+    }
+
+    /// The ceiling over a whole phase's time: `GET /hello`, then `POST /commit`.
+    private func measureCeiling(_ load: Load, mode: String, report: Report) async {
         let hello = await load.requests(.GET, "/hello", clients: clients, duration: duration)
         report.check(hello, "ceiling hello")
         report.add(mode, "ceiling: GET hello requests/s (same HTTP stack)", Report.rate(hello.startsPerSecond))
@@ -236,8 +273,6 @@ struct Run: AsyncParsableCommand {
         report.check(commit, "ceiling commit")
         report.add(mode, "ceiling: one durable commit per request, requests/s", Report.rate(commit.startsPerSecond),
                    value: commit.startsPerSecond, key: "ceiling")
-        endpoint.close()
-        await child.stop()
     }
 
     private func measurePeer(report: Report, directory: String) async {

@@ -54,6 +54,20 @@ struct PhaseResult: Sendable {
     var startsPerSecond: Double { Double(workflowsStarted) / seconds }
     var tasksPerSecond: Double { Double(tasksDone) / seconds }
     var workflowsPerSecond: Double { Double(workflowsDone) / seconds }
+
+    /// Adds the figures of `other`, a slice of the same phase measured at another time.
+    mutating func absorb(_ other: PhaseResult) {
+        seconds += other.seconds
+        workflowsStarted += other.workflowsStarted
+        tasksDone += other.tasksDone
+        workflowsDone += other.workflowsDone
+        errors += other.errors
+        firstError = firstError ?? other.firstError
+        start.merge(other.start)
+        poll.merge(other.poll)
+        update.merge(other.update)
+        for (name, samples) in other.signals { signals[name, default: Samples()].merge(samples) }
+    }
 }
 
 /// A task handed to a worker: just what it needs to answer.

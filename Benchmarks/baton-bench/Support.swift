@@ -223,3 +223,17 @@ enum Machine {
 
     static var summary: String { "\(cores) cores, \(cpuModel)" }
 }
+
+/// The machine's commit ceiling (`ceiling-server`'s `POST /commit`) measured in short slices next to Baton's
+/// phases: the machine's speed moves from minute to minute, so each figure is set against the ceiling of
+/// the same moments rather than one measured minutes apart.
+struct Yardstick: Sendable {
+    let load: Load
+    let clients: Int
+    let slice: Duration
+
+    /// One slice of commits, back to back from `clients` clients.
+    func measure() async -> PhaseResult {
+        await load.requests(.POST, "/commit", clients: clients, duration: slice)
+    }
+}
