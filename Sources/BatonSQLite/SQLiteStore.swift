@@ -36,7 +36,6 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // The writer keeps the indexes' hot pages in memory (64 MiB at most; readers keep SQLite's default),
             // and the savepoint of each job in a group commit journals the pages it changes in memory, not
@@ -52,6 +51,9 @@ public final class SQLiteStore: Store {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Set on the writer once the pool is open: when it turns WAL on, GRDB sets `synchronous = NORMAL` on
+            // its writer, after `prepareDatabase` has run, so a setting made there never held for commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)") }
             try Schema.migrator.migrate(pool)
             checkpointer = try Checkpointer(path: path, synchronous: durability.rawValue)
         } catch {

@@ -199,6 +199,20 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("the writer commits with the durability the store was opened with (FULL syncs the log at each commit)",
+          arguments: SQLiteStore.Durability.allCases)
+    func commitsHaveTheDurabilityAskedFor(durability: SQLiteStore.Durability) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path, durability: durability)
+            let setting = try await store.write { tx in
+                try tx.save(Self.workflow("wf-durable"), previous: nil)
+                return try (tx as? SQLiteTransaction).flatMap { try Int.fetchOne($0.db, sql: "PRAGMA synchronous") }
+            }
+            #expect(setting == (durability == .full ? 2 : 1), "PRAGMA synchronous on the writer: \(setting.map(String.init) ?? "none")")
+            try await store.close()
+        }
+    }
+
     @Test func theDatabaseIsInWALMode() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("baton.sqlite").path
