@@ -75,13 +75,12 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.requestLimits.maximumBodySize = size
         }
-        switch (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased() {
-        case "text": LoggingSystem.bootstrap({ label, provider in TextLogHandler(label: label, metadataProvider: provider) },
-                                          metadataProvider: nil)
-        case "json": LoggingSystem.bootstrap({ label, provider in JSONLogHandler(label: label, metadataProvider: provider) },
-                                          metadataProvider: nil)
-        case let other: throw ValidationError("Unknown log format '\(other)'; use text or json")
+        let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
+        guard let format = ServerLogHandler.Format(rawValue: formatName) else {
+            throw ValidationError("Unknown log format '\(formatName)'; use text or json")
         }
+        LoggingSystem.bootstrap({ label, provider in ServerLogHandler(label: label, format: format, metadataProvider: provider) },
+                                metadataProvider: nil)
         let application: BatonApplication
         do {
             application = try await BatonApplication.open(configuration: configuration)

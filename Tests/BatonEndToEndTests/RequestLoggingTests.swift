@@ -84,6 +84,17 @@ struct RequestLoggingTests {
         #expect(process.isRunning)
     }
 
+    @Test("an unknown log format is refused before the server starts: a usage error naming the formats")
+    func unknownLogFormat() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-log-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try await CommandLineRun.run(["server", "--port", "0", "--log-format", "xml", "--database",
+                                                directory.appendingPathComponent("b.sqlite").path])
+        #expect(run.status == 2, "\(run.standardError)")
+        #expect(run.standardError.contains("Unknown log format 'xml'; use text or json"), "\(run.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path), "the server opened its database")
+    }
+
     /// The first line of the server's output containing `text`, waiting a little for it to be written.
     private static func line(containing text: String, in server: ServerProcess) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(5)

@@ -34,6 +34,15 @@ struct SQLiteStoreTests {
         return task
     }
 
+    /// Runs `sql` on the closed database at `path` (to make it what an older Baton left), then opens the store
+    /// on it, which migrates it.
+    static func reopen(_ path: String, after sql: String) async throws -> SQLiteStore {
+        let raw = try DatabaseQueue(path: path)
+        try await raw.write { db in try db.execute(sql: sql) }
+        try raw.close()
+        return try SQLiteStore(path: path)
+    }
+
     @Test func reopeningTheFileKeepsEverything() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("baton.sqlite").path
@@ -110,17 +119,12 @@ struct SQLiteStoreTests {
             }
             try await first.close()
             // Take the database back to the first schema, as an older Baton left it.
-            let raw = try DatabaseQueue(path: path)
-            try await raw.write { db in
-                try db.execute(sql: """
-                    DROP TRIGGER workflows_counted_on_insert; DROP TRIGGER workflows_counted_on_delete;
-                    DROP TRIGGER workflows_counted_on_update; DROP TABLE workflow_counts;
-                    DROP INDEX workflows_by_name_status;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v2-search-by-name-and-status';
-                    """)
-            }
-            try raw.close()
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try await Self.reopen(path, after: """
+                DROP TRIGGER workflows_counted_on_insert; DROP TRIGGER workflows_counted_on_delete;
+                DROP TRIGGER workflows_counted_on_update; DROP TABLE workflow_counts;
+                DROP INDEX workflows_by_name_status;
+                DELETE FROM grdb_migrations WHERE identifier = 'v2-search-by-name-and-status';
+                """)
             let all = try WorkflowSearch(query: nil, freeText: nil, sort: [], start: 0, size: 0)
             let byName = try WorkflowSearch(query: "workflowType = \(Self.workflow("wf-1").workflowName)",
                                             freeText: nil, sort: [], start: 0, size: 0)
@@ -136,22 +140,17 @@ struct SQLiteStoreTests {
             let path = directory.appendingPathComponent("baton.sqlite").path
             try await SQLiteStore(path: path).close()
             // Take the queue back to the third schema, as an older Baton left it, with entries in it.
-            let raw = try DatabaseQueue(path: path)
-            try await raw.write { db in
-                try db.execute(sql: """
-                    DROP TABLE queue;
-                    CREATE TABLE queue (task_id TEXT PRIMARY KEY NOT NULL, workflow_id TEXT NOT NULL,
-                        queue_name TEXT NOT NULL, priority INTEGER NOT NULL, visible_at INTEGER NOT NULL);
-                    CREATE INDEX queue_by_workflow ON queue(workflow_id);
-                    CREATE INDEX queue_in_claim_order ON queue(queue_name, priority DESC, visible_at);
-                    INSERT INTO queue VALUES ('t-late', 'wf', 'charge', 0, 30), ('t-urgent', 'wf', 'charge', 5, 20),
-                        ('t-early', 'wf', 'charge', 0, 10), ('t-hidden', 'wf', 'charge', 9, 500),
-                        ('t-other', 'wf', 'refund', 0, 1);
-                    DELETE FROM grdb_migrations WHERE identifier = 'v4-queue-without-rowid';
-                    """)
-            }
-            try raw.close()
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try await Self.reopen(path, after: """
+                DROP TABLE queue;
+                CREATE TABLE queue (task_id TEXT PRIMARY KEY NOT NULL, workflow_id TEXT NOT NULL,
+                    queue_name TEXT NOT NULL, priority INTEGER NOT NULL, visible_at INTEGER NOT NULL);
+                CREATE INDEX queue_by_workflow ON queue(workflow_id);
+                CREATE INDEX queue_in_claim_order ON queue(queue_name, priority DESC, visible_at);
+                INSERT INTO queue VALUES ('t-late', 'wf', 'charge', 0, 30), ('t-urgent', 'wf', 'charge', 5, 20),
+                    ('t-early', 'wf', 'charge', 0, 10), ('t-hidden', 'wf', 'charge', 9, 500),
+                    ('t-other', 'wf', 'refund', 0, 1);
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-queue-without-rowid';
+                """)
             #expect(try await reopened.write { try $0.claim(queueName: "charge", count: 10, now: 100) }
                     == ["t-urgent", "t-early", "t-late"])
             #expect(try await reopened.read { try $0.queueSizes() } == ["charge": 1, "refund": 1])
@@ -165,24 +164,19 @@ struct SQLiteStoreTests {
             let path = directory.appendingPathComponent("baton.sqlite").path
             try await SQLiteStore(path: path).close()
             // Take the trail back to the first schema, as an older Baton left it: ids shared by every workflow.
-            let raw = try DatabaseQueue(path: path)
-            try await raw.write { db in
-                try db.execute(sql: """
-                    DROP TABLE events;
-                    CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_id TEXT NOT NULL,
-                        time INTEGER NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, task_id TEXT, detail TEXT);
-                    CREATE INDEX events_by_workflow ON events(workflow_id, id);
-                    INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES
-                        ('wf-a', 10, 'workflow.started', 'api', NULL, NULL),
-                        ('wf-b', 11, 'workflow.started', 'api', NULL, NULL),
-                        ('wf-a', 12, 'signal.pause', 'ops', NULL, 'deploy'),
-                        ('wf-a', 12, 'status.paused', 'ops', NULL, NULL),
-                        ('wf-b', 13, 'task.result_ignored', 'worker', 't-1', 'late');
-                    DELETE FROM grdb_migrations WHERE identifier = 'v5-events-by-workflow';
-                    """)
-            }
-            try raw.close()
-            let reopened = try SQLiteStore(path: path)
+            let reopened = try await Self.reopen(path, after: """
+                DROP TABLE events;
+                CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_id TEXT NOT NULL,
+                    time INTEGER NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, task_id TEXT, detail TEXT);
+                CREATE INDEX events_by_workflow ON events(workflow_id, id);
+                INSERT INTO events (workflow_id, time, kind, actor, task_id, detail) VALUES
+                    ('wf-a', 10, 'workflow.started', 'api', NULL, NULL),
+                    ('wf-b', 11, 'workflow.started', 'api', NULL, NULL),
+                    ('wf-a', 12, 'signal.pause', 'ops', NULL, 'deploy'),
+                    ('wf-a', 12, 'status.paused', 'ops', NULL, NULL),
+                    ('wf-b', 13, 'task.result_ignored', 'worker', 't-1', 'late');
+                DELETE FROM grdb_migrations WHERE identifier = 'v5-events-by-workflow';
+                """)
             try await reopened.write { tx in
                 try tx.append(WorkflowEvent(workflowId: "wf-a", time: 12, kind: "signal.resume", actor: "ops"))
                 try tx.append(WorkflowEvent(workflowId: "wf-c", time: 14, kind: "workflow.started", actor: "api"))
