@@ -190,8 +190,9 @@ enum Schema {
         }
         // The audit trail gets two rows per workflow at least (started, ended), each of which wrote three b-trees
         // (the rowid table, the index by workflow, and `sqlite_sequence` for AUTOINCREMENT). Kept in one b-tree
-        // ordered by workflow, a workflow's events are numbered from 1 in the order they were appended. (Copied in
-        // that order, read from the old index by workflow: a million workflows' trails are appended, not sorted in.)
+        // ordered by workflow, a workflow's events are numbered in the order they were appended: the copied ones
+        // keep their old ids, a new one takes its workflow's last number + 1 (from 1). (Copied in key order, read
+        // from the old index by workflow: a million workflows' trails are appended, not sorted in.)
         migrator.registerMigration("v5-events-by-workflow") { db in
             try db.execute(sql: """
                 CREATE TABLE events_v5 (
