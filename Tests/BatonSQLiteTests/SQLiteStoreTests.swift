@@ -207,6 +207,25 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// GRDB prepares each connection and then may set pragmas of its own (it set `synchronous` on the writer,
+    /// which the test above reads back): the store's other settings for its writer, read back from inside a write.
+    @Test func theWriterKeepsItsSettings() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path)
+            let settings = try await store.write { tx -> [String: Int] in
+                guard let db = (tx as? SQLiteTransaction)?.db else { return [:] }
+                var settings: [String: Int] = [:]
+                for pragma in ["cache_size", "temp_store", "foreign_keys", "wal_autocheckpoint"] {
+                    settings[pragma] = try Int.fetchOne(db, sql: "PRAGMA \(pragma)")
+                }
+                return settings
+            }
+            #expect(settings == ["cache_size": -65536, "temp_store": 2, "foreign_keys": 1,
+                                 "wal_autocheckpoint": Checkpointer.writerCheckpointPages])
+            try await store.close()
+        }
+    }
+
     @Test func theDatabaseIsInWALMode() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("baton.sqlite").path
