@@ -122,7 +122,7 @@ struct JSONParser {
         guard depth <= RepeatedObjects.deepestHolder, position < bytes.count, bytes[position] == UInt8(ascii: "{"),
               let end = endOfObject(), end - position >= RepeatedObjects.smallestSize else { return try parseValue() }
         let start = position
-        let text = bytes
+        let text = bytes  // a copy (one retain): the closure below changes `repeats`, another member of `self`
         if let earlier = text.withUnsafeBufferPointer({ repeats?.value(repeating: start..<end, in: $0) }) {
             position = end
             return earlier

@@ -71,25 +71,22 @@ final class LeaseKeeper: Sendable {
 
     /// Stops extending the lease held as `hold`; returns once no extension of it is on its way.
     func release(_ hold: Hold) async {
-        let extending = state.withLock { state in
-            guard state.leases[hold]?.extending == true else {
-                state.leases[hold] = nil
-                return false
-            }
+        // Most releases find no extension on its way and need not suspend.
+        guard !state.withLock({ forget(hold, elseResume: nil, in: &$0) }) else { return }
+        await withCheckedContinuation { (released: CheckedContinuation<Void, Never>) in
+            if state.withLock({ forget(hold, elseResume: released, in: &$0) }) { released.resume() }
+        }
+    }
+
+    /// Forgets `hold` and returns true, unless an extension of it is on its way: then leaves `release` (if any)
+    /// for that extension to resume when it returns, and returns false.
+    private func forget(_ hold: Hold, elseResume release: CheckedContinuation<Void, Never>?, in state: inout State) -> Bool {
+        guard state.leases[hold]?.extending == true else {
+            state.leases[hold] = nil
             return true
         }
-        guard extending else { return }
-        await withCheckedContinuation { (released: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                guard state.leases[hold]?.extending == true else {
-                    state.leases[hold] = nil
-                    return true
-                }
-                state.leases[hold]?.release = released
-                return false
-            }
-            if resumeNow { released.resume() }
-        }
+        if let release { state.leases[hold]?.release = release }
+        return false
     }
 
     /// Extends leases as they fall due until cancelled (extensions on their way are let finish).
