@@ -35,12 +35,18 @@ public struct ServerLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let merged = Self.metadata(of: event, over: metadata, from: metadataProvider)
-        guard var line = format == .text ? Data(textLine(event, merged).utf8) : jsonLine(event, merged) else { return }
-        line.append(0x0A)
+        guard let line = line(for: event) else { return }
         // A log reader that has gone (a closed pipe: EPIPE) must not take the server down with it; the line is
         // lost. (`write(_:)` traps on any error.)
         try? FileHandle.standardError.write(contentsOf: line)
+    }
+
+    /// The line `event` is written as, with its newline.
+    func line(for event: LogEvent) -> Data? {
+        let merged = Self.metadata(of: event, over: metadata, from: metadataProvider)
+        guard var line = format == .text ? Data(textLine(event, merged).utf8) : jsonLine(event, merged) else { return nil }
+        line.append(0x0A)
+        return line
     }
 
     private func textLine(_ event: LogEvent, _ metadata: Logger.Metadata) -> String {
