@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -84,7 +85,8 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonModel", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
+                "BatonModel", "BatonDecider", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI",
+                "BatonScripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonServer", "BatonClient", "BatonModel", "BatonHTTP",
+                "BatonServer", "BatonClient", "BatonModel", "BatonHTTP", "BatonEngine", "BatonDecider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -187,9 +189,10 @@ let package = Package(
         .testTarget(
             name: "BatonHTTPTests",
             dependencies: [
-                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
+                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine", "BatonDecider",
                 .product(name: "GRDB", package: "GRDB.swift"), "BatonHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],

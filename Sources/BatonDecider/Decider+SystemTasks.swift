@@ -55,6 +55,18 @@ extension Decider {
         workflow.tasks[index].updateTime = now
     }
 
+    /// Fails a task Baton ran itself whose output is larger than `limits.maximumTaskOutputSize`, dropping that
+    /// output, before anything reads it.
+    func refuseOversizedOutput(ofTaskAt index: Int, in workflow: inout Workflow) {
+        let task = workflow.tasks[index]
+        guard task.status.isSuccessful, TaskKind(task) == .system, !task.outputData.isEmpty else { return }
+        let size = task.outputData.jsonText.utf8.count
+        guard size > limits.maximumTaskOutputSize else { return }
+        fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+             reason: "The task's output is \(size) bytes, more than the \(limits.maximumTaskOutputSize) a task may produce "
+                + "(the server's maximumTaskOutputSize)", output: [:])
+    }
+
     /// Ends a task unsuccessfully with a reason (retries and optionality then apply as usual).
     func fail(taskAt index: Int, in workflow: inout Workflow, status: TaskStatus = .failed, reason: String,
               output: JSONObject? = nil) {
@@ -247,6 +259,11 @@ extension Decider {
         } else {
             return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
                         reason: "A dynamic fork needs dynamicForkTasksParam, or the inputs forkTaskName and forkTaskInputs")
+        }
+        guard branches.count <= limits.maximumForkWidth else {
+            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+                        reason: "The dynamic fork describes \(branches.count) branches, more than the \(limits.maximumForkWidth) "
+                            + "one fork may start (the server's --max-fork-width)")
         }
         let references = branches.map(\.taskReferenceName)
         guard Set(references).count == references.count,

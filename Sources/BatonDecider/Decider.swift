@@ -13,16 +13,21 @@ public struct Decider: Sendable {
     /// Runs the JavaScript and jq that SWITCH, DO_WHILE, INLINE and JSON_JQ_TRANSFORM nodes carry;
     /// without one, those nodes fail with a message saying so.
     public var scripts: (any ScriptEvaluator)?
+    /// How many tasks an execution, and a dynamic fork, may make.
+    public var limits: ExecutionLimits
 
-    /// The most rounds one decision runs (each round may schedule tasks that complete at once).
+    /// The most rounds one decision runs (each round may schedule tasks that complete at once). A workflow
+    /// that still has work when they are spent is due at once (`nextWakeUp(of:)`): the next decision goes on.
     static let maximumRounds = 1_000
 
-    /// Creates a Decider deciding at `now` that names new task attempts with `makeId` and runs
-    /// scripts with `scripts`.
-    public init(now: Int64, makeId: @escaping @Sendable () -> String, scripts: (any ScriptEvaluator)? = nil) {
+    /// Creates a Decider deciding at `now` that names new task attempts with `makeId`, runs scripts with
+    /// `scripts`, and keeps executions within `limits`.
+    public init(now: Int64, makeId: @escaping @Sendable () -> String, scripts: (any ScriptEvaluator)? = nil,
+                limits: ExecutionLimits = ExecutionLimits()) {
         self.now = now
         self.makeId = makeId
         self.scripts = scripts
+        self.limits = limits
     }
 
     /// Moves a RUNNING workflow on: fires due timeouts and waits, retries failed tasks, schedules what
@@ -49,6 +54,11 @@ public struct Decider: Sendable {
         while changed, rounds < Decider.maximumRounds, workflow.status == .running {
             changed = false
             rounds += 1
+            guard workflow.tasks.count <= limits.maximumTasks else {
+                end(&workflow, status: .failed, reason: "The workflow has \(workflow.tasks.count) tasks, more than the "
+                    + "\(limits.maximumTasks) one execution may have (the server's --max-tasks-per-workflow)", effects: &effects)
+                return effects
+            }
             for index in workflow.tasks.indices where !workflow.tasks[index].status.isTerminal {
                 if fireTimeouts(ofTaskAt: index, in: &workflow, effects: &effects) { changed = true }
             }
@@ -60,6 +70,7 @@ public struct Decider: Sendable {
             for index in pendingTerminalTasks(of: workflow) {
                 guard workflow.status == .running else { return effects }
                 changed = true
+                refuseOversizedOutput(ofTaskAt: index, in: &workflow)
                 if workflow.tasks[index].status.isSuccessful {
                     workflow.tasks[index].executed = true
                     scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
@@ -68,7 +79,14 @@ public struct Decider: Sendable {
                 }
             }
         }
-        if workflow.status == .running, workflow.tasks.allSatisfy({ $0.status.isTerminal && $0.executed }) {
+        if changed, workflow.status == .running {
+            // The rounds are spent with work left. What is left must show in the state, where `nextWakeUp(of:)`
+            // finds it and makes the workflow due at once: a finished task not yet acted on does; an operator
+            // ready to move (a JOIN whose branches ended, a loop whose iteration did) does once it has moved.
+            for index in workflow.tasks.indices where workflow.tasks[index].status == .inProgress {
+                _ = evaluateOperator(at: index, in: &workflow, definition: definition, effects: &effects)
+            }
+        } else if workflow.status == .running, workflow.tasks.allSatisfy({ $0.status.isTerminal && $0.executed }) {
             complete(&workflow, definition: definition)
         }
         return effects
@@ -84,12 +102,14 @@ public struct Decider: Sendable {
 
     /// The next instant at which `decide(_:)` must run again even if nothing else happens, or `nil`.
     ///
-    /// Covers the workflow timeout, WAIT tasks with a duration, response, poll and task timeouts.
-    /// Delayed retries need no wake-up: they are queued with a visibility time instead.
+    /// Covers the workflow timeout, WAIT tasks with a duration, response, poll and task timeouts, and work a
+    /// decision left for the next (its rounds spent): that is due now. Delayed retries need no wake-up: they
+    /// are queued with a visibility time instead.
     public func nextWakeUp(of workflow: Workflow) -> Int64? {
         guard workflow.status == .running, let definition = workflow.workflowDefinition else { return nil }
         var earliest: Int64?
         func consider(_ instant: Int64) { earliest = min(earliest ?? instant, instant) }
+        if !pendingTerminalTasks(of: workflow).isEmpty { consider(now) }
         if definition.timeoutSeconds > 0, definition.timeoutPolicy == .timeOutWorkflow {
             consider(workflowTimeoutBase(workflow) + definition.timeoutSeconds * 1000)
         }

@@ -12,8 +12,9 @@ extension Engine {
     /// Hands up to `count` tasks of `taskType` (in `domain`) to a worker, marking them IN_PROGRESS.
     /// Waits up to `timeout` milliseconds for one to be queued when none is ready.
     public func poll(taskType: String, workerId: String?, domain: String?, count: Int = 1,
-                     timeout: Int64 = 0) async throws(EngineError) -> [Task] {
+                     timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
         guard !taskType.isEmpty else { throw EngineError.invalid("taskType cannot be empty") }
+        try access.check(taskType: taskType)
         guard (1...Engine.maximumPollCount).contains(count) else {
             throw EngineError.invalid("count: \(count) must be between 1 and \(Engine.maximumPollCount)")
         }
@@ -65,13 +66,14 @@ extension Engine {
     /// Records a worker's result for a task and moves its workflow on. Returns the task id.
     ///
     /// A result for a task or workflow that has already ended changes nothing: it is acknowledged, as
-    /// Conductor does, and recorded in the workflow's event log.
+    /// Conductor does, and recorded in the workflow's event log. A task `access` does not permit is refused.
     @discardableResult
-    public func update(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> String {
+    public func update(_ result: TaskResult, actor: String = "anonymous",
+                       access: TaskAccess = .unrestricted) async throws(EngineError) -> String {
         try Self.validate(result)
         let now = clock.now()
         try await transaction { tx, changes in
-            _ = try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            _ = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes)
         }
         return result.taskId
     }
@@ -80,10 +82,11 @@ extension Engine {
     /// stop the others. Results that arrive together share commits, so a worker reporting a batch costs the
     /// server one request instead of one per task.
     ///
-    /// A malformed result, or a task named twice, refuses the whole batch and records nothing. When the store
-    /// is unavailable for any result, that is thrown (retryable): results recorded meanwhile are acknowledged
-    /// again, changing nothing, when the batch is retried.
-    public func update(_ results: [TaskResult], actor: String = "anonymous") async throws(EngineError) -> BulkResponse {
+    /// A malformed result, a task named twice, or a task `access` does not permit refuses the whole batch and
+    /// records nothing. When the store is unavailable for any result, that is thrown (retryable): results
+    /// recorded meanwhile are acknowledged again, changing nothing, when the batch is retried.
+    public func update(_ results: [TaskResult], actor: String = "anonymous",
+                       access: TaskAccess = .unrestricted) async throws(EngineError) -> BulkResponse {
         guard results.count <= Engine.maximumPollCount else {
             throw EngineError.invalid("Cannot record more than \(Engine.maximumPollCount) results in one request")
         }
@@ -94,9 +97,14 @@ extension Engine {
                 throw EngineError.invalid("Task \(result.taskId) has more than one result in the request")
             }
         }
+        if access.taskTypes != nil {
+            // Refused whole before anything is recorded; each transaction checks its task again.
+            let taskTypes = try await reading { tx in try results.compactMap { try tx.task(id: $0.taskId)?.taskType } }
+            for taskType in Set(taskTypes) { try access.check(taskType: taskType) }
+        }
         let now = clock.now()
         let outcomes = await transactions(results.map { result in
-            { tx, changes in _ = try self.record(result, actor: actor, now: now, in: tx, changes: &changes) }
+            { tx, changes in _ = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes) }
         })
         var failures: [String: EngineError] = [:]
         for (result, outcome) in zip(results, outcomes) {
@@ -107,13 +115,17 @@ extension Engine {
                             bulkErrorResults: failures.mapValues(\.message))
     }
 
-    /// Records a worker's result inside a transaction (see `update(_:actor:)`). Returns the task the result
-    /// is for, or nil when a rerun had removed it.
+    /// Records a worker's result inside a transaction (see `update(_:actor:access:)`). Returns the task the
+    /// result is for, or nil when a rerun had removed it.
     @discardableResult
-    func record(_ result: TaskResult, actor: String, now: Int64, in tx: any StoreTransaction,
-                changes: inout Changes) throws -> Task? {
+    func record(_ result: TaskResult, actor: String, access: TaskAccess = .unrestricted, now: Int64,
+                in tx: any StoreTransaction, changes: inout Changes) throws -> Task? {
         guard let original = try tx.workflow(id: result.workflowInstanceId, includeTasks: true) else {
             throw EngineError.notFound("No such workflow found by id: \(result.workflowInstanceId)")
+        }
+        if access.taskTypes != nil,
+           let named = try original.tasks.first(where: { $0.taskId == result.taskId }) ?? tx.task(id: result.taskId) {
+            try access.check(taskType: named.taskType)
         }
         var workflow = original
         let decider = self.decider(at: now)
@@ -155,12 +167,15 @@ extension Engine {
 
     /// Records a result and, in the same round trip, hands the worker its next task of the same type
     /// and domain, if one is ready.
-    public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous") async throws(EngineError) -> Task? {
+    public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous",
+                              access: TaskAccess = .unrestricted) async throws(EngineError) -> Task? {
         let now = clock.now()
         // One transaction (one commit) for the result and the next task.
         try Self.validate(result)
         return try await transaction { tx, changes in
-            guard let task = try self.record(result, actor: actor, now: now, in: tx, changes: &changes) else { return nil }
+            guard let task = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes) else {
+                return nil
+            }
             return try self.claim(queue: Engine.queueName(taskType: task.taskType, domain: task.domain), domain: task.domain,
                                   count: 1, workerId: result.workerId, now: now, in: tx, changes: &changes).first
         }
@@ -177,7 +192,8 @@ extension Engine {
     /// its output (the way people signal a WAIT task). Returns the task id.
     @discardableResult
     public func update(workflowId: String, referenceName: String, status: TaskResultStatus, output: JSONObject,
-                       workerId: String?, actor: String = "anonymous") async throws(EngineError) -> String {
+                       workerId: String?, actor: String = "anonymous",
+                       access: TaskAccess = .unrestricted) async throws(EngineError) -> String {
         let now = clock.now()
         return try await transaction { tx, changes in
             guard let workflow = try tx.workflow(id: workflowId, includeTasks: true) else {
@@ -185,7 +201,7 @@ extension Engine {
             }
             let result = try self.decider(at: now).result(forReferenceName: referenceName, in: workflow, status: status,
                                                           output: output, workerId: workerId)
-            try self.record(result, actor: actor, now: now, in: tx, changes: &changes)
+            try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes)
             return result.taskId
         }
     }
@@ -204,10 +220,11 @@ extension Engine {
     }
 
     /// Appends a log line to a task.
-    public func addLog(_ line: String, taskId: String) async throws(EngineError) {
+    public func addLog(_ line: String, taskId: String, access: TaskAccess = .unrestricted) async throws(EngineError) {
         let now = clock.now()
         try await transaction { tx, _ in
-            guard try tx.task(id: taskId) != nil else { throw EngineError.notFound("Task not found for taskId: \(taskId)") }
+            guard let task = try tx.task(id: taskId) else { throw EngineError.notFound("Task not found for taskId: \(taskId)") }
+            try access.check(taskType: task.taskType)
             try tx.append([TaskExecLog(log: line, taskId: taskId, createdTime: now)], taskId: taskId)
         }
     }

@@ -15,13 +15,16 @@ public final class Engine: Sendable {
     let makeId: @Sendable () -> String
     let scripts: (any ScriptEvaluator)?
     let metrics: EngineMetrics
+    let limits: ExecutionLimits
 
-    /// Creates an engine over `store`, reading time from `clock` and running definitions' JavaScript
-    /// and jq with `scripts`.
+    /// Creates an engine over `store`, reading time from `clock`, running definitions' JavaScript
+    /// and jq with `scripts`, and keeping executions within `limits`.
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
                 scripts: (any ScriptEvaluator)? = nil, metrics: EngineMetrics = EngineMetrics(factory: nil),
+                limits: ExecutionLimits = ExecutionLimits(),
                 makeId: @escaping @Sendable () -> String = { TimeOrderedID.standard.make() }) {
         self.store = store
+        self.limits = limits
         self.clock = clock
         self.logger = logger
         self.scripts = scripts
@@ -30,7 +33,7 @@ public final class Engine: Sendable {
     }
 
     /// A Decider for the current instant.
-    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, scripts: scripts) }
+    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, scripts: scripts, limits: limits) }
 
     /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
     /// queue the transaction put a task in.

@@ -9,6 +9,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         private let name: String
         /// The request is malformed or names something invalid (400).
         public static let invalid = Code(name: "invalid")
+        /// The caller may not act on what the request names (403).
+        public static let forbidden = Code(name: "forbidden")
         /// Something the request names does not exist (404).
         public static let notFound = Code(name: "notFound")
         /// The request conflicts with the current state (409).

@@ -8,7 +8,8 @@ public import ServiceLifecycle
 
 /// Baton's own worker for HTTP tasks: it polls the `HTTP` queue like any worker, makes the call
 /// described by the task's `http_request` input, and reports the response — a 2xx completes the task,
-/// anything else (or no answer) fails it, and the task definition's retries apply.
+/// anything else (or no answer) fails it, and the task definition's retries apply. Calls go only where `targets`
+/// allows, redirects included (each is followed by the runner, checked like the first address).
 public struct HTTPTaskRunner: Service {
     /// The queue (task type) HTTP tasks wait in.
     public static let taskType = TaskType.http.rawValue
@@ -16,34 +17,41 @@ public struct HTTPTaskRunner: Service {
     public static let workerId = "baton-http"
     /// The most bytes of a response body kept in the task output.
     static let maximumResponseBody = 1024 * 1024
+    /// The most redirects followed for one call.
+    static let maximumRedirects = 5
 
     let engine: Engine
-    let client: HTTPClient
     let concurrency: Int
+    let targets: HTTPTargetPolicy
 
-    /// Creates a runner that makes up to `concurrency` calls at once with `client`.
-    public init(engine: Engine, client: HTTPClient = .shared, concurrency: Int = 8) {
+    /// Creates a runner that makes up to `concurrency` calls at once, to the addresses `targets` allows.
+    public init(engine: Engine, concurrency: Int = 8, targets: HTTPTargetPolicy = .standard) {
         self.engine = engine
-        self.client = client
         self.concurrency = max(1, concurrency)
+        self.targets = targets
     }
 
     public func run() async throws {
+        // Redirects come back to the runner, which checks where each one leads before following it.
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
-                group.addTask { await pollLoop() }
+                group.addTask { await pollLoop(client: client) }
             }
         }
+        try await client.shutdown()
     }
 
-    private func pollLoop() async {
+    private func pollLoop(client: HTTPClient) async {
         await cancelWhenGracefulShutdown {
             while !_Concurrency.Task.isCancelled {
                 do {
                     let tasks = try await engine.poll(taskType: Self.taskType, workerId: Self.workerId, domain: nil,
                                                       count: 1, timeout: 1_000)
                     for task in tasks {
-                        try await engine.update(await execute(task), actor: Self.workerId)
+                        try await engine.update(await execute(task, client: client), actor: Self.workerId)
                     }
                 } catch {
                     engine.logger.warning("HTTP task runner failed a round", metadata: ["baton.error": "\(error)"])
@@ -54,7 +62,7 @@ public struct HTTPTaskRunner: Service {
     }
 
     /// Makes the call a task describes and turns the outcome into its result.
-    func execute(_ task: BatonModel.Task) async -> TaskResult {
+    func execute(_ task: BatonModel.Task, client: HTTPClient) async -> TaskResult {
         var result = TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .failed,
                                 workerId: Self.workerId)
         let call: HTTPCall
@@ -66,7 +74,14 @@ public struct HTTPTaskRunner: Service {
             return result
         }
         do {
-            let response = try await client.execute(call.request, timeout: call.timeout)
+            let response: HTTPClientResponse
+            switch try await send(call, with: client) {
+            case .refused(let reason):
+                result.status = .failedWithTerminalError
+                result.reasonForIncompletion = "HTTP call refused: \(reason)"
+                return result
+            case .answered(let answer): response = answer
+            }
             var body = try await response.body.collect(upTo: Self.maximumResponseBody)
             let text = body.readString(length: body.readableBytes) ?? ""
             let parsedBody = (try? JSONValue(parsing: text)) ?? .string(text)
@@ -87,6 +102,38 @@ public struct HTTPTaskRunner: Service {
             result.reasonForIncompletion = "HTTP call to \(call.request.url) failed: \(error)"
         }
         return result
+    }
+
+    private enum Outcome {
+        case answered(HTTPClientResponse)
+        case refused(String)
+    }
+
+    /// Sends the call, following redirects, each address checked against `targets` before it is called.
+    private func send(_ call: HTTPCall, with client: HTTPClient) async throws -> Outcome {
+        var request = call.request
+        for _ in 0...Self.maximumRedirects {
+            guard let url = URL(string: request.url), let host = url.host else { return .refused("'\(request.url)' has no host") }
+            if let refusal = await targets.refusal(forHost: host) { return .refused(refusal) }
+            let response = try await client.execute(request, timeout: call.timeout)
+            guard [301, 302, 303, 307, 308].contains(response.status.code),
+                  let location = response.headers.first(name: "Location"),
+                  let next = URL(string: location, relativeTo: url)?.absoluteURL,
+                  let scheme = next.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+                return .answered(response)
+            }
+            var redirected = HTTPClientRequest(url: next.absoluteString)
+            redirected.headers = request.headers
+            if response.status.code == 303 || ((301...302).contains(response.status.code) && request.method == .POST) {
+                redirected.method = .GET
+                redirected.headers.remove(name: "Content-Type")
+            } else {
+                redirected.method = request.method
+                redirected.body = request.body
+            }
+            request = redirected
+        }
+        return .refused("more than \(Self.maximumRedirects) redirects")
     }
 }
 

@@ -15,7 +15,8 @@ enum Permission: Equatable {
     case operate
     /// WORKER (of the task's type, if its key is limited to some types) or ADMIN.
     case work
-    /// WORKER (as for `work`), OPERATOR or ADMIN: completing a task by reference name.
+    /// WORKER (as for `work`), OPERATOR or ADMIN: completing a task by reference name without reading the
+    /// workflow back.
     case workOrOperate
     /// ADMIN.
     case admin
@@ -55,8 +56,10 @@ enum Permission: Equatable {
             case (.get, _): return .read
             case (.post, "/api/tasks"), (.post, "/api/tasks/batch"), (.post, "/api/tasks/update-v2"), (.post, "/api/tasks/{id}/log"):
                 return .work
-            case (.post, "/api/tasks/{id}/{taskRefName}/{status}"), (.post, "/api/tasks/{id}/{taskRefName}/{status}/sync"):
+            case (.post, "/api/tasks/{id}/{taskRefName}/{status}"):
                 return .workOrOperate
+            case (.post, "/api/tasks/{id}/{taskRefName}/{status}/sync"):
+                return .operate  // it answers the whole workflow, which a worker key never reads
             default: return .admin
             }
         }
@@ -79,24 +82,22 @@ enum Permission: Equatable {
 /// Checks the `X-Authorization` header of every API request against the route's required role, and sets
 /// the request's actor to the application's name for the audit trail. Answers 401 (with `"error":
 /// "INVALID_TOKEN"` or `"EXPIRED_TOKEN"`, which make Conductor's clients fetch a new token) and 403.
+///
+/// It reads no body: what a request acts on is decided where it is read. A worker key limited to some task types
+/// passes with that limit in the context (`taskAccess`), which the engine checks on each task it touches; the
+/// caller's roles go along too (`roles`), for what only the decoded body reveals (an inline definition).
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = BatonRequestContext
 
     let authenticator: Authenticator
-    let engine: Engine
     let instance: String
     let publicMetrics: Bool
-    let maximumBodySize: Int
 
-    /// Creates the middleware; `engine` looks up task types for type-limited workers, whose bodies are
-    /// read (up to `maximumBodySize` bytes) to find the task they report on.
-    public init(authenticator: Authenticator, engine: Engine, instance: String, publicMetrics: Bool,
-                maximumBodySize: Int) {
+    /// Creates the middleware.
+    public init(authenticator: Authenticator, instance: String, publicMetrics: Bool) {
         self.authenticator = authenticator
-        self.engine = engine
         self.instance = instance
         self.publicMetrics = publicMetrics
-        self.maximumBodySize = maximumBodySize
     }
 
     public func handle(_ request: Request, context: Context,
@@ -121,6 +122,7 @@ public struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.actor = application.name
         let roles = application.roles
+        context.roles = roles
         if roles.contains(.admin) || permission == .authenticated { return try await next(request, context) }
         switch permission {
         case .read where !roles.isDisjoint(with: [.viewer, .operator]),
@@ -128,49 +130,14 @@ public struct AuthMiddleware: RouterMiddleware {
              .workOrOperate where roles.contains(.operator):
             return try await next(request, context)
         case .work where roles.contains(.worker), .workOrOperate where roles.contains(.worker):
-            guard let allowed = application.taskTypes, !allowed.isEmpty else { return try await next(request, context) }
-            var request = request
-            switch try await taskType(of: &request, context: context) {
-            case .some(let taskType) where allowed.contains(taskType):
-                return try await next(request, context)
-            case .some(let taskType):
-                return forbidden("Application '\(application.name)' may not work on tasks of type '\(taskType)'")
-            case .none:
-                return try await next(request, context)
-            }
+            if let allowed = application.taskTypes, !allowed.isEmpty { context.taskAccess = .only(allowed) }
+            return try await next(request, context)
         default:
-            return forbidden("Application '\(application.name)' lacks the role for \(request.method) \(request.uri.path): "
-                + "it needs \(permission.roleNames)")
+            return ErrorReply.response(
+                .forbidden, "Application '\(application.name)' lacks the role for \(request.method) \(request.uri.path): "
+                    + "it needs \(permission.roleNames)",
+                code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", instance: instance)
         }
-    }
-
-    private func forbidden(_ message: String) -> Response {
-        ErrorReply.response(.forbidden, message, code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", instance: instance)
-    }
-
-    /// The task type a worker request concerns; nil when it names no existing task (the route then
-    /// answers 404 or 400 by itself). Reads the body when the task is named there, and puts it back.
-    private func taskType(of request: inout Request, context: Context) async throws -> String? {
-        let route = context.endpointPath ?? ""
-        if route.hasSuffix("{taskType}") {
-            return context.parameters.get("taskType").map(\.percentDecoded)
-        }
-        if route.hasSuffix("{taskRefName}/{status}") || route.hasSuffix("{taskRefName}/{status}/sync") {
-            guard let workflowId = context.parameters.get("id"), let reference = context.parameters.get("taskRefName"),
-                  let workflow = try? await engine.workflow(id: workflowId, includeTasks: true) else { return nil }
-            let name = reference.percentDecoded
-            return workflow.tasks.last { $0.referenceTaskName == name }?.taskType
-        }
-        if route == "/api/tasks/{id}/log" {
-            guard let taskId = context.parameters.get("id") else { return nil }
-            return try? await engine.task(id: taskId).taskType
-        }
-        let buffer = try await request.collectBody(upTo: maximumBodySize)
-        struct TaskIdentity: Decodable { var taskId: String? }
-        guard let taskId = (try? JSONDecoder().decode(TaskIdentity.self, from: Data(buffer.readableBytesView)))?.taskId else {
-            return nil
-        }
-        return try? await engine.task(id: taskId).taskType
     }
 }
 

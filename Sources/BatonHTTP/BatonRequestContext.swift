@@ -1,3 +1,4 @@
+public import BatonEngine
 public import Hummingbird
 
 /// The per-request context of Baton's routes: Hummingbird's core storage plus who is asking.
@@ -5,9 +6,19 @@ public struct BatonRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who sent the request, as recorded in the audit trail ("anonymous" while auth is off).
     public var actor: String = "anonymous"
+    /// The caller's roles; nil while auth is off, when every request may do everything.
+    public var roles: Set<Role>?
+    /// The tasks the caller may poll and report on (a worker key may be limited to some task types).
+    public var taskAccess: TaskAccess = .unrestricted
 
     public init(source: Source) {
         coreContext = .init(source: source)
+    }
+
+    /// Refuses (403) what only an ADMIN may do, when the caller is not one; `what` names it for the message.
+    func requireAdmin(for what: String) throws {
+        guard let roles, !roles.contains(.admin) else { return }
+        throw EngineError(.forbidden, "\(what) needs the ADMIN role: \(actor) has \(roles.map(\.rawValue).sorted().joined(separator: ", "))")
     }
 
     /// Bodies are read by the routes themselves, up to `HTTPLimits.maximumBodySize`.

@@ -15,9 +15,8 @@ public enum BatonRouter {
         router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         router.add(middleware: ErrorMiddleware(instance: instance))
         if let authenticator = configuration.authenticator {
-            router.add(middleware: AuthMiddleware(authenticator: authenticator, engine: engine, instance: instance,
-                                                  publicMetrics: configuration.publicMetrics,
-                                                  maximumBodySize: configuration.limits.maximumBodySize))
+            router.add(middleware: AuthMiddleware(authenticator: authenticator, instance: instance,
+                                                  publicMetrics: configuration.publicMetrics))
         }
         router.add(middleware: LimitsMiddleware(limits: configuration.limits, instance: instance))
         if let uiDirectory {

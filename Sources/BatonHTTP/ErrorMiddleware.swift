@@ -37,6 +37,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.code {
             case .invalid: return (.badRequest, error.message, false)
             case .notFound: return (.notFound, error.message, false)
+            case .forbidden: return (.forbidden, error.message, false)
             case .conflict: return (.conflict, error.message, false)
             case .unavailable: return (.serviceUnavailable, error.message, true)
             default: return (.internalServerError, error.message, false)

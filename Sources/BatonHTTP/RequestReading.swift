@@ -50,59 +50,71 @@ extension Request {
 
     /// The raw body, at most `HTTPLimits.ceiling` bytes (`LimitsMiddleware` enforces the configured limit).
     func bodyData() async throws -> Data {
+        Data(try await bodyBytes())
+    }
+
+    private func bodyBytes() async throws -> [UInt8] {
         let buffer = try await body.collect(upTo: HTTPLimits.ceiling)
-        return Data(buffer.readableBytesView)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The body parsed as JSON, nil when it is empty. Every body is parsed once, and all that is decided about a
+    /// request — who may make it and what it does — is read from that one parse: two readers of one text can
+    /// disagree (an object naming a key twice is refused by the parser for the same reason).
+    func jsonBody() async throws -> JSONValue? {
+        let bytes = try await bodyBytes()
+        if Self.isBlank(bytes) { return nil }
+        do {
+            return try JSONValue(parsingUTF8: bytes)
+        } catch {
+            throw BadRequest("Invalid JSON body: \(error)")
+        }
     }
 
     /// The JSON body decoded as `T`, or `fallback` when the body is empty.
     func decode<T: Decodable>(_ type: T.Type, orIfEmpty fallback: @autoclosure () -> T) async throws -> T {
-        let data = try await bodyData()
-        if Self.isBlank(data) { return fallback() }
-        return try JSONDecoder().decode(T.self, from: data)
+        guard let value = try await jsonBody() else { return fallback() }
+        return try JSONValueDecoder().decode(T.self, from: value)
     }
 
     /// The JSON object body (a workflow's input, a task's output), or `fallback` when the body is empty.
     func decodeObject(orIfEmpty fallback: JSONObject) async throws -> JSONObject {
-        let data = try await bodyData()
-        if Self.isBlank(data) { return fallback }
-        // The fast parser reads what it can (a workflow's input on every start); anything else gets the
-        // decoder's error.
-        if case .object(let members)? = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) { return members }
-        return try JSONDecoder().decode(JSONObject.self, from: data)
+        guard let value = try await jsonBody() else { return fallback }
+        guard case .object(let members) = value else { throw BadRequest("The request body must be a JSON object") }
+        return members
     }
 
-    /// A worker's result: its usual shape read by `TaskResult(fastParsing:)`, anything else as `decode` does.
+    /// A worker's result: its usual shape read by `TaskResult(fastParsing:)`, anything else by its `Decodable`
+    /// conformance, both from the one parse of the body.
     func decodeTaskResult() async throws -> TaskResult {
-        let data = try await bodyData()
-        if let result = TaskResult(fastParsing: String(decoding: data, as: UTF8.self)) { return result }
-        return try Self.decode(TaskResult.self, from: data)
+        try Self.taskResult(from: try await requiredJSONBody(TaskResult.self))
     }
 
     /// Workers' results (a JSON array), read as `decodeTaskResult()` reads one.
     func decodeTaskResults() async throws -> [TaskResult] {
-        let data = try await bodyData()
-        if case .array(let items)? = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) {
-            let results = items.compactMap(TaskResult.init(fastParsing:))
-            if results.count == items.count { return results }
+        guard case .array(let items) = try await requiredJSONBody([TaskResult].self) else {
+            throw BadRequest("The request body must be a JSON array of task results")
         }
-        return try Self.decode([TaskResult].self, from: data)
+        return try items.map(Self.taskResult(from:))
+    }
+
+    private static func taskResult(from value: JSONValue) throws -> TaskResult {
+        try TaskResult(fastParsing: value) ?? JSONValueDecoder().decode(TaskResult.self, from: value)
     }
 
     /// The JSON body decoded as `T`; an empty body is a 400.
     func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        try Self.decode(T.self, from: await bodyData())
+        try JSONValueDecoder().decode(T.self, from: await requiredJSONBody(T.self))
+    }
+
+    private func requiredJSONBody<T>(_ type: T.Type) async throws -> JSONValue {
+        guard let value = try await jsonBody() else { throw BadRequest("The request needs a JSON body (\(T.self))") }
+        return value
     }
 
     /// Whether a body holds nothing but JSON white space.
-    private static func isBlank(_ data: Data) -> Bool {
-        data.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        guard !Self.isBlank(data) else {
-            throw BadRequest("The request needs a JSON body (\(T.self))")
-        }
-        return try JSONDecoder().decode(T.self, from: data)
+    private static func isBlank(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 }
 

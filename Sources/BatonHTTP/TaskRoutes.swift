@@ -13,7 +13,8 @@ struct TaskRoutes {
     func register(on group: RouterGroup<BatonRequestContext>) {
         group.get("poll/{taskType}") { request, context in
             let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
-                                              domain: request.query("domain"), count: 1, timeout: 0)
+                                              domain: request.query("domain"), count: 1, timeout: 0,
+                                              access: context.taskAccess)
             guard let task = tasks.first else { return JSONResponse.empty(.noContent) }
             return JSONResponse.make(task)
         }
@@ -21,18 +22,20 @@ struct TaskRoutes {
             let timeout = try request.integer("timeout") ?? 100
             return try JSONResponse.make(await engine.poll(
                 taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
-                domain: request.query("domain"), count: request.integer("count") ?? 1, timeout: Int64(timeout)))
+                domain: request.query("domain"), count: request.integer("count") ?? 1, timeout: Int64(timeout),
+                access: context.taskAccess))
         }
         group.post("") { request, context in
             let result = try await request.decodeTaskResult()
-            return JSONResponse.text(try await engine.update(result, actor: context.actor))
+            return JSONResponse.text(try await engine.update(result, actor: context.actor, access: context.taskAccess))
         }
         group.post("batch") { request, context in
-            try JSONResponse.make(await engine.update(request.decodeTaskResults(), actor: context.actor))
+            try JSONResponse.make(await engine.update(request.decodeTaskResults(), actor: context.actor,
+                                                      access: context.taskAccess))
         }
         group.post("update-v2") { request, context in
             let result = try await request.decodeTaskResult()
-            guard let next = try await engine.updateAndPoll(result, actor: context.actor) else {
+            guard let next = try await engine.updateAndPoll(result, actor: context.actor, access: context.taskAccess) else {
                 return JSONResponse.empty(.noContent)
             }
             return JSONResponse.make(next)
@@ -78,7 +81,7 @@ struct TaskRoutes {
         group.post("{id}/log") { request, context in
             let data = try await request.bodyData()
             let text = (try? JSONDecoder().decode(String.self, from: data)) ?? String(decoding: data, as: UTF8.self)
-            try await engine.addLog(text, taskId: context.parameters.path("id"))
+            try await engine.addLog(text, taskId: context.parameters.path("id"), access: context.taskAccess)
             return JSONResponse.empty()
         }
     }
@@ -95,7 +98,7 @@ struct TaskRoutes {
         let output = try await request.decodeObject(orIfEmpty: [:])
         let taskId = try await engine.update(workflowId: workflowId, referenceName: context.parameters.path("taskRefName"),
                                              status: status, output: output, workerId: request.query("workerid"),
-                                             actor: context.actor)
+                                             actor: context.actor, access: context.taskAccess)
         return (workflowId, taskId)
     }
 }

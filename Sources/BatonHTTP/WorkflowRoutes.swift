@@ -16,6 +16,8 @@ struct WorkflowRoutes {
     private func registerStartAndRead(on group: RouterGroup<BatonRequestContext>) {
         group.post("") { request, context in
             let start = try await request.decode(StartWorkflowRequest.self)
+            // An inline definition runs whatever it holds (scripts, HTTP calls): as much as registering one.
+            if start.workflowDef != nil { try context.requireAdmin(for: "Starting a workflow with an inline workflowDef") }
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
         }
         group.post("{id}") { request, context in

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A small, fast JSON parser into `JSONValue`, for the store's hot path (Foundation's decoder is
-/// several times slower on small documents). Strict RFC 8259, with a nesting limit.
+/// several times slower on small documents). Strict RFC 8259, with a nesting limit; an object that names a key
+/// twice is refused.
 struct JSONParser {
     /// Why a text is not valid JSON.
     struct Failure: Error, CustomStringConvertible {
@@ -38,7 +39,7 @@ struct JSONParser {
         return (value, parser.repeats?.identities ?? [])
     }
 
-    private mutating func parseWhole() throws -> JSONValue {
+    mutating func parseWhole() throws -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -111,10 +112,20 @@ struct JSONParser {
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(Dictionary(members, uniquingKeysWith: { _, later in later }))
+                let object = Dictionary(members, uniquingKeysWith: { first, _ in first })
+                // A key given twice is refused: readers that took the first and readers that took the last
+                // would act on different documents (an authorization check and the handler, say).
+                if object.count != members.count { throw duplicateKeyFailure(in: members) }
+                return .object(object)
             }
             throw failure("expected ',' or '}'")
         }
+    }
+
+    private func duplicateKeyFailure(in members: [(String, JSONValue)]) -> Failure {
+        var seen = Set<String>()
+        let key = members.first { !seen.insert($0.0).inserted }?.0 ?? ""
+        return failure("the key '\(key)' appears more than once in an object")
     }
 
     /// A member's value; an object near the top that repeats an earlier one byte for byte is that one's value.

@@ -70,6 +70,12 @@ extension JSONValue {
     public init(parsing text: String) throws {
         self = try JSONParser.parse(text)
     }
+
+    /// Parses UTF-8 JSON text into a value, as `init(parsing:)` does.
+    public init(parsingUTF8 bytes: [UInt8]) throws {
+        var parser = JSONParser(bytes)
+        self = try parser.parseWhole()
+    }
 }
 
 extension Dictionary where Key == String, Value == JSONValue {

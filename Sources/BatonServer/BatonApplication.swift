@@ -44,7 +44,8 @@ public struct BatonApplication: Sendable {
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
                                 busyTimeout: configuration.sqliteBusyTimeout)
         engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
-                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)))
+                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
+                        limits: configuration.engineLimits)
     }
 
     /// Opens the database the configuration names — an SQLite file, or PostgreSQL for a `postgres://` URL —
@@ -75,7 +76,8 @@ public struct BatonApplication: Sendable {
         api = try Self.apiConfiguration(for: configuration)
         self.store = store
         engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
-                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)))
+                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
+                        limits: configuration.engineLimits)
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting
@@ -95,7 +97,7 @@ public struct BatonApplication: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
-            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine),
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine, targets: configuration.httpTaskTargets),
                        QueueWatcher(engine: engine)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

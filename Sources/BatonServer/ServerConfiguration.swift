@@ -1,3 +1,5 @@
+public import BatonDecider
+public import BatonEngine
 public import BatonHTTP
 import BatonSQLite
 import Foundation
@@ -28,6 +30,18 @@ public struct ServerConfiguration: Sendable {
     public var requestLimits = RequestLimits()
     /// Whether `/metrics` answers without credentials when auth is on.
     public var publicMetrics = true
+    /// The addresses HTTP tasks may call (by default none on loopback or link-local).
+    public var httpTaskTargets = HTTPTargetPolicy.standard
+    /// How many tasks one execution, and one dynamic fork, may make. (The output bound of the tasks Baton runs
+    /// itself is `requestLimits.maximumTaskOutputSize`, the bound workers' results meet.)
+    public var executionLimits = ExecutionLimits()
+
+    /// The limits the engine keeps: `executionLimits`, with the task output bound of `requestLimits`.
+    var engineLimits: ExecutionLimits {
+        var limits = executionLimits
+        limits.maximumTaskOutputSize = requestLimits.maximumTaskOutputSize
+        return limits
+    }
 
     /// The default database file, under `./baton-data/`.
     public static let defaultDatabase = "baton-data/baton.sqlite"

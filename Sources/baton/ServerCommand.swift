@@ -1,4 +1,6 @@
 import ArgumentParser
+import BatonDecider
+import BatonEngine
 import BatonHTTP
 import BatonServer
 import Foundation
@@ -12,7 +14,8 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
             BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
-            BATON_LOG_FORMAT. \
+            BATON_LOG_FORMAT, BATON_HTTP_TASK_ALLOW, BATON_HTTP_TASK_DENY, BATON_MAX_TASKS_PER_WORKFLOW, \
+            BATON_MAX_FORK_WIDTH. \
             A flag wins over the variable.
             """)
 
@@ -42,6 +45,21 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "Log format: text (default) or json (one JSON object per line).")
     var logFormat: String?
+
+    @Option(help: """
+        Addresses HTTP tasks may call although they are denied, comma-separated CIDR ranges or addresses \
+        (e.g. 127.0.0.1 for a service on this host). Loopback and link-local addresses are denied by default.
+        """)
+    var httpTaskAllow: String?
+
+    @Option(help: "Addresses HTTP tasks may not call, besides loopback and link-local ones: comma-separated CIDR ranges.")
+    var httpTaskDeny: String?
+
+    @Option(help: "Most task attempts one workflow execution may hold; one that reaches it fails (default 10000).")
+    var maxTasksPerWorkflow: Int?
+
+    @Option(help: "Most branches one FORK_JOIN_DYNAMIC may start; a wider fork fails its task (default 1000).")
+    var maxForkWidth: Int?
 
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
@@ -75,6 +93,14 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.requestLimits.maximumBodySize = size
         }
+        configuration.httpTaskTargets.allowed = try Self.addressRanges(httpTaskAllow ?? environment["BATON_HTTP_TASK_ALLOW"])
+        configuration.httpTaskTargets.denied += try Self.addressRanges(httpTaskDeny ?? environment["BATON_HTTP_TASK_DENY"])
+        if let text = maxTasksPerWorkflow.map(String.init) ?? environment["BATON_MAX_TASKS_PER_WORKFLOW"] {
+            configuration.executionLimits.maximumTasks = try Self.positive(text, "--max-tasks-per-workflow")
+        }
+        if let text = maxForkWidth.map(String.init) ?? environment["BATON_MAX_FORK_WIDTH"] {
+            configuration.executionLimits.maximumForkWidth = try Self.positive(text, "--max-fork-width")
+        }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
             throw ValidationError("Unknown log format '\(formatName)'; use text or json")
@@ -88,5 +114,23 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         try await application.run()
+    }
+
+    /// A positive whole number given to `option`.
+    static func positive(_ text: String, _ option: String) throws -> Int {
+        guard let value = Int(text), value > 0 else { throw ValidationError("\(option) must be a positive number, not '\(text)'") }
+        return value
+    }
+
+    /// Comma-separated CIDR ranges; none for nil or empty text.
+    static func addressRanges(_ text: String?) throws -> [AddressRange] {
+        guard let text, !text.isEmpty else { return [] }
+        return try text.split(separator: ",").map { item in
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let range = AddressRange(trimmed) else {
+                throw ValidationError("'\(trimmed)' is not an address or a CIDR range (e.g. 10.0.0.0/8, fd00::/8)")
+            }
+            return range
+        }
     }
 }

@@ -1,4 +1,6 @@
+import BatonEngine
 import BatonModel
+import BatonServer
 import BatonTesting
 import Foundation
 import NIOHTTP1
@@ -228,7 +230,7 @@ struct ControlFlowTests {
 
     @Test("HTTP: a 2xx response completes the task with status, headers and the parsed body")
     func httpSuccess() async throws {
-        try await withRunningServer { server in
+        try await withRunningServer(configure: { $0.httpTaskTargets = .unrestricted }) { server in
             try await server.registerTaskDefs(#"[{"name":"probe","retryCount":7}]"#)
             try await Self.register("http_call", on: server)
             let id = try await server.start("http_call", input: #"{"uri":"\#(server.baseURL)/api/metadata/taskdefs/probe"}"#)
@@ -243,7 +245,7 @@ struct ControlFlowTests {
 
     @Test("HTTP: a 4xx answer and a refused connection fail the task with a clear reason", arguments: [true, false])
     func httpFailure(refused: Bool) async throws {
-        try await withRunningServer { server in
+        try await withRunningServer(configure: { $0.httpTaskTargets = .unrestricted }) { server in
             try await Self.register("http_call", on: server)
             let uri = refused ? "http://127.0.0.1:9/nothing" : "\(server.baseURL)/api/metadata/taskdefs/ghost"
             let id = try await server.start("http_call", input: #"{"uri":"\#(uri)"}"#)

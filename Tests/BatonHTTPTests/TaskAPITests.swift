@@ -132,7 +132,7 @@ struct TaskAPITests {
                 "[\(good), {\"workflowInstanceId\":\"\(id)\",\"taskId\":\"other\"}]": "status",
                 "[\(good), \(good)]": "more than one result",
                 "[" + Array(repeating: good, count: 1001).joined(separator: ",") + "]": "1000",
-                "{\"not\":\"a list\"}": "Array",
+                "{\"not\":\"a list\"}": "array of task results",
                 "": "JSON body",
             ]
             for (body, named) in refusals {

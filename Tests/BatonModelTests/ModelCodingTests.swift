@@ -107,9 +107,12 @@ struct JSONParserTests {
         #expect(fast == foundation)
     }
 
-    @Test("a key given twice in an object keeps its last value")
+    @Test("a key given twice in an object is refused, naming the key, at any depth")
     func duplicateKeys() throws {
-        #expect(try JSONValue(parsing: #"{"a":1,"b":2,"a":{"c":3}}"#) == ["a": ["c": 3], "b": 2])
+        for text in [#"{"a":1,"b":2,"a":{"c":3}}"#, #"[{"x":{"a":1,"a":1}}]"#] {
+            #expect { try JSONValue(parsing: text) } throws: { "\($0)".contains("'a' appears more than once") }
+        }
+        #expect(try JSONValue(parsing: #"{"a":{"a":1},"b":{"a":2}}"#) == ["a": ["a": 1], "b": ["a": 2]])
         let many = "{" + (0..<100).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}"
         #expect(try JSONValue(parsing: many).objectValue?.count == 100)
     }
