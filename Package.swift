@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonModel", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
+                "BatonModel", "BatonDecider", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI", "BatonScripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonServer", "BatonClient", "BatonModel", "BatonHTTP",
+                "BatonServer", "BatonClient", "BatonModel", "BatonHTTP", "BatonDecider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], swiftSettings: upcoming),
         .testTarget(
             name: "BatonScriptingTests",
-            dependencies: ["BatonScripting", "BatonDecider", "BatonModel"],
+            dependencies: ["BatonScripting", "BatonDecider", "BatonModel", "BatonTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),
@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "BatonHTTPTests",
             dependencies: [
-                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine",
+                "BatonTesting", "BatonServer", "BatonModel", "BatonEngine", "BatonDecider",
                 .product(name: "GRDB", package: "GRDB.swift"), "BatonHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

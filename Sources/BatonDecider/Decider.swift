@@ -10,19 +10,14 @@ public struct Decider: Sendable {
     public var now: Int64
     /// Makes a fresh unique id for a new task attempt.
     public var makeId: @Sendable () -> String
-    /// Runs the JavaScript and jq that SWITCH, DO_WHILE, INLINE and JSON_JQ_TRANSFORM nodes carry;
-    /// without one, those nodes fail with a message saying so.
-    public var scripts: (any ScriptEvaluator)?
 
     /// The most rounds one decision runs (each round may schedule tasks that complete at once).
     static let maximumRounds = 1_000
 
-    /// Creates a Decider deciding at `now` that names new task attempts with `makeId` and runs
-    /// scripts with `scripts`.
-    public init(now: Int64, makeId: @escaping @Sendable () -> String, scripts: (any ScriptEvaluator)? = nil) {
+    /// Creates a Decider deciding at `now` that names new task attempts with `makeId`.
+    public init(now: Int64, makeId: @escaping @Sendable () -> String) {
         self.now = now
         self.makeId = makeId
-        self.scripts = scripts
     }
 
     /// Moves a RUNNING workflow on: fires due timeouts and waits, retries failed tasks, schedules what
@@ -60,7 +55,10 @@ public struct Decider: Sendable {
             for index in pendingTerminalTasks(of: workflow) {
                 guard workflow.status == .running else { return effects }
                 changed = true
-                if workflow.tasks[index].status.isSuccessful {
+                if workflow.tasks[index].status == .completed, let node = workflow.tasks[index].workflowTask,
+                   node.type == .switchTask || node.type == .decision {
+                    enterBranch(ofTaskAt: index, node: node, in: &workflow, effects: &effects)
+                } else if workflow.tasks[index].status.isSuccessful {
                     workflow.tasks[index].executed = true
                     scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
                 } else {
@@ -95,7 +93,7 @@ public struct Decider: Sendable {
         }
         for task in workflow.tasks where !task.status.isTerminal {
             if task.waitUntil > 0 { consider(task.waitUntil) }
-            guard TaskKind(task).isWorkerTask else { continue }
+            guard TaskKind(task).isPolled else { continue }
             if task.isLeased, task.responseTimeoutSeconds > 0 {
                 consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
             }

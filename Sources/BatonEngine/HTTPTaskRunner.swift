@@ -1,7 +1,6 @@
 public import AsyncHTTPClient
 import BatonModel
 import Foundation
-import Logging
 import NIOCore
 import NIOHTTP1
 public import ServiceLifecycle
@@ -29,28 +28,9 @@ public struct HTTPTaskRunner: Service {
     }
 
     public func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask { await pollLoop() }
-            }
-        }
-    }
-
-    private func pollLoop() async {
-        await cancelWhenGracefulShutdown {
-            while !_Concurrency.Task.isCancelled {
-                do {
-                    let tasks = try await engine.poll(taskType: Self.taskType, workerId: Self.workerId, domain: nil,
-                                                      count: 1, timeout: 1_000)
-                    for task in tasks {
-                        try await engine.update(await execute(task), actor: Self.workerId)
-                    }
-                } catch {
-                    engine.logger.warning("HTTP task runner failed a round", metadata: ["baton.error": "\(error)"])
-                    try? await _Concurrency.Task.sleep(for: .milliseconds(500))
-                }
-            }
-        }
+        let loops = SystemTaskLoops(engine: engine, taskType: Self.taskType, workerId: Self.workerId,
+                                    concurrency: concurrency)
+        await loops.run { _, task in await execute(task) }
     }
 
     /// Makes the call a task describes and turns the outcome into its result.

@@ -1,3 +1,4 @@
+public import BatonDecider
 public import BatonHTTP
 import BatonSQLite
 import Foundation
@@ -28,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var requestLimits = RequestLimits()
     /// Whether `/metrics` answers without credentials when auth is on.
     public var publicMetrics = true
+    /// How far one script (INLINE, JSON_JQ_TRANSFORM, JavaScript conditions) may go: time, jq's memory, output.
+    public var scriptLimits = ScriptLimits()
+    /// How many scripts run at once (default: one per processor).
+    public var scriptConcurrency = ProcessInfo.processInfo.activeProcessorCount
 
     /// The default database file, under `./baton-data/`.
     public static let defaultDatabase = "baton-data/baton.sqlite"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonDecider
 import BatonHTTP
 import BatonServer
 import Foundation
@@ -12,7 +13,8 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
             BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
-            BATON_LOG_FORMAT. \
+            BATON_LOG_FORMAT, BATON_SCRIPT_TIME_LIMIT, BATON_SCRIPT_MEMORY_LIMIT, BATON_SCRIPT_OUTPUT_LIMIT, \
+            BATON_SCRIPT_CONCURRENCY. \
             A flag wins over the variable.
             """)
 
@@ -42,6 +44,15 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: "Log format: text (default) or json (one JSON object per line).")
     var logFormat: String?
+
+    @Option(help: "Longest a script (INLINE, JSON_JQ_TRANSFORM, JavaScript SWITCH/DO_WHILE) may run, in seconds (default 4, at most 300).")
+    var scriptTimeLimit: Int?
+    @Option(help: "Most memory a jq query's helper process may take, in bytes (default 268435456).")
+    var scriptMemoryLimit: Int?
+    @Option(help: "Largest result a script may return, in bytes (default 10485760); a larger one fails its task.")
+    var scriptOutputLimit: Int?
+    @Option(help: "How many scripts run at once (default: one per processor).")
+    var scriptConcurrency: Int?
 
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
@@ -75,6 +86,21 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.requestLimits.maximumBodySize = size
         }
+        if let seconds = try positiveNumber(scriptTimeLimit, environment["BATON_SCRIPT_TIME_LIMIT"], naming: "script time limit") {
+            guard .seconds(seconds) <= ScriptLimits.maximumTimeLimit else {
+                throw ValidationError("The script time limit can be at most \(ScriptLimits.maximumTimeLimit), not \(seconds) seconds")
+            }
+            configuration.scriptLimits.timeLimit = .seconds(seconds)
+        }
+        if let bytes = try positiveNumber(scriptMemoryLimit, environment["BATON_SCRIPT_MEMORY_LIMIT"], naming: "script memory limit") {
+            configuration.scriptLimits.memoryLimit = bytes
+        }
+        if let bytes = try positiveNumber(scriptOutputLimit, environment["BATON_SCRIPT_OUTPUT_LIMIT"], naming: "script output limit") {
+            configuration.scriptLimits.outputLimit = bytes
+        }
+        if let count = try positiveNumber(scriptConcurrency, environment["BATON_SCRIPT_CONCURRENCY"], naming: "script concurrency") {
+            configuration.scriptConcurrency = count
+        }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
             throw ValidationError("Unknown log format '\(formatName)'; use text or json")
@@ -88,5 +114,14 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         try await application.run()
+    }
+
+    /// The flag's value, else the environment variable's, as a positive number; nil when neither is set.
+    private func positiveNumber(_ flag: Int?, _ variable: String?, naming setting: String) throws -> Int? {
+        guard let text = flag.map(String.init) ?? variable else { return nil }
+        guard let number = Int(text), number > 0 else {
+            throw ValidationError("The \(setting) must be a positive number, not '\(text)'")
+        }
+        return number
     }
 }

@@ -1,10 +1,11 @@
 import BatonDecider
 import BatonModel
+import BatonTesting
 import Testing
 
 @testable import BatonScripting
 
-/// jq on libjq: paths, iteration, construction, multiple outputs, errors, and the sandbox.
+/// jq in its helper process: paths, iteration, construction, multiple outputs, errors, the sandbox and the limits.
 @Suite struct JQEvaluationTests {
     let evaluator = NativeScriptEvaluator()
     let input: JSONValue = [
@@ -69,16 +70,6 @@ import Testing
         }
     }
 
-    @Test func evictedQueriesStillRun() throws {
-        let runtime = try JQRuntime(cachedStateLimit: 2)
-        for round in 0..<3 {
-            for field in ["a", "b", "c", "d"] {
-                #expect(try runtime.evaluate(".\(field) + \(round)", input: ["a": 1, "b": 2, "c": 3, "d": 4]).count == 1)
-            }
-        }
-        #expect(try runtime.evaluate(".d + 1", input: ["d": 4]) == [5])
-    }
-
     @Test func queriesSeeNothingButTheirInput() throws {
         #expect(try run("env") == [[:]])
         #expect(try run("$ENV") == [[:]])
@@ -109,21 +100,36 @@ import Testing
         }
     }
 
-    @Test func missingLibraryIsUnavailableAndNamesThePackage() {
-        let evaluator = NativeScriptEvaluator(javaScriptLibraries: [], jqLibraries: ["libjq-missing.so.9"])
+    @Test func missingCommandIsUnavailableAndNamesThePackage() {
+        let evaluator = NativeScriptEvaluator(javaScriptLibraries: [], jqCommand: "jq-missing")
         let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJQ(".", input: [:]) }
         #expect(error?.code == .unavailable)
-        #expect(error?.message == "jq needs libjq-missing.so.9 (Debian package libjq1), which is not installed on this machine")
+        #expect(error?.message == "jq needs the jq-missing command (Debian package jq), which is not installed on this machine")
     }
 
-    @Test("a query that runs past the time limit fails with timedOut instead of holding its caller")
-    func longQueriesTimeOut() throws {
-        let runtime = try JQRuntime(timeLimit: .milliseconds(100))
-        // Succeeding would mean the caller waited for the query to end.
-        #expect {
-            // A few million iterations: about a second of work, ten times the limit.
-            _ = try runtime.evaluate("reduce range(5000000) as $i (0; . + 1)", input: nil)
-        } throws: { ($0 as? ScriptError)?.code == .timedOut }
-        #expect(try runtime.evaluate(".a", input: ["a": 1]) == [1], "the runtime still works")
+    @Test("a query that never ends is killed at the time limit, and no helper process is left")
+    func endlessQueriesAreKilled() throws {
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .milliseconds(300)))
+        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJQ("def f: f; f", input: nil) }
+        #expect(error?.code == .timedOut)
+        #expect(error?.message == "The jq query ran longer than its time limit of 0.3 seconds")
+        #expect(ProcessInspection.children(named: ["jq", "prlimit"]) == 0)
+        #expect(try evaluator.evaluateJQ(".a", input: ["a": 1]) == [1], "jq still works")
+    }
+
+    @Test("a query that grows without end is stopped by the memory limit")
+    func memoryBombsAreStopped() throws {
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .seconds(60), memoryLimit: 64 << 20))
+        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJQ("[repeat(\"x\")]", input: nil) }
+        #expect(error?.code == .memoryExceeded)
+        #expect(error?.message == "The jq query needed more than its memory limit of 67108864 bytes")
+    }
+
+    @Test("output past the output limit fails naming the limit")
+    func largeOutputFails() throws {
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(outputLimit: 1_000))
+        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJQ("[range(1000)]", input: nil) }
+        #expect(error?.code == .outputTooLarge)
+        #expect(error?.message == "The jq query's output is larger than the output limit of 1000 bytes")
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What Linux's /proc tells about this test process: its helper children, its threads' CPU time, its memory.
+public enum ProcessInspection {
+    /// How many children of this process run `command` (by the name in /proc/PID/stat).
+    public static func children(named commands: Set<String>) -> Int {
+        let me = String(getpid())
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard Int(entry) != nil, let (name, fields) = stat(of: "/proc/\(entry)/stat") else { return false }
+            return fields.count > 1 && fields[1] == me && commands.contains(name)
+        }.count
+    }
+
+    /// CPU time (user + system, in clock ticks) each thread of this process has used, by thread id.
+    public static func threadCPUTicks() -> [String: Int] {
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var ticks: [String: Int] = [:]
+        for thread in threads {
+            // After the command name: state, ppid, … utime is the 14th field of the line, the 12th after it.
+            guard let (_, fields) = stat(of: "/proc/self/task/\(thread)/stat"), fields.count > 12,
+                  let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            ticks[thread] = user + system
+        }
+        return ticks
+    }
+
+    /// A line of /proc/self/status in bytes (`VmRSS`, `VmHWM`), read from its kB figure.
+    public static func memory(_ field: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    /// Resets the peak resident size (`VmHWM`) to the current one.
+    public static func resetPeakMemory() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// The command name and the fields after it of a /proc stat file.
+    private static func stat(of path: String) -> (String, [Substring])? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let open = text.firstIndex(of: "("), let close = text.range(of: ")", options: .backwards) else { return nil }
+        let name = String(text[text.index(after: open)..<close.lowerBound])
+        return (name, text[close.upperBound...].split(separator: " "))
+    }
+}
