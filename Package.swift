@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "BatonTesting",
             dependencies: [
-                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine",
+                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine", "BatonScripting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

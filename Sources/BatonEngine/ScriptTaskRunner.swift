@@ -1,6 +1,5 @@
 public import BatonDecider
 import BatonModel
-import Dispatch
 public import ServiceLifecycle
 
 /// Baton's own worker for script tasks (INLINE, JSON_JQ_TRANSFORM, JavaScript SWITCH and DO_WHILE
@@ -20,13 +19,12 @@ public struct ScriptTaskRunner: Service {
     }
 
     public func run() async throws {
-        let threads = (0..<concurrency).map { DispatchQueue(label: "baton.scripts.\($0)") }
+        let threads = (0..<concurrency).map { ScriptThread(name: "baton-script-\($0)") }
+        defer { for thread in threads { thread.stop() } }
         let loops = SystemTaskLoops(engine: engine, taskType: ScriptTask.queueName, workerId: ScriptTask.workerId,
                                     concurrency: concurrency)
         await loops.run { [scripts] loop, task in
-            await withCheckedContinuation { continuation in
-                threads[loop].async { continuation.resume(returning: ScriptTask(task).evaluate(with: scripts)) }
-            }
+            await threads[loop].run { ScriptTask(task).evaluate(with: scripts) }
         }
     }
 }

@@ -4,8 +4,7 @@ import Glibc
 import BatonDecider
 
 /// A short-lived child process that reads one input and whose output is collected within limits: started
-/// with `posix_spawn` (Foundation's `Process.run()` crashes now and then on Linux), with an empty
-/// environment, only its standard descriptors, and its input read from an anonymous in-memory file. It is
+/// by `ProcessSpawner` with an empty environment, and its input read from an anonymous in-memory file. It is
 /// killed (SIGKILL) and reaped as soon as it runs past its deadline or writes more than allowed, so no
 /// child outlives its evaluation.
 struct HelperProcess {
@@ -142,52 +141,25 @@ struct HelperProcess {
     }
 
     private static func spawn(_ arguments: [String], input: Int32, output: Int32, error: Int32) throws(ScriptError) -> pid_t {
-        guard let closeFrom else {
-            throw ScriptError(.unavailable, "This C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)")
+        do {
+            return try ProcessSpawner.spawn(arguments[0], arguments: Array(arguments.dropFirst()), environment: []) { actions in
+                posix_spawn_file_actions_adddup2(&actions, input, 0)
+                posix_spawn_file_actions_adddup2(&actions, output, 1)
+                posix_spawn_file_actions_adddup2(&actions, error, 2)
+            }
+        } catch {
+            throw ScriptError(.unavailable, "Could not start a script helper: \(error)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, error, 2)
-        _ = closeFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var pid = pid_t()
-        let copies = arguments.map { strdup($0) } + [nil]
-        defer { for copy in copies { free(copy) } }
-        var environment: [UnsafeMutablePointer<CChar>?] = [nil]
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, copies, &environment)
-        guard result == 0 else {
-            throw ScriptError(.unavailable, "Could not start \(arguments[0]): \(String(cString: strerror(result)))")
-        }
-        return pid
     }
 
     private static func failure(_ what: String) -> ScriptError {
         ScriptError(.unavailable, "Could not make \(what) for a script helper: \(String(cString: strerror(errno)))")
     }
 
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias MemoryFileCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
 
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not declare.
-    private static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
     /// glibc's `memfd_create`.
-    private static let makeMemoryFile: MemoryFileCreate? = symbol("memfd_create")
-
-    private static func symbol<Function>(_ name: String) -> Function? {
-        dlsym(dlopen(nil, RTLD_NOW), name).map { unsafeBitCast($0, to: Function.self) }
-    }
+    private static let makeMemoryFile: MemoryFileCreate? = cSymbol("memfd_create")
 
     /// The absolute path of `command` in the directories of `PATH` (or the usual ones), if it is there.
     static func path(of command: String) -> String? {

@@ -20,6 +20,15 @@ import Testing
         """,
     ]
 
+    /// Runs `body` against a server whose scripts have `timeLimit`, at most `concurrency` at once.
+    static func withScriptServer(timeLimit: Duration, concurrency: Int,
+                                 _ body: @Sendable (RunningServer) async throws -> Void) async throws {
+        try await withRunningServer(configure: { configuration in
+            configuration.scriptLimits.timeLimit = timeLimit
+            configuration.scriptConcurrency = concurrency
+        }, body)
+    }
+
     /// Waits until every task of the workflow named by `references` is IN_PROGRESS (polled by the runner).
     static func waitUntilRunning(_ references: Set<String>, in id: String, on server: RunningServer) async throws -> Bool {
         for _ in 0..<400 {
@@ -32,10 +41,7 @@ import Testing
 
     @Test("while an endless INLINE and an endless jq run, 100 starts and 100 task updates all commit; then both fail at the time limit, no jq is left, no thread spins, memory comes back")
     func endlessScriptsHoldNothing() async throws {
-        try await withRunningServer(configure: { configuration in
-            configuration.scriptLimits.timeLimit = .seconds(20)
-            configuration.scriptConcurrency = 2
-        }) { server in
+        try await Self.withScriptServer(timeLimit: .seconds(20), concurrency: 2) { server in
             for definition in Self.endlessScripts { try await server.registerWorkflow(definition) }
             try await server.registerChain("unrelated", refs: ["only"])
             let residentBefore = ProcessInspection.memory("VmRSS")
@@ -43,6 +49,7 @@ import Testing
             for (id, reference) in zip(ids, ["spin", "recurse"]) {
                 #expect(try await Self.waitUntilRunning([reference], in: id, on: server), "the runner took \(reference)")
             }
+            let scriptThreadsAtStart = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
             for round in 0..<100 {
                 let started = try await server.start("unrelated", input: #"{"n":\#(round)}"#)
                 #expect(!started.isEmpty)
@@ -53,6 +60,8 @@ import Testing
                 #expect(try await server.workflow(id).tasks.map(\.status) == [.inProgress],
                         "the 200 requests finished while both scripts still ran")
             }
+            let spun = ProcessInspection.threadCPUTicks(namedWith: "baton-script").map { $0.value - (scriptThreadsAtStart[$0.key] ?? 0) }
+            #expect(spun.reduce(0, +) > 0, "the JavaScript spins on a script thread (so the check below can see it)")
 
             for id in ids {
                 let ended = try await ControlFlowTests.waitForEnd(of: id, on: server, within: .seconds(60))
@@ -61,12 +70,13 @@ import Testing
                 let reason = ended.tasks.first?.reasonForIncompletion ?? ""
                 #expect(reason.contains("ran longer than its time limit of 20.0 seconds"), "\(reason)")
             }
-            #expect(ProcessInspection.children(named: ["jq", "prlimit"]) == 0, "no jq helper is left")
-            let before = ProcessInspection.threadCPUTicks()
+            #expect(ProcessInspection.children(runningCommandContaining: "def f: f; f") == 0, "no jq helper is left")
+            let before = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
+            #expect(!before.isEmpty, "the script runner's threads are found")
             try await _Concurrency.Task.sleep(for: .seconds(2))
-            let after = ProcessInspection.threadCPUTicks()
-            let busiest = after.map { ($0.value - (before[$0.key] ?? 0), $0.key) }.max { $0.0 < $1.0 }
-            #expect((busiest?.0 ?? 0) < 100, "thread \(busiest?.1 ?? "") used \(busiest?.0 ?? 0) ticks of the last 200: something still spins")
+            let after = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
+            let used = after.map { $0.value - (before[$0.key] ?? 0) }.reduce(0, +)
+            #expect(used < 20, "the script threads used \(used) ticks of the last 200: a script still runs")
             #expect(ProcessInspection.memory("VmRSS") - residentBefore < 150 << 20, "memory came back")
         }
     }
@@ -102,10 +112,7 @@ import Testing
 
     @Test("a JavaScript SWITCH and a DO_WHILE condition waiting for the runner are held by pause, evaluated after resume, and dropped by terminate")
     func pendingEvaluationsFollowSignals() async throws {
-        try await withRunningServer(configure: { configuration in
-            configuration.scriptLimits.timeLimit = .seconds(2)
-            configuration.scriptConcurrency = 1
-        }) { server in
+        try await Self.withScriptServer(timeLimit: .seconds(2), concurrency: 1) { server in
             try await server.registerWorkflow("""
                 {"name":"blocker","tasks":[{"name":"spin","taskReferenceName":"spin","type":"INLINE",
                   "inputParameters":{"evaluatorType":"javascript","expression":"while (true) {}"}}]}

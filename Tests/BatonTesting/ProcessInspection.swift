@@ -2,23 +2,26 @@ import Foundation
 
 /// What Linux's /proc tells about this test process: its helper children, its threads' CPU time, its memory.
 public enum ProcessInspection {
-    /// How many children of this process run `command` (by the name in /proc/PID/stat).
-    public static func children(named commands: Set<String>) -> Int {
+    /// How many children of this process have `text` in their command line (NUL-separated arguments
+    /// joined by spaces).
+    public static func children(runningCommandContaining text: String) -> Int {
         let me = String(getpid())
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { entry in
-            guard Int(entry) != nil, let (name, fields) = stat(of: "/proc/\(entry)/stat") else { return false }
-            return fields.count > 1 && fields[1] == me && commands.contains(name)
+            guard Int(entry) != nil, let (_, fields) = stat(of: "/proc/\(entry)/stat"), fields.count > 1, fields[1] == me,
+                  let arguments = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+            return String(decoding: arguments.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
         }.count
     }
 
-    /// CPU time (user + system, in clock ticks) each thread of this process has used, by thread id.
-    public static func threadCPUTicks() -> [String: Int] {
+    /// CPU time (user + system, in clock ticks) each thread of this process whose name starts with `prefix`
+    /// has used, by thread id.
+    public static func threadCPUTicks(namedWith prefix: String) -> [String: Int] {
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         var ticks: [String: Int] = [:]
         for thread in threads {
             // After the command name: state, ppid, … utime is the 14th field of the line, the 12th after it.
-            guard let (_, fields) = stat(of: "/proc/self/task/\(thread)/stat"), fields.count > 12,
+            guard let (name, fields) = stat(of: "/proc/self/task/\(thread)/stat"), name.hasPrefix(prefix), fields.count > 12,
                   let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
             ticks[thread] = user + system
         }
