@@ -21,8 +21,8 @@ public enum TaskKind: Sendable, Hashable {
             self.init(node)
             if node.type == .doWhile, task.awaitsLoopCondition { self = .script }
         } else {
-            self = TaskType.conductorTypes.contains(TaskType(task.taskType)) ? .system : .worker
-            if task.taskType == TaskType.wait.rawValue || task.taskType == TaskType.human.rawValue { self = .waiting }
+            let type = TaskType(task.taskType)
+            self = TaskType.conductorTypes.contains(type) ? TaskKind(type) : .worker
         }
     }
 
