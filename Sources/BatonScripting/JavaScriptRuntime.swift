@@ -17,8 +17,9 @@ import BatonModel
 /// (`JSContextGroupSetExecutionTimeLimit`), whose callback records that it fired. A result's size is
 /// measured before it is copied out of the VM (strings by their length, objects by a walk that stops
 /// past the output limit, then the JSON text by its length), so an enormous result fails its task
-/// without being copied again. JavaScriptCore's C API offers no heap limit: what a script allocates
-/// is bounded by what it can allocate within its time limit.
+/// without being copied again, and its VM is dropped, which gives the memory back (a live VM keeps it
+/// until its collector runs). JavaScriptCore's C API offers no heap limit: what a script allocates is
+/// bounded by what it can allocate within its time limit.
 final class JavaScriptRuntime: Sendable {
     let api: JavaScriptCore
     private let threadKey: pthread_key_t
@@ -39,8 +40,10 @@ final class JavaScriptRuntime: Sendable {
         let engine = try threadEngine()
         do {
             return try engine.evaluate(script, input: input, limits: limits)
-        } catch where error.code == .timedOut {
-            // A terminated VM is usable again, but a fresh one is cheap insurance against lingering state.
+        } catch where error.code == .timedOut || error.code == .outputTooLarge {
+            // A terminated VM is usable again, but a fresh one is cheap insurance against lingering state, and
+            // releasing this one gives back at once what a runaway script allocated (its garbage collector
+            // would keep it until its heap grew again).
             pthread_setspecific(threadKey, nil)
             Unmanaged.passUnretained(engine).release()
             throw error

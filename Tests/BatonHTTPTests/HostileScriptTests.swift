@@ -81,7 +81,7 @@ import Testing
         }
     }
 
-    @Test("a jq memory bomb fails at the memory limit with the server's memory unchanged; a JavaScript result of 400 MB fails at the output limit without gigabytes")
+    @Test("a jq memory bomb fails at the memory limit with the server's memory unchanged; a JavaScript result of 400 MB fails at the output limit without gigabytes, and its memory is given back")
     func memoryBombsFail() async throws {
         try await withRunningServer(configure: { configuration in
             configuration.scriptLimits = ScriptLimits(timeLimit: .seconds(60), memoryLimit: 64 << 20, outputLimit: 10 << 20)
@@ -107,6 +107,12 @@ import Testing
             #expect(huge.tasks.first?.reasonForIncompletion == "The script's result is larger than the output limit of 10485760 bytes")
             let peakGrowth = ProcessInspection.memory("VmHWM") - residentBeforeHuge
             #expect(peakGrowth < 1 << 30, "the peak grew by \(peakGrowth >> 20) MiB")
+            var retained = ProcessInspection.memory("VmRSS") - residentBefore
+            for _ in 0..<100 where retained >= 150 << 20 {
+                try await _Concurrency.Task.sleep(for: .milliseconds(100))
+                retained = ProcessInspection.memory("VmRSS") - residentBefore
+            }
+            #expect(retained < 150 << 20, "the script's 400 MB string is given back (\(retained >> 20) MiB kept)")
         }
     }
 
