@@ -11,6 +11,8 @@ import BatonModel
 public struct ScriptTask: Sendable {
     /// The queue every script task waits in, polled by Baton's script runner.
     public static let queueName = "_baton_scripts"
+    /// The worker id the script runner polls and reports with.
+    public static let workerId = "baton-scripts"
 
     /// The task as it was polled.
     public let task: Task
@@ -99,7 +101,4 @@ public struct ScriptTask: Sendable {
         TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: status, outputData: output,
                    reasonForIncompletion: reason, workerId: ScriptTask.workerId)
     }
-
-    /// The worker id script results are reported with.
-    public static let workerId = "baton-scripts"
 }

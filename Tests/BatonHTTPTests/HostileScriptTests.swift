@@ -41,7 +41,7 @@ import Testing
 
     @Test("while an endless INLINE and an endless jq run, 100 starts and 100 task updates all commit; then both fail at the time limit, no jq is left, no thread spins, memory comes back")
     func endlessScriptsHoldNothing() async throws {
-        try await Self.withScriptServer(timeLimit: .seconds(20), concurrency: 2) { server in
+        try await Self.withScriptServer(timeLimit: .seconds(30), concurrency: 2) { server in
             for definition in Self.endlessScripts { try await server.registerWorkflow(definition) }
             try await server.registerChain("unrelated", refs: ["only"])
             let residentBefore = ProcessInspection.memory("VmRSS")
@@ -68,7 +68,7 @@ import Testing
                 #expect(ended.status == .failed)
                 #expect(ended.tasks.map(\.status) == [.failed])
                 let reason = ended.tasks.first?.reasonForIncompletion ?? ""
-                #expect(reason.contains("ran longer than its time limit of 20.0 seconds"), "\(reason)")
+                #expect(reason.contains("ran longer than its time limit of 30.0 seconds"), "\(reason)")
             }
             #expect(ProcessInspection.children(runningCommandContaining: "def f: f; f") == 0, "no jq helper is left")
             let before = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
@@ -77,7 +77,7 @@ import Testing
             let after = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
             let used = after.map { $0.value - (before[$0.key] ?? 0) }.reduce(0, +)
             #expect(used < 20, "the script threads used \(used) ticks of the last 200: a script still runs")
-            #expect(ProcessInspection.memory("VmRSS") - residentBefore < 150 << 20, "memory came back")
+            #expect(ProcessInspection.memory("VmRSS") - residentBefore < 250 << 20, "memory came back")
         }
     }
 
@@ -108,11 +108,11 @@ import Testing
             let peakGrowth = ProcessInspection.memory("VmHWM") - residentBeforeHuge
             #expect(peakGrowth < 1 << 30, "the peak grew by \(peakGrowth >> 20) MiB")
             var retained = ProcessInspection.memory("VmRSS") - residentBefore
-            for _ in 0..<100 where retained >= 150 << 20 {
+            for _ in 0..<100 where retained >= 200 << 20 {
                 try await _Concurrency.Task.sleep(for: .milliseconds(100))
                 retained = ProcessInspection.memory("VmRSS") - residentBefore
             }
-            #expect(retained < 150 << 20, "the script's 400 MB string is given back (\(retained >> 20) MiB kept)")
+            #expect(retained < 200 << 20, "the script's 400 MB string is given back (\(retained >> 20) MiB kept)")
         }
     }
 
