@@ -4,7 +4,8 @@ import Glibc
 import BatonDecider
 
 /// A short-lived child process that reads one input and whose output is collected within limits: started
-/// by `ProcessSpawner` with an empty environment, and its input read from an anonymous in-memory file. It is
+/// by `ProcessSpawner` with an empty environment, at the scripts' lower priority, and its input read from
+/// an anonymous in-memory file. It is
 /// killed (SIGKILL) and reaped as soon as it runs past its deadline or writes more than allowed, so no
 /// child outlives its evaluation.
 struct HelperProcess {
@@ -47,6 +48,7 @@ struct HelperProcess {
         do {
             defer { close(outputPipe[1]); close(errorPipe[1]) }
             pid = try spawn(arguments, input: inputFile, output: outputPipe[1], error: errorPipe[1])
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), ScriptLimits.niceness)
         } catch {
             close(outputPipe[0]); close(errorPipe[0])
             throw error
