@@ -49,7 +49,8 @@ import Testing
             for (id, reference) in zip(ids, ["spin", "recurse"]) {
                 #expect(try await Self.waitUntilRunning([reference], in: id, on: server), "the runner took \(reference)")
             }
-            #expect(ProcessInspection.threadNiceness(namedWith: "baton-script") == [10, 10], "scripts yield to requests")
+            let niceness = ProcessInspection.threadNiceness(namedWith: "baton-script")  // other suites' servers' too
+            #expect(niceness.count >= 2 && niceness.allSatisfy { $0 == 10 }, "scripts yield to requests: \(niceness)")
             #expect(ProcessInspection.childNiceness(runningCommandContaining: "def f: f; f") == [10])
             let scriptThreadsAtStart = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
             for round in 0..<100 {

@@ -88,12 +88,14 @@ import Testing
     @Test func parallelQueriesAreAllCorrect() async throws {
         let evaluator = self.evaluator
         let results = try await withThrowingTaskGroup(of: (Int, [JSONValue]).self) { group in
-            for index in 0..<200 {
+            // Each query is a helper process that blocks its thread while it runs: a few dozen, not hundreds,
+            // so this test does not hold the whole concurrency pool that other suites' servers run on.
+            for index in 0..<24 {
                 group.addTask { (index, try evaluator.evaluateJQ("[.n, .n * 2, (.n | tostring)]", input: ["n": .int(Int64(index))])) }
             }
             return try await group.reduce(into: [Int: [JSONValue]]()) { $0[$1.0] = $1.1 }
         }
-        #expect(results.count == 200)
+        #expect(results.count == 24)
         for (index, value) in results {
             let n = Int64(index)
             #expect(value == [[.int(n), .int(n * 2), .string(String(n))]])
