@@ -5,9 +5,8 @@ import BatonDecider
 
 /// A short-lived child process that reads one input and whose output is collected within limits: started
 /// by `ProcessSpawner` with an empty environment, at the scripts' lower priority, and its input read from
-/// an anonymous in-memory file. It is
-/// killed (SIGKILL) and reaped as soon as it runs past its deadline or writes more than allowed, so no
-/// child outlives its evaluation.
+/// an anonymous in-memory file. It is killed (SIGKILL) and reaped as soon as it runs past its deadline or
+/// writes more than allowed, so no child outlives its evaluation.
 struct HelperProcess {
     /// How a run ended.
     enum Ending: Equatable {
@@ -55,41 +54,9 @@ struct HelperProcess {
         }
         defer { close(outputPipe[0]); close(errorPipe[0]) }
         let deadline = ContinuousClock.now + timeLimit
-        var run = Run(ending: .exited(0), output: [], errorText: "")
-        var errorBytes: [UInt8] = []
-        var lines = 0
-        var open = [outputPipe[0], errorPipe[0]]
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        collecting: while !open.isEmpty {
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                run.ending = .timedOut
-                break collecting
-            }
-            var descriptors = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let waitMillis = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
-            guard poll(&descriptors, nfds_t(descriptors.count), waitMillis) >= 0 || errno == EINTR else { break }
-            for descriptor in descriptors where descriptor.revents != 0 {
-                let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }
-                if count <= 0 {
-                    if count == 0 || errno != EINTR { open.removeAll { $0 == descriptor.fd } }
-                    continue
-                }
-                let chunk = buffer[..<count]
-                if descriptor.fd == outputPipe[0] {
-                    run.output += chunk
-                    lines += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-                    if run.output.count > outputLimit || lines > lineLimit {
-                        run.ending = .outputTooLarge
-                        break collecting
-                    }
-                } else if errorBytes.count < errorLimit {
-                    errorBytes += chunk.prefix(errorLimit - errorBytes.count)
-                }
-            }
-        }
-        run.errorText = String(decoding: errorBytes, as: UTF8.self)
-        let status = reap(pid, killing: run.ending != .exited(0) || !open.isEmpty, until: deadline)
+        var (run, finished) = collect(output: outputPipe[0], error: errorPipe[0], until: deadline,
+                                      outputLimit: outputLimit, lineLimit: lineLimit)
+        let status = reap(pid, killing: run.ending != .exited(0) || !finished, until: deadline)
         if run.ending == .exited(0) {
             if let status {
                 let signal = status & 0x7F
@@ -99,6 +66,51 @@ struct HelperProcess {
             }
         }
         return run
+    }
+
+    /// Reads the child's output and error until both end (`finished`), the deadline passes (`.timedOut`) or
+    /// the output passes a limit (`.outputTooLarge`); the ending is `.exited(0)` until the child is reaped.
+    private static func collect(output: Int32, error: Int32, until deadline: ContinuousClock.Instant,
+                                outputLimit: Int, lineLimit: Int) -> (Run, finished: Bool) {
+        var run = Run(ending: .exited(0), output: [], errorText: "")
+        var errorBytes: [UInt8] = []
+        func ended(finished: Bool) -> (Run, finished: Bool) {
+            run.errorText = String(decoding: errorBytes, as: UTF8.self)
+            return (run, finished)
+        }
+        var lines = 0
+        var open = [output, error]
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !open.isEmpty {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else {
+                run.ending = .timedOut
+                return ended(finished: false)
+            }
+            var descriptors = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let waitMillis = Int32(clamping: remaining.components.seconds * 1000
+                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            guard poll(&descriptors, nfds_t(descriptors.count), waitMillis) >= 0 || errno == EINTR else { return ended(finished: false) }
+            for descriptor in descriptors where descriptor.revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }
+                if count <= 0 {
+                    if count == 0 || errno != EINTR { open.removeAll { $0 == descriptor.fd } }
+                    continue
+                }
+                let chunk = buffer[..<count]
+                if descriptor.fd == output {
+                    run.output += chunk
+                    lines += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                    if run.output.count > outputLimit || lines > lineLimit {
+                        run.ending = .outputTooLarge
+                        return ended(finished: false)
+                    }
+                } else if errorBytes.count < errorLimit {
+                    errorBytes += chunk.prefix(errorLimit - errorBytes.count)
+                }
+            }
+        }
+        return ended(finished: true)
     }
 
     /// Waits for the child to end until `deadline`, killing it then (or at once with `killing`); returns
