@@ -35,6 +35,10 @@ extension Decider {
         if workflow.status.isTerminal {
             return .ignored(reason: "Workflow \(workflow.workflowId) is already \(workflow.status.rawValue)")
         }
+        if task.workflowTask?.type == .doWhile, result.workerId == ScriptTask.workerId, !task.awaitsLoopCondition {
+            // A second evaluation of a condition already acted on (its lease expired meanwhile).
+            return .ignored(reason: "Loop \(task.taskId) is not waiting for its condition")
+        }
         if task.awaitsLoopCondition, status == .inProgress {
             // The script runner found the loop's condition true: the next iteration starts.
             advanceLoop(taskAt: index, in: &workflow)

@@ -87,6 +87,22 @@ struct DeciderScriptTests {
         #expect(run.status == .completed)
     }
 
+    @Test("a second evaluation of a condition already acted on changes nothing")
+    func duplicateLoopResult() throws {
+        var run = Run(Fixtures.definition([Self.loopNode]), input: ["rounds": 3])
+        try run.finish("t1__1")
+        try run.poll("loop", worker: ScriptTask.workerId)
+        let result = ScriptTask(try run.task("loop")).evaluate(with: StubScripts())
+        _ = try run.decider.apply(result, to: &run.workflow)
+        run.decide()
+        #expect(try run.task("t1__2").status == .scheduled)
+        let outcome = try run.decider.apply(result, to: &run.workflow)
+        #expect(outcome == .ignored(reason: "Loop task-1 is not waiting for its condition"))
+        #expect(try run.task("loop").workerId == nil)
+        try run.finish("t1__2")
+        #expect(try run.task("loop").status == .scheduled, "the next condition is queued as usual")
+    }
+
     @Test("a condition held while the workflow is paused starts the next iteration at resume")
     func loopResultDuringPause() throws {
         var run = Run(Fixtures.definition([Self.loopNode]), input: ["rounds": 3])
