@@ -158,7 +158,7 @@ let package = Package(
         .target(
             name: "BatonTesting",
             dependencies: [
-                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine",
+                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine", "BatonScripting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "BatonModelTests", dependencies: ["BatonModel"], swiftSettings: upcoming),
         .testTarget(
             name: "BatonScriptingTests",
-            dependencies: ["BatonScripting", "BatonDecider", "BatonModel"],
+            dependencies: ["BatonScripting", "BatonDecider", "BatonModel", "BatonTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),

@@ -27,7 +27,8 @@ extension Decider {
             input[key] = value
         }
         task.inputData = input
-        switch TaskKind(node.type) {
+        let kind = TaskKind(node)
+        switch kind {
         case .worker:
             task.responseTimeoutSeconds = taskDef?.responseTimeoutSeconds ?? 3600
             task.rateLimitPerFrequency = taskDef?.rateLimitPerFrequency ?? 0
@@ -39,12 +40,14 @@ extension Decider {
             task.callbackAfterSeconds = Int64(node.startDelay)
         case .waiting:
             startWaiting(&task, node: node)
+        case .script:
+            task.responseTimeoutSeconds = Decider.scriptLeaseSeconds
         case .system:
             break
         }
         workflow.tasks.append(task)
         let index = workflow.tasks.count - 1
-        if TaskKind(node.type) == .system {
+        if kind == .system {
             begin(systemTaskAt: index, node: node, in: &workflow, effects: &effects)
         }
         return index
@@ -142,7 +145,7 @@ extension Decider {
             let delay = policy.delaySeconds(afterAttempt: failed.retryCount)
             let retryIndex = schedule(node, in: &workflow, retryCount: failed.retryCount + 1, retrying: failed,
                                       effects: &effects)
-            if TaskKind(node.type).isWorkerTask {
+            if TaskKind(node).isPolled {
                 workflow.tasks[retryIndex].startDelayInSeconds = Int(delay)
                 workflow.tasks[retryIndex].callbackAfterSeconds = delay
             }
@@ -190,10 +193,18 @@ extension Decider {
             workflow.tasks[index].updateTime = now
             return true
         }
-        guard TaskKind(task).isWorkerTask else { return false }
+        let kind = TaskKind(task)
+        guard kind.isPolled else { return false }
         let taskDef = task.workflowTask?.taskDefinition
         if task.isLeased, task.responseTimeoutSeconds > 0,
            now - task.updateTime >= (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000 {
+            if kind == .script {
+                // Evaluating a script again is harmless: a runner that stopped mid-evaluation loses nothing.
+                workflow.tasks[index].status = .scheduled
+                workflow.tasks[index].updateTime = now
+                effects.notes.append(DecisionNote(kind: "task.requeued", detail: "script lease expired", taskId: task.taskId))
+                return true
+            }
             timeOut(taskAt: index, in: &workflow,
                     reason: "responseTimeout: \(task.responseTimeoutSeconds) exceeded for the taskId: \(task.taskId) "
                         + "with Task Definition: \(task.taskDefName)")

@@ -30,7 +30,7 @@ extension Decider {
             // A task scheduled during the pause (a rerun's new attempt) was held only since then.
             let heldSince = max(pausedAt, workflow.tasks[index].scheduledTime)
             workflow.tasks[index].pausedMillis += max(0, now - heldSince)
-            if workflow.tasks[index].isLeased, TaskKind(workflow.tasks[index]).isWorkerTask {
+            if workflow.tasks[index].isLeased, TaskKind(workflow.tasks[index]).isPolled {
                 workflow.tasks[index].updateTime = now
             }
         }
@@ -236,6 +236,8 @@ extension Decider {
         workflow.tasks[index].retryCount += 1
         workflow.tasks[index].updateTime = now
         if workflow.tasks[index].workflowTask?.type == .subWorkflow { workflow.tasks[index].subworkflowChanged = true }
+        // A loop the script runner ended runs its body again, not its condition.
+        if workflow.tasks[index].workflowTask?.type == .doWhile { workflow.tasks[index].workerId = nil }
     }
 
     /// Applies a rerun's new input, correlation id and task-to-domain mapping, where given.

@@ -2,13 +2,15 @@ import BatonModel
 import Foundation
 
 extension Decider {
-    /// The longest a script of a SWITCH, DO_WHILE or INLINE task may run.
-    static let scriptTimeLimit: Duration = .seconds(4)
+    /// How long the script runner holds a script task it polled before the task is queued again (a runner
+    /// that stopped mid-evaluation loses nothing); longer than any script's time limit.
+    public static let scriptLeaseSeconds: Int64 = 600
     /// The largest a workflow's variables may grow, serialized (Conductor's limit).
     static let maximumVariablesSize = 256 * 1024
 
     /// Starts a system task the moment it is scheduled: operators that complete at once do so, the
     /// ones that wait (JOIN, DO_WHILE) go IN_PROGRESS, and the ones the engine runs stay SCHEDULED.
+    /// (Scripts are not run here: script tasks wait in the script queue, see `ScriptTask`.)
     func begin(systemTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow,
                effects: inout DecisionEffects) {
         workflow.tasks[index].startTime = now
@@ -33,10 +35,6 @@ extension Decider {
             }
         case .doWhile:
             startLoop(atTaskAt: index, node: node, in: &workflow, effects: &effects)
-        case .inline, .lambda:
-            runInline(atTaskAt: index, node: node, in: &workflow)
-        case .jsonJQTransform:
-            runJQ(atTaskAt: index, in: &workflow)
         case .subWorkflow, .startWorkflow:
             // Carried out by the engine: it starts the child or the workflow.
             workflow.tasks[index].startTime = 0
@@ -148,21 +146,31 @@ extension Decider {
 
     // MARK: - SWITCH and DECISION
 
+    /// Selects the branch of a SWITCH or DECISION that reads a parameter, and enters it.
     func branch(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
-        let input = workflow.tasks[index].inputData
         let selected: String
         do {
-            selected = try caseValue(of: node, input: input)
+            selected = try caseValue(of: node, input: workflow.tasks[index].inputData)
         } catch {
             return fail(taskAt: index, in: &workflow, reason: "Evaluation of the \(node.type.rawValue) expression failed: \(error)")
         }
-        workflow.tasks[index].inputData["case"] = .string(selected)
-        let output: JSONObject = node.type == .decision
-            ? ["caseOutput": [.string(selected)]]
-            : ["evaluationResult": [.string(selected)], "selectedCase": .string(selected)]
-        finish(taskAt: index, in: &workflow, output: output)
+        finish(taskAt: index, in: &workflow, output: Decider.caseOutput(selected: selected, decision: node.type == .decision))
+        enterBranch(ofTaskAt: index, node: node, in: &workflow, effects: &effects)
+    }
+
+    /// The output of a SWITCH (`evaluationResult`, `selectedCase`) or DECISION (`caseOutput`) that selected `selected`.
+    static func caseOutput(selected: String, decision: Bool) -> JSONObject {
+        decision ? ["caseOutput": [.string(selected)]] : ["evaluationResult": [.string(selected)], "selectedCase": .string(selected)]
+    }
+
+    /// Schedules the first task of the case a completed SWITCH or DECISION selected (read from its output),
+    /// or, for an empty case, what follows the SWITCH.
+    func enterBranch(ofTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow, effects: inout DecisionEffects) {
+        let output = workflow.tasks[index].outputData
+        let selected = (node.type == .decision ? output["caseOutput"]?.arrayValue?.first : output["selectedCase"])?.interpolated
+        workflow.tasks[index].inputData["case"] = selected.map(JSONValue.string) ?? .null
         workflow.tasks[index].executed = true
-        let chosen = node.decisionCases[selected]
+        let chosen = selected.flatMap { node.decisionCases[$0] }
         let tasks = (chosen == nil || (node.type == .decision && chosen?.isEmpty == true)) ? node.defaultCase : chosen ?? []
         if let first = tasks.first {
             schedule(first, in: &workflow, iteration: workflow.tasks[index].iteration, effects: &effects)
@@ -171,30 +179,14 @@ extension Decider {
         }
     }
 
-    /// The case a SWITCH or DECISION selects, as text (`null` for a null result, as Conductor).
-    func caseValue(of node: WorkflowTask, input: JSONObject) throws -> String {
-        let result: JSONValue
-        if node.type == .decision {
-            if let parameter = node.caseValueParam, !parameter.isEmpty {
-                result = input[parameter] ?? .null
-            } else {
-                result = try evaluateJavaScript(node.caseExpression ?? "", input: input)
-            }
-        } else {
-            switch node.evaluatorType ?? "value-param" {
-            case "value-param": result = input[node.expression ?? ""] ?? .null
-            case "javascript", "graaljs": result = try evaluateJavaScript(node.expression ?? "", input: input)
-            case let other: throw ScriptError(.failed, "Unsupported evaluatorType '\(other)'")
-            }
+    /// The case a SWITCH or DECISION that reads a parameter selects, as text (`null` for a null value, as
+    /// Conductor). JavaScript expressions are evaluated by the script runner instead (`TaskKind.script`).
+    func caseValue(of node: WorkflowTask, input: JSONObject) throws(ScriptError) -> String {
+        let parameter = node.type == .decision ? node.caseValueParam : node.expression
+        if node.type == .switchTask, let evaluator = node.evaluatorType, evaluator != "value-param" {
+            throw ScriptError(.failed, "Unsupported evaluatorType '\(evaluator)'")
         }
-        return result.interpolated
-    }
-
-    func evaluateJavaScript(_ script: String, input: JSONObject) throws(ScriptError) -> JSONValue {
-        guard let scripts else {
-            throw ScriptError(.unavailable, "No JavaScript engine is configured in this Baton server")
-        }
-        return try scripts.evaluateJavaScript(script, input: .object(input), timeLimit: Decider.scriptTimeLimit)
+        return (input[parameter ?? ""] ?? .null).interpolated
     }
 
     // MARK: - FORK_JOIN and JOIN
@@ -373,18 +365,25 @@ extension Decider {
         workflow.tasks[index].outputData["loopIndex"] = .int(Int64(position))
     }
 
+    /// Moves a DO_WHILE on when its iteration has ended: fails it when a body task failed, finishes it
+    /// when its items are used up or it has no condition, and otherwise records the iteration and hands
+    /// the condition to the script runner (SCHEDULED in the script queue; `advanceLoop` or completion
+    /// follows its result). Starts the next iteration's first task once a held condition advanced it.
     func evaluateLoop(at index: Int, node: WorkflowTask, in workflow: inout Workflow,
                       effects: inout DecisionEffects) -> Bool {
         let loop = workflow.tasks[index]
+        guard !loop.awaitsLoopCondition else { return false }
         let iteration = Int(loop.outputData["iteration"]?.intValue ?? 1)
         let body = Set(node.loopOver.flatMap(\.allNodes).map(\.taskReferenceName))
         let current = workflow.tasks.filter { body.contains($0.baseReferenceName) && $0.iteration == iteration && !$0.retried }
+        if current.isEmpty, let first = node.loopOver.first {
+            schedule(first, in: &workflow, iteration: iteration, effects: &effects)
+            return true
+        }
         guard !current.isEmpty, current.allSatisfy({ $0.status.isTerminal && $0.executed }) else { return false }
         var iterationOutput: JSONObject = [:]
-        var conditionInput = loop.inputData
         for task in current.sorted(by: { $0.seq < $1.seq }) {
             iterationOutput[task.baseReferenceName] = .object(task.outputData)
-            conditionInput[task.baseReferenceName] = .object(task.outputData)
         }
         var output = loop.outputData
         output[String(iteration)] = .object(iterationOutput)
@@ -394,77 +393,45 @@ extension Decider {
                  reason: "Task \(failed.referenceTaskName) in iteration \(iteration) is \(failed.status.rawValue)", output: output)
             return true
         }
-        conditionInput[node.taskReferenceName] = .object(output)
-        let items = loopItems(of: node, task: loop, in: workflow)
-        let again: Bool
-        do {
-            let condition = node.loopCondition ?? ""
-            if let items {
-                let more = iteration < items.count
-                again = try more && (condition.isEmpty || loopConditionHolds(condition, input: conditionInput))
-            } else {
-                again = try loopConditionHolds(condition, input: conditionInput)
-            }
-        } catch {
-            fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
-                 reason: "Evaluation of the loop condition failed: \(error)", output: output)
-            return true
-        }
         workflow.tasks[index].outputData = output
         workflow.tasks[index].updateTime = now
-        guard again, let first = node.loopOver.first else {
+        let condition = node.loopCondition ?? ""
+        let items = loopItems(of: node, task: loop, in: workflow)
+        if let items, iteration >= items.count {
             finish(taskAt: index, in: &workflow)
-            return true
+        } else if !condition.allSatisfy(\.isWhitespace) {
+            workflow.tasks[index].status = .scheduled
+            workflow.tasks[index].responseTimeoutSeconds = Decider.scriptLeaseSeconds
+        } else if items != nil {
+            advanceLoop(taskAt: index, in: &workflow)
+            return evaluateLoop(at: index, node: node, in: &workflow, effects: &effects)
+        } else {
+            finish(taskAt: index, in: &workflow)  // an empty condition is false, as an empty script's undefined
         }
-        workflow.tasks[index].outputData["iteration"] = .int(Int64(iteration + 1))
-        if let items { setLoopItem(items[iteration], index: iteration, onTaskAt: index, in: &workflow) }
-        schedule(first, in: &workflow, iteration: iteration + 1, effects: &effects)
         return true
     }
 
-    func loopConditionHolds(_ condition: String, input: JSONObject) throws(ScriptError) -> Bool {
-        switch try evaluateJavaScript(condition, input: input) {
-        case .bool(let value): return value
-        case .null: return false
-        case .int(let value): return value != 0
-        case .double(let value): return value != 0
-        case .string(let text): return text == "true"
-        case .array, .object: return true
+    /// Starts the next iteration's count (and item) of a DO_WHILE whose condition held; its first task is
+    /// scheduled at the next decision.
+    func advanceLoop(taskAt index: Int, in workflow: inout Workflow) {
+        let loop = workflow.tasks[index]
+        let iteration = Int(loop.outputData["iteration"]?.intValue ?? 1)
+        workflow.tasks[index].status = .inProgress
+        workflow.tasks[index].workerId = nil
+        workflow.tasks[index].outputData["iteration"] = .int(Int64(iteration + 1))
+        workflow.tasks[index].updateTime = now
+        if let node = loop.workflowTask, let items = loopItems(of: node, task: loop, in: workflow), iteration < items.count {
+            setLoopItem(items[iteration], index: iteration, onTaskAt: index, in: &workflow)
         }
     }
+}
 
-    // MARK: - INLINE and JSON_JQ_TRANSFORM
-
-    func runInline(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow) {
-        let input = workflow.tasks[index].inputData
-        let evaluator = input["evaluatorType"]?.stringValue ?? "javascript"
-        let expression = input["expression"]?.stringValue ?? node.scriptExpression ?? ""
-        do throws(ScriptError) {
-            let result: JSONValue
-            switch evaluator {
-            case "value-param": result = input[expression] ?? .null
-            case "javascript", "graaljs": result = try evaluateJavaScript(expression, input: input)
-            default: throw ScriptError(.failed, "Unsupported evaluatorType '\(evaluator)'")
-            }
-            finish(taskAt: index, in: &workflow, output: ["result": result])
-        } catch {
-            fail(taskAt: index, in: &workflow, reason: error.message, output: ["error": .string(error.message)])
-        }
-    }
-
-    func runJQ(atTaskAt index: Int, in workflow: inout Workflow) {
-        let input = workflow.tasks[index].inputData
-        guard let query = input["queryExpression"]?.stringValue, !query.isEmpty else {
-            return fail(taskAt: index, in: &workflow, reason: "queryExpression is required")
-        }
-        guard let scripts else {
-            return fail(taskAt: index, in: &workflow, reason: "No jq engine is configured in this Baton server")
-        }
-        do throws(ScriptError) {
-            let results = try scripts.evaluateJQ(query, input: .object(input))
-            finish(taskAt: index, in: &workflow, output: ["result": results.first ?? .null, "resultList": .array(results)])
-        } catch {
-            fail(taskAt: index, in: &workflow, reason: error.message, output: ["error": .string(error.message)])
-        }
+extension Task {
+    /// Whether this DO_WHILE's iteration has ended and its condition waits for the script runner: queued
+    /// (SCHEDULED), or polled by the runner (IN_PROGRESS with its worker id) — a loop whose body runs is
+    /// IN_PROGRESS without one.
+    var awaitsLoopCondition: Bool {
+        guard workflowTask?.type == .doWhile else { return false }
+        return status == .scheduled || (status == .inProgress && workerId == ScriptTask.workerId)
     }
 }

@@ -35,6 +35,16 @@ extension Decider {
         if workflow.status.isTerminal {
             return .ignored(reason: "Workflow \(workflow.workflowId) is already \(workflow.status.rawValue)")
         }
+        if task.workflowTask?.type == .doWhile, result.workerId == ScriptTask.workerId, !task.awaitsLoopCondition {
+            // A second evaluation of a condition already acted on (its lease expired meanwhile).
+            return .ignored(reason: "Loop \(task.taskId) is not waiting for its condition")
+        }
+        if task.awaitsLoopCondition, status == .inProgress {
+            // The script runner found the loop's condition true: the next iteration starts.
+            advanceLoop(taskAt: index, in: &workflow)
+            workflow.updateTime = now
+            return .applied
+        }
         var updated = task
         if let output = result.outputData { updated.outputData = output }
         if let worker = result.workerId, !worker.isEmpty { updated.workerId = worker }
@@ -44,7 +54,7 @@ extension Decider {
         switch status {
         case .inProgress:
             updated.callbackAfterSeconds = max(0, result.callbackAfterSeconds)
-            if TaskKind(task).isWorkerTask {
+            if TaskKind(task).isPolled {
                 // "Call me back in N seconds": handed out again once the delay has passed.
                 updated.status = .scheduled
             }

@@ -10,9 +10,6 @@ public struct Decider: Sendable {
     public var now: Int64
     /// Makes a fresh unique id for a new task attempt.
     public var makeId: @Sendable () -> String
-    /// Runs the JavaScript and jq that SWITCH, DO_WHILE, INLINE and JSON_JQ_TRANSFORM nodes carry;
-    /// without one, those nodes fail with a message saying so.
-    public var scripts: (any ScriptEvaluator)?
     /// How many tasks an execution, and a dynamic fork, may make.
     public var limits: ExecutionLimits
 
@@ -20,13 +17,11 @@ public struct Decider: Sendable {
     /// that still has work when they are spent is due at once (`nextWakeUp(of:)`): the next decision goes on.
     static let maximumRounds = 1_000
 
-    /// Creates a Decider deciding at `now` that names new task attempts with `makeId`, runs scripts with
-    /// `scripts`, and keeps executions within `limits`.
-    public init(now: Int64, makeId: @escaping @Sendable () -> String, scripts: (any ScriptEvaluator)? = nil,
-                limits: ExecutionLimits = ExecutionLimits()) {
+    /// Creates a Decider deciding at `now` that names new task attempts with `makeId` and keeps executions
+    /// within `limits`.
+    public init(now: Int64, makeId: @escaping @Sendable () -> String, limits: ExecutionLimits = ExecutionLimits()) {
         self.now = now
         self.makeId = makeId
-        self.scripts = scripts
         self.limits = limits
     }
 
@@ -71,7 +66,10 @@ public struct Decider: Sendable {
                 guard workflow.status == .running else { return effects }
                 changed = true
                 refuseOversizedOutput(ofTaskAt: index, in: &workflow)
-                if workflow.tasks[index].status.isSuccessful {
+                if workflow.tasks[index].status == .completed, let node = workflow.tasks[index].workflowTask,
+                   node.type == .switchTask || node.type == .decision {
+                    enterBranch(ofTaskAt: index, node: node, in: &workflow, effects: &effects)
+                } else if workflow.tasks[index].status.isSuccessful {
                     workflow.tasks[index].executed = true
                     scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
                 } else {
@@ -115,7 +113,7 @@ public struct Decider: Sendable {
         }
         for task in workflow.tasks where !task.status.isTerminal {
             if task.waitUntil > 0 { consider(task.waitUntil) }
-            guard TaskKind(task).isWorkerTask else { continue }
+            guard TaskKind(task).isPolled else { continue }
             if task.isLeased, task.responseTimeoutSeconds > 0 {
                 consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
             }

@@ -7,16 +7,32 @@ public enum TaskKind: Sendable, Hashable {
     case worker
     /// It waits for a duration, a time, or a signal (WAIT, HUMAN).
     case waiting
-    /// Baton runs it itself.
+    /// Baton runs it itself, inside the decision.
     case system
+    /// Baton's script runner evaluates it outside any write transaction: it waits in the script queue
+    /// (`ScriptTask.queueName`) like a worker task (INLINE, LAMBDA, JSON_JQ_TRANSFORM, a SWITCH or DECISION
+    /// with a JavaScript expression, and a DO_WHILE whose iteration ended, for its condition).
+    case script
 
-    /// The kind of a task attempt, read from the node it was scheduled from.
+    /// The kind of a task attempt, read from the node it was scheduled from (a DO_WHILE is a script task
+    /// while its condition waits to be evaluated).
     public init(_ task: Task) {
-        if let type = task.workflowTask?.type {
-            self.init(type)
+        if let node = task.workflowTask {
+            self.init(node)
+            if node.type == .doWhile, task.awaitsLoopCondition { self = .script }
         } else {
-            self = TaskType.conductorTypes.contains(TaskType(task.taskType)) ? .system : .worker
-            if task.taskType == TaskType.wait.rawValue || task.taskType == TaskType.human.rawValue { self = .waiting }
+            let type = TaskType(task.taskType)
+            self = TaskType.conductorTypes.contains(type) ? TaskKind(type) : .worker
+        }
+    }
+
+    /// The kind of the tasks `node` schedules: a SWITCH or DECISION is a script task when it evaluates
+    /// JavaScript, a system task when it reads a parameter.
+    public init(_ node: WorkflowTask) {
+        switch node.type {
+        case .switchTask: self = ["javascript", "graaljs"].contains(node.evaluatorType ?? "value-param") ? .script : .system
+        case .decision: self = (node.caseValueParam ?? "").isEmpty ? .script : .system
+        default: self.init(node.type)
         }
     }
 
@@ -25,12 +41,16 @@ public enum TaskKind: Sendable, Hashable {
         switch type {
         case .simple, .dynamic, .http: self = .worker
         case .wait, .human: self = .waiting
+        case .inline, .lambda, .jsonJQTransform: self = .script
         default: self = .system
         }
     }
 
     /// Whether a worker polls for tasks of this kind.
     public var isWorkerTask: Bool { self == .worker }
+
+    /// Whether tasks of this kind wait in a queue until they are polled, by a worker or by the script runner.
+    public var isPolled: Bool { self == .worker || self == .script }
 }
 
 /// The node types this version of the Decider can run.

@@ -1,6 +1,6 @@
 import BatonModel
 public import BatonPersistence
-public import BatonDecider
+import BatonDecider
 import Foundation
 public import Logging
 
@@ -13,27 +13,24 @@ public final class Engine: Sendable {
     let notifier = QueueNotifier()
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
-    let scripts: (any ScriptEvaluator)?
     let metrics: EngineMetrics
     let limits: ExecutionLimits
 
-    /// Creates an engine over `store`, reading time from `clock`, running definitions' JavaScript
-    /// and jq with `scripts`, and keeping executions within `limits`.
+    /// Creates an engine over `store`, reading time from `clock`, keeping executions within `limits`. (Scripts are
+    /// evaluated outside its transactions, by `ScriptTaskRunner`.)
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
-                scripts: (any ScriptEvaluator)? = nil, metrics: EngineMetrics = EngineMetrics(factory: nil),
-                limits: ExecutionLimits = ExecutionLimits(),
+                metrics: EngineMetrics = EngineMetrics(factory: nil), limits: ExecutionLimits = ExecutionLimits(),
                 makeId: @escaping @Sendable () -> String = { TimeOrderedID.standard.make() }) {
         self.store = store
         self.limits = limits
         self.clock = clock
         self.logger = logger
-        self.scripts = scripts
         self.metrics = metrics
         self.makeId = makeId
     }
 
     /// A Decider for the current instant.
-    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, scripts: scripts, limits: limits) }
+    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, limits: limits) }
 
     /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
     /// queue the transaction put a task in.
@@ -185,17 +182,19 @@ public final class Engine: Sendable {
         return workflow
     }
 
-    /// The queue entry a task should have: worker tasks that are SCHEDULED in a RUNNING workflow.
+    /// The queue entry a task should have: worker and script tasks that are SCHEDULED in a RUNNING workflow.
     func queueEntry(for task: Task, in workflow: Workflow) -> QueueEntry? {
-        guard workflow.status == .running, task.status == .scheduled, TaskKind(task).isWorkerTask else { return nil }
+        guard workflow.status == .running, task.status == .scheduled, TaskKind(task).isPolled else { return nil }
         return QueueEntry(taskId: task.taskId, workflowId: task.workflowInstanceId,
                           queueName: Engine.queueName(for: task), priority: task.workflowPriority,
                           visibleAt: task.updateTime + task.callbackAfterSeconds * 1000)
     }
 
-    /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them.
+    /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them;
+    /// every script task waits in the script runner's queue.
     static func queueName(for task: Task) -> String {
-        queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
+        if TaskKind(task) == .script { return ScriptTask.queueName }
+        return queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
                   isolationGroup: task.isolationGroupId)
     }
 

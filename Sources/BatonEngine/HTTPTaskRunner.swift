@@ -1,7 +1,6 @@
 public import AsyncHTTPClient
 import BatonModel
 import Foundation
-import Logging
 import NIOCore
 import NIOHTTP1
 public import ServiceLifecycle
@@ -36,29 +35,10 @@ public struct HTTPTaskRunner: Service {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask { await pollLoop(client: client) }
-            }
-        }
+        let loops = SystemTaskLoops(engine: engine, taskType: Self.taskType, workerId: Self.workerId,
+                                    concurrency: concurrency)
+        await loops.run { _, task in await execute(task, client: client) }
         try await client.shutdown()
-    }
-
-    private func pollLoop(client: HTTPClient) async {
-        await cancelWhenGracefulShutdown {
-            while !_Concurrency.Task.isCancelled {
-                do {
-                    let tasks = try await engine.poll(taskType: Self.taskType, workerId: Self.workerId, domain: nil,
-                                                      count: 1, timeout: 1_000)
-                    for task in tasks {
-                        try await engine.update(await execute(task, client: client), actor: Self.workerId)
-                    }
-                } catch {
-                    engine.logger.warning("HTTP task runner failed a round", metadata: ["baton.error": "\(error)"])
-                    try? await _Concurrency.Task.sleep(for: .milliseconds(500))
-                }
-            }
-        }
     }
 
     /// Makes the call a task describes and turns the outcome into its result.

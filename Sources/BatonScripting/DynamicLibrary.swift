@@ -7,12 +7,12 @@ import BatonDecider
 
 /// A shared library opened at run time with `dlopen`, so Baton builds and runs on machines without it.
 ///
-/// The handle is never closed: the libraries keep global state (JavaScriptCore's heap, jq's builtins)
+/// The handle is never closed: the libraries keep global state (JavaScriptCore's heap)
 /// that must outlive every evaluator, and `dlopen` counts references anyway.
 struct DynamicLibrary: @unchecked Sendable {
     /// What a language needs: the library's file names to try, and where to get it.
     struct Requirement: Sendable {
-        /// The language that needs the library, as users name it ("JavaScript", "jq").
+        /// The language that needs the library, as users name it ("JavaScript").
         var language: String
         /// File names tried with `dlopen`, in order; the first is the one messages name.
         var fileNames: [String]

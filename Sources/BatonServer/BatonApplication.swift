@@ -43,7 +43,7 @@ public struct BatonApplication: Sendable {
         api = try Self.apiConfiguration(for: configuration)
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
                                 busyTimeout: configuration.sqliteBusyTimeout)
-        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
+        engine = Engine(store: store, clock: clock, logger: logger,
                         metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
                         limits: configuration.engineLimits)
     }
@@ -75,7 +75,7 @@ public struct BatonApplication: Sendable {
         self.logger = logger
         api = try Self.apiConfiguration(for: configuration)
         self.store = store
-        engine = Engine(store: store, clock: clock, logger: logger, scripts: NativeScriptEvaluator(),
+        engine = Engine(store: store, clock: clock, logger: logger,
                         metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
                         limits: configuration.engineLimits)
     }
@@ -97,7 +97,10 @@ public struct BatonApplication: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
-            services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine, targets: configuration.httpTaskTargets),
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval),
+                       HTTPTaskRunner(engine: engine, targets: configuration.httpTaskTargets),
+                       ScriptTaskRunner(engine: engine, scripts: NativeScriptEvaluator(limits: configuration.scriptLimits),
+                                        concurrency: configuration.scriptConcurrency),
                        QueueWatcher(engine: engine)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable {
         limits.maximumTaskOutputSize = requestLimits.maximumTaskOutputSize
         return limits
     }
+    /// How far one script (INLINE, JSON_JQ_TRANSFORM, JavaScript conditions) may go: time, jq's memory, output.
+    public var scriptLimits = ScriptLimits()
+    /// How many scripts run at once (default: one per processor).
+    public var scriptConcurrency = ProcessInfo.processInfo.activeProcessorCount
 
     /// The default database file, under `./baton-data/`.
     public static let defaultDatabase = "baton-data/baton.sqlite"

@@ -15,7 +15,8 @@ struct ServerCommand: AsyncParsableCommand {
             Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
             BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
             BATON_LOG_FORMAT, BATON_HTTP_TASK_ALLOW, BATON_HTTP_TASK_DENY, BATON_MAX_TASKS_PER_WORKFLOW, \
-            BATON_MAX_FORK_WIDTH. \
+            BATON_MAX_FORK_WIDTH, BATON_SCRIPT_TIME_LIMIT, BATON_SCRIPT_MEMORY_LIMIT, BATON_SCRIPT_OUTPUT_LIMIT, \
+            BATON_SCRIPT_CONCURRENCY. \
             A flag wins over the variable.
             """)
 
@@ -61,6 +62,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Most branches one FORK_JOIN_DYNAMIC may start; a wider fork fails its task (default 1000).")
     var maxForkWidth: Int?
 
+    @Option(help: "Longest a script (INLINE, JSON_JQ_TRANSFORM, JavaScript SWITCH/DO_WHILE) may run, in seconds (default 4, at most 300).")
+    var scriptTimeLimit: Int?
+    @Option(help: "Most memory a jq query's helper process may take, in bytes (default 268435456).")
+    var scriptMemoryLimit: Int?
+    @Option(help: "Largest result a script may return, in bytes (default 10485760); a larger one fails its task.")
+    var scriptOutputLimit: Int?
+    @Option(help: "How many scripts run at once (default: one per processor).")
+    var scriptConcurrency: Int?
+
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
         // to its closed pipe fails with EPIPE, and the line is dropped, instead of raising SIGPIPE.
@@ -95,11 +105,27 @@ struct ServerCommand: AsyncParsableCommand {
         }
         configuration.httpTaskTargets.allowed = try Self.addressRanges(httpTaskAllow ?? environment["BATON_HTTP_TASK_ALLOW"])
         configuration.httpTaskTargets.denied += try Self.addressRanges(httpTaskDeny ?? environment["BATON_HTTP_TASK_DENY"])
-        if let text = maxTasksPerWorkflow.map(String.init) ?? environment["BATON_MAX_TASKS_PER_WORKFLOW"] {
-            configuration.executionLimits.maximumTasks = try Self.positive(text, "--max-tasks-per-workflow")
+        if let count = try positiveNumber(maxTasksPerWorkflow, environment["BATON_MAX_TASKS_PER_WORKFLOW"],
+                                          naming: "--max-tasks-per-workflow") {
+            configuration.executionLimits.maximumTasks = count
         }
-        if let text = maxForkWidth.map(String.init) ?? environment["BATON_MAX_FORK_WIDTH"] {
-            configuration.executionLimits.maximumForkWidth = try Self.positive(text, "--max-fork-width")
+        if let count = try positiveNumber(maxForkWidth, environment["BATON_MAX_FORK_WIDTH"], naming: "--max-fork-width") {
+            configuration.executionLimits.maximumForkWidth = count
+        }
+        if let seconds = try positiveNumber(scriptTimeLimit, environment["BATON_SCRIPT_TIME_LIMIT"], naming: "script time limit") {
+            guard .seconds(seconds) <= ScriptLimits.maximumTimeLimit else {
+                throw ValidationError("The script time limit can be at most \(ScriptLimits.maximumTimeLimit), not \(seconds) seconds")
+            }
+            configuration.scriptLimits.timeLimit = .seconds(seconds)
+        }
+        if let bytes = try positiveNumber(scriptMemoryLimit, environment["BATON_SCRIPT_MEMORY_LIMIT"], naming: "script memory limit") {
+            configuration.scriptLimits.memoryLimit = bytes
+        }
+        if let bytes = try positiveNumber(scriptOutputLimit, environment["BATON_SCRIPT_OUTPUT_LIMIT"], naming: "script output limit") {
+            configuration.scriptLimits.outputLimit = bytes
+        }
+        if let count = try positiveNumber(scriptConcurrency, environment["BATON_SCRIPT_CONCURRENCY"], naming: "script concurrency") {
+            configuration.scriptConcurrency = count
         }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
@@ -116,12 +142,6 @@ struct ServerCommand: AsyncParsableCommand {
         try await application.run()
     }
 
-    /// A positive whole number given to `option`.
-    static func positive(_ text: String, _ option: String) throws -> Int {
-        guard let value = Int(text), value > 0 else { throw ValidationError("\(option) must be a positive number, not '\(text)'") }
-        return value
-    }
-
     /// Comma-separated CIDR ranges; none for nil or empty text.
     static func addressRanges(_ text: String?) throws -> [AddressRange] {
         guard let text, !text.isEmpty else { return [] }
@@ -132,5 +152,14 @@ struct ServerCommand: AsyncParsableCommand {
             }
             return range
         }
+    }
+
+    /// The flag's value, else the environment variable's, as a positive number; nil when neither is set.
+    private func positiveNumber(_ flag: Int?, _ variable: String?, naming setting: String) throws -> Int? {
+        guard let text = flag.map(String.init) ?? variable else { return nil }
+        guard let number = Int(text), number > 0 else {
+            throw ValidationError("The \(setting) must be a positive number, not '\(text)'")
+        }
+        return number
     }
 }

@@ -1,3 +1,4 @@
+import BatonDecider
 import BatonModel
 import BatonTesting
 import Foundation
@@ -38,6 +39,27 @@ extension RunningServer {
         return try reply.decode(Workflow.self)
     }
 
+    /// Polls one task of `taskType`, waiting up to five seconds for one to be queued (behind a script the
+    /// script runner evaluates, say); nil when none came.
+    func pollSoon(_ taskType: String) async throws -> BatonModel.Task? {
+        for _ in 0..<200 {
+            if let task = try await poll(taskType) { return task }
+            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+        }
+        return nil
+    }
+
+    /// The execution once the script runner has evaluated the scripts it waited for (or it ended).
+    func workflowAfterScripts(_ id: String) async throws -> Workflow {
+        for _ in 0..<200 {
+            let execution = try await workflow(id)
+            let waiting = execution.tasks.contains { !$0.status.isTerminal && TaskKind($0) == .script }
+            if !waiting || execution.status.isTerminal { return execution }
+            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+        }
+        return try await workflow(id)
+    }
+
     /// Polls one task of `taskType`; nil when none is ready.
     func poll(_ taskType: String, worker: String = "test-worker", domain: String? = nil) async throws -> BatonModel.Task? {
         let domainQuery = domain.map { "&domain=\($0)" } ?? ""
@@ -61,7 +83,7 @@ extension RunningServer {
     /// Polls `taskType` and completes it with `output`; fails the test when nothing was ready.
     @discardableResult
     func completeNext(_ taskType: String, output: String = "{}") async throws -> BatonModel.Task {
-        let task = try #require(try await poll(taskType))
+        let task = try #require(try await pollSoon(taskType))
         let reply = try await report(task, "COMPLETED", output: output)
         #expect(reply.status == 200, "\(reply.text)")
         return task

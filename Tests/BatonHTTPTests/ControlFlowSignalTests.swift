@@ -45,7 +45,7 @@ struct ControlFlowSignalTests {
             try await ControlFlowTests.register("loop_of_steps", on: server)
             let id = try await server.start("loop_of_steps", input: #"{"rounds":3}"#)
             let first = try await server.completeNext("step")
-            let second = try #require(try await server.poll("step"))
+            let second = try #require(try await server.pollSoon("step"))
             #expect(second.referenceTaskName == "step__2")
             try await server.report(second, "FAILED", reason: "boom")
             #expect(try await server.workflow(id).status == .failed)

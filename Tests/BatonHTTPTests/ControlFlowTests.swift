@@ -219,8 +219,9 @@ struct ControlFlowTests {
     }
 
     /// Waits (bounded) until the workflow has ended, for tasks Baton runs on its own threads.
-    static func waitForEnd(of id: String, on server: RunningServer) async throws -> Workflow {
-        for _ in 0..<200 {
+    static func waitForEnd(of id: String, on server: RunningServer, within limit: Duration = .seconds(10)) async throws -> Workflow {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
             let workflow = try await server.workflow(id)
             if workflow.status.isTerminal { return workflow }
             try await _Concurrency.Task.sleep(for: .milliseconds(50))
@@ -268,7 +269,7 @@ struct ControlFlowTests {
                 #expect(step.iteration == round)
                 #expect(step.inputData["total"] == 275)
             }
-            let workflow = try await server.workflow(id)
+            let workflow = try await Self.waitForEnd(of: id, on: server)
             #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")
             #expect(workflow.tasks.first?.outputData["selectedCase"] == "large")
             #expect(workflow.output["fee"] == 25)
@@ -290,10 +291,10 @@ struct ControlFlowTests {
                 """)
             let id = try await server.start("gates")
             #expect(try await server.client.send(.POST, "/api/tasks/\(id)/gate/COMPLETED", body: #"{"round":1}"#).status == 200)
-            var workflow = try await server.workflow(id)
+            var workflow = try await server.workflowAfterScripts(id)
             #expect(workflow.tasks.map(\.referenceTaskName) == ["loop", "gate__1", "gate__2"])
             #expect(try await server.client.send(.POST, "/api/tasks/\(id)/gate/COMPLETED", body: #"{"round":2}"#).status == 200)
-            workflow = try await server.workflow(id)
+            workflow = try await server.workflowAfterScripts(id)
             #expect(workflow.status == .completed)
             #expect(workflow.tasks.first { $0.referenceTaskName == "gate__2" }?.outputData["round"] == 2)
         }
@@ -308,7 +309,7 @@ struct ControlFlowTests {
         try await withRunningServer { server in
             try await server.registerWorkflow(#"{"name":"broken","tasks":[{"name":"s","taskReferenceName":"s",\#(node)}]}"#)
             let id = try await server.start("broken")
-            let workflow = try await server.workflow(id)
+            let workflow = try await Self.waitForEnd(of: id, on: server)
             #expect(workflow.status == .failed)
             #expect(workflow.tasks[0].status == .failed)
             #expect(workflow.tasks[0].reasonForIncompletion?.contains(message) == true,

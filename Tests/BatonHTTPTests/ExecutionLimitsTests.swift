@@ -12,12 +12,14 @@ import Testing
 @Suite("Execution limits")
 struct ExecutionLimitsTests {
     /// Sweeps (the timer service's round: what decides a workflow that is due) until the workflow has ended,
-    /// 50 rounds at most, and returns it with its tasks.
+    /// while the script runner evaluates loop conditions on its threads, a minute at most, and returns it with its tasks.
     static func ended(_ id: String, on server: RunningServer) async throws -> Workflow {
-        for _ in 0..<50 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             let workflow = try await server.client.get("/api/workflow/\(id)?includeTasks=false").decode(Workflow.self)
             if workflow.status.isTerminal { break }
             await server.sweep()
+            try await _Concurrency.Task.sleep(for: .milliseconds(20))
         }
         return try await server.workflow(id)
     }

@@ -17,7 +17,7 @@ import Testing
     ]
 
     func evaluate(_ script: String, input: JSONValue? = nil, timeLimit: Duration = .seconds(4)) throws(ScriptError) -> JSONValue {
-        try evaluator.evaluateJavaScript(script, input: input ?? self.input, timeLimit: timeLimit)
+        try NativeScriptEvaluator(limits: ScriptLimits(timeLimit: timeLimit)).evaluateJavaScript(script, input: input ?? self.input)
     }
 
     @Test(arguments: [
@@ -128,7 +128,7 @@ import Testing
             for index in 0..<400 {
                 group.addTask {
                     let script = index.isMultiple(of: 2) ? "$.n * 2" : "(() => { const xs = [...Array($.n % 10).keys()]; return xs.length; })()"
-                    return (index, try evaluator.evaluateJavaScript(script, input: ["n": .int(Int64(index))], timeLimit: .seconds(10)))
+                    return (index, try evaluator.evaluateJavaScript(script, input: ["n": .int(Int64(index))]))
                 }
             }
             return try await group.reduce(into: [Int: JSONValue]()) { $0[$1.0] = $1.1 }
@@ -140,11 +140,21 @@ import Testing
     }
 
     @Test func missingLibraryIsUnavailableAndNamesThePackage() throws {
-        let evaluator = NativeScriptEvaluator(javaScriptLibraries: ["libjavascriptcoregtk-4.1.so.0-not-here"], jqLibraries: ["libjq.so.1"])
-        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJavaScript("1", input: [:], timeLimit: .seconds(1)) }
+        let evaluator = NativeScriptEvaluator(javaScriptLibraries: ["libjavascriptcoregtk-4.1.so.0-not-here"], jqCommand: "jq")
+        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJavaScript("1", input: [:]) }
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("libjavascriptcoregtk-4.1.so.0-not-here") == true)
         #expect(error?.message.contains("Debian package libjavascriptcoregtk-4.1-0") == true)
         #expect(try evaluator.evaluateJQ(".a", input: ["a": 1]) == [1])
+    }
+
+    @Test("a result past the output limit fails naming the limit, before it is copied out of the VM",
+          arguments: ["'x'.repeat(2000)", "({ big: 'x'.repeat(2000) })", "Array(1000).fill('ab')", "'€'.repeat(700)"])
+    func largeResultsFail(script: String) throws {
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(outputLimit: 1_000))
+        let error = #expect(throws: ScriptError.self) { try evaluator.evaluateJavaScript(script, input: [:]) }
+        #expect(error?.code == .outputTooLarge)
+        #expect(error?.message == "The script's result is larger than the output limit of 1000 bytes")
+        #expect(try evaluator.evaluateJavaScript("({ small: 'x'.repeat(900) })", input: [:]) == ["small": .string(String(repeating: "x", count: 900))])
     }
 }

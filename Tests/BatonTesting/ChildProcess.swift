@@ -1,3 +1,4 @@
+import BatonScripting
 import Foundation
 import Synchronization
 
@@ -21,41 +22,20 @@ public final class ChildProcess: Sendable {
     /// error written to `output` and `error` (file descriptors; `/dev/null` when nil).
     public init(executable: String, arguments: [String], environment: [String: String]? = nil,
                 output: Int32? = nil, error: Int32? = nil) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let output { posix_spawn_file_actions_adddup2(&actions, output, 1) } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        }
-        if let error { posix_spawn_file_actions_adddup2(&actions, error, 2) } else {
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        }
-        guard let closeFrom = Self.closeFrom else {
-            throw TestHarnessError("this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)")
-        }
-        _ = closeFrom(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         let variables = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var pid = pid_t()
-        let result = Self.withCStrings([executable] + arguments) { argv in
-            Self.withCStrings(variables) { envp in
-                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawner.spawn(executable, arguments: arguments, environment: variables) { actions in
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                if let output { posix_spawn_file_actions_adddup2(&actions, output, 1) } else {
+                    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+                }
+                if let error { posix_spawn_file_actions_adddup2(&actions, error, 2) } else {
+                    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+                }
             }
-        }
-        guard result == 0 else {
-            throw TestHarnessError("posix_spawn \(executable) failed: \(String(cString: strerror(result)))")
+        } catch {
+            throw TestHarnessError(error.description)
         }
         processIdentifier = pid
     }
@@ -113,21 +93,5 @@ public final class ChildProcess: Sendable {
             usleep(5_000)
         }
         return true
-    }
-
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not declare.
-    private static let closeFrom: CloseFrom? = {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
-
-    /// `body` given a NULL-terminated array of C strings copied from `strings`.
-    private static func withCStrings<Result>(_ strings: [String],
-                                             _ body: ([UnsafeMutablePointer<CChar>?]) -> Result) -> Result {
-        let copies = strings.map { strdup($0) } + [nil]
-        defer { for copy in copies { free(copy) } }
-        return body(copies)
     }
 }
