@@ -84,17 +84,14 @@ public struct AuthMiddleware: RouterMiddleware {
 
     let authenticator: Authenticator
     let engine: Engine
-    let instance: String
     let publicMetrics: Bool
     let maximumBodySize: Int
 
     /// Creates the middleware; `engine` looks up task types for type-limited workers, whose bodies are
     /// read (up to `maximumBodySize` bytes) to find the task they report on.
-    public init(authenticator: Authenticator, engine: Engine, instance: String, publicMetrics: Bool,
-                maximumBodySize: Int) {
+    public init(authenticator: Authenticator, engine: Engine, publicMetrics: Bool, maximumBodySize: Int) {
         self.authenticator = authenticator
         self.engine = engine
-        self.instance = instance
         self.publicMetrics = publicMetrics
         self.maximumBodySize = maximumBodySize
     }
@@ -106,17 +103,17 @@ public struct AuthMiddleware: RouterMiddleware {
         guard permission != .open else { return try await next(request, context) }
         guard let credential = Self.credential(in: request.headers), !credential.isEmpty else {
             return ErrorReply.response(.unauthorized, "Missing X-Authorization header: get a token from POST /api/token",
-                                       code: "INVALID_TOKEN", error: "INVALID_TOKEN", instance: instance)
+                                       code: "INVALID_TOKEN", error: "INVALID_TOKEN", requestID: context.id)
         }
         let application: AuthApplication
         switch authenticator.verify(credential) {
         case .valid(let found): application = found
         case .expired:
             return ErrorReply.response(.unauthorized, "The token has expired: get a new one from POST /api/token",
-                                       code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN", instance: instance)
+                                       code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN", requestID: context.id)
         case .invalid:
             return ErrorReply.response(.unauthorized, "Invalid token or key", code: "INVALID_TOKEN", error: "INVALID_TOKEN",
-                                       instance: instance)
+                                       requestID: context.id)
         }
         var context = context
         context.actor = application.name
@@ -134,18 +131,18 @@ public struct AuthMiddleware: RouterMiddleware {
             case .some(let taskType) where allowed.contains(taskType):
                 return try await next(request, context)
             case .some(let taskType):
-                return forbidden("Application '\(application.name)' may not work on tasks of type '\(taskType)'")
+                return forbidden("Application '\(application.name)' may not work on tasks of type '\(taskType)'", context: context)
             case .none:
                 return try await next(request, context)
             }
         default:
             return forbidden("Application '\(application.name)' lacks the role for \(request.method) \(request.uri.path): "
-                + "it needs \(permission.roleNames)")
+                + "it needs \(permission.roleNames)", context: context)
         }
     }
 
-    private func forbidden(_ message: String) -> Response {
-        ErrorReply.response(.forbidden, message, code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", instance: instance)
+    private func forbidden(_ message: String, context: Context) -> Response {
+        ErrorReply.response(.forbidden, message, code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", requestID: context.id)
     }
 
     /// The task type a worker request concerns; nil when it names no existing task (the route then

@@ -1,13 +1,17 @@
 public import Hummingbird
+public import NIOCore
 
 /// The per-request context of Baton's routes: Hummingbird's core storage plus who is asking.
 public struct BatonRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who sent the request, as recorded in the audit trail ("anonymous" while auth is off).
     public var actor: String = "anonymous"
+    /// The connection the request came on, closed after a refused body (`Response.closingConnection(_:)`).
+    public let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Bodies are read by the routes themselves, up to `HTTPLimits.maximumBodySize`.

@@ -7,7 +7,6 @@ import NIOCore
 struct ServerRoutes {
     let engine: Engine
     let configuration: APIConfiguration
-    let instance: String
 
     func register(on router: Router<BatonRequestContext>) {
         let api = router.group("api")
@@ -28,7 +27,7 @@ struct ServerRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html)))
         }
         if let authenticator = configuration.authenticator {
-            api.post("token") { request, _ in
+            api.post("token") { request, context in
                 struct Credentials: Decodable {
                     var keyId: String
                     var keySecret: String
@@ -37,7 +36,7 @@ struct ServerRoutes {
                 guard let application = authenticator.application(keyId: credentials.keyId,
                                                                   keySecret: credentials.keySecret) else {
                     return ErrorReply.response(.unauthorized, "Unknown key id or wrong secret", code: "INVALID_CREDENTIALS",
-                                               error: "INVALID_CREDENTIALS", instance: instance)
+                                               error: "INVALID_CREDENTIALS", requestID: context.id)
                 }
                 return try JSONResponse.make(["token": authenticator.token(for: application)])
             }

@@ -226,6 +226,8 @@ struct JSONParser {
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw failure("unpaired surrogate")
                     }
+                    // Text columns and names end at a NUL in SQLite and C: a name with one could not be found again.
+                    guard code != 0 else { throw failure("NUL character (\\u0000) in a string") }
                     guard let scalar = Unicode.Scalar(code) else { throw failure("invalid code point") }
                     scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
@@ -288,6 +290,8 @@ struct JSONParser {
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("invalid number") }
+        // A number beyond a double's range (1e999999) would become infinity, which JSON cannot write back.
+        guard value.isFinite else { throw failure("number out of range") }
         return .double(value)
     }
 }

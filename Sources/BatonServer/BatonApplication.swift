@@ -88,8 +88,7 @@ public struct BatonApplication: Sendable {
     public func run(handleSignals: Bool = true,
                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BatonRequestContext.self)
-        BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName,
-                              uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
+        BatonRouter.addRoutes(to: router, engine: engine, uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
         let logger = self.logger
         let host = configuration.host
         let app = Application(

@@ -1,0 +1,25 @@
+import Hummingbird
+import NIOCore
+
+extension Response {
+    /// How long a connection whose last response has gone out may still receive what the client was sending
+    /// (the rest of a refused body) before it is closed. Reading it for a moment lets the client see the
+    /// response rather than a reset; reading it to its end would let a client keep the connection busy with
+    /// a body the server has already refused.
+    static let lingerAfterLastResponse = TimeAmount.seconds(1)
+
+    /// This response as the last on `channel`: it says `Connection: close`; once it is written the server
+    /// sends no more (the connection's write side is shut) and closes the connection
+    /// `lingerAfterLastResponse` later, whatever the client still sends.
+    func closingConnection(_ channel: any Channel) -> Response {
+        var response = self
+        response.headers[.connection] = "close"
+        let body = response.body
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            try await body.write(writer)
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: Self.lingerAfterLastResponse) { channel.close(promise: nil) }
+        }
+        return response
+    }
+}
