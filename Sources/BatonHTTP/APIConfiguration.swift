@@ -9,13 +9,17 @@ public struct APIConfiguration: Sendable {
     /// Whether `/metrics` answers without credentials when auth is on (Prometheus scrapers rarely have
     /// tokens). When false it needs the VIEWER role.
     public var publicMetrics: Bool
+    /// The host names requests may carry in `Host` (no ports); empty allows any. Naming them stops a page
+    /// whose domain was re-pointed at the server (DNS rebinding).
+    public var allowedHosts: [String]
 
     public init(authenticator: Authenticator? = nil, limits: RequestLimits = RequestLimits(),
-                metrics: BatonMetrics = BatonMetrics(), publicMetrics: Bool = true) {
+                metrics: BatonMetrics = BatonMetrics(), publicMetrics: Bool = true, allowedHosts: [String] = []) {
         self.authenticator = authenticator
         self.limits = limits
         self.metrics = metrics
         self.publicMetrics = publicMetrics
+        self.allowedHosts = allowedHosts
     }
 }
 

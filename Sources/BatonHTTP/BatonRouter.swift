@@ -7,13 +7,15 @@ public enum BatonRouter {
     /// The version reported by `/api/version`.
     public static let version = "0.1.0"
 
-    /// Adds every API route to `router`, with Conductor's error bodies, auth, request limits and metrics
-    /// as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
+    /// Adds every API route to `router`, with Conductor's error bodies, browser safety, auth, request limits and
+    /// metrics as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
     public static func addRoutes(to router: Router<BatonRequestContext>, engine: Engine, uiDirectory: String? = nil,
                                  configuration: APIConfiguration = APIConfiguration()) {
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BrowserSafetyMiddleware(allowedHosts: configuration.allowedHosts))
         if let authenticator = configuration.authenticator {
             router.add(middleware: AuthMiddleware(authenticator: authenticator, engine: engine,
                                                   publicMetrics: configuration.publicMetrics,

@@ -8,6 +8,8 @@ import BatonUI
 import Foundation
 import Prometheus
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -91,8 +93,13 @@ public struct BatonApplication: Sendable {
         BatonRouter.addRoutes(to: router, engine: engine, uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
         let logger = self.logger
         let host = configuration.host
+        let connections = (idleTimeout: TimeAmount(configuration.idleTimeout), maximum: configuration.maximumConnections)
         let app = Application(
             router: router,
+            server: HTTPServerBuilder { responder in
+                LimitedHTTPChannel(http: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: connections.idleTimeout)),
+                                   maximumConnections: connections.maximum)
+            },
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
             services: [Sweeper(engine: engine, interval: configuration.sweepInterval), HTTPTaskRunner(engine: engine),
                        QueueWatcher(engine: engine)],

@@ -12,7 +12,7 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set with an environment variable: BATON_HOST, BATON_PORT, \
             BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
-            BATON_LOG_FORMAT. \
+            BATON_LOG_FORMAT, BATON_ALLOWED_HOSTS, BATON_IDLE_TIMEOUT, BATON_BODY_TIMEOUT, BATON_MAX_CONNECTIONS. \
             A flag wins over the variable.
             """)
 
@@ -43,6 +43,24 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log format: text (default) or json (one JSON object per line).")
     var logFormat: String?
 
+    @Option(help: """
+        Host names (comma-separated, no ports) requests may carry in Host; others get 400. * allows any. \
+        Default: localhost, 127.0.0.1 and [::1] when listening on a loopback address, any otherwise.
+        """)
+    var allowedHosts: String?
+
+    @Option(help: "Seconds a connection may stay idle, or take to send a request's head, before it is closed (default 60).")
+    var idleTimeout: Int?
+
+    @Option(help: "Seconds a request's body may take to arrive (default 30); a slower one gets 408 and its connection is closed.")
+    var bodyTimeout: Int?
+
+    @Option(help: """
+        Most connections open at once (default 4096, or three quarters of the descriptor limit when lower); \
+        one more gets 503 and is closed.
+        """)
+    var maxConnections: Int?
+
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
         // to its closed pipe fails with EPIPE, and the line is dropped, instead of raising SIGPIPE.
@@ -69,11 +87,21 @@ struct ServerCommand: AsyncParsableCommand {
         if let path = authConfig ?? environment["BATON_AUTH_CONFIG"], !path.isEmpty {
             configuration.authConfigurationPath = path
         }
-        if let sizeText = maxBodySize.map(String.init) ?? environment["BATON_MAX_BODY_SIZE"] {
-            guard let size = Int(sizeText), size > 0 else {
-                throw ValidationError("The body size limit must be a positive number of bytes, not '\(sizeText)'")
-            }
+        if let size = try Self.positive(maxBodySize, environment["BATON_MAX_BODY_SIZE"], "body size limit (bytes)") {
             configuration.requestLimits.maximumBodySize = size
+        }
+        if let hosts = allowedHosts ?? environment["BATON_ALLOWED_HOSTS"] {
+            configuration.allowedHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        if let seconds = try Self.positive(idleTimeout, environment["BATON_IDLE_TIMEOUT"], "idle timeout") {
+            configuration.idleTimeout = .seconds(seconds)
+        }
+        if let seconds = try Self.positive(bodyTimeout, environment["BATON_BODY_TIMEOUT"], "body timeout") {
+            configuration.requestLimits.bodyReadTimeout = .seconds(seconds)
+        }
+        if let count = try Self.positive(maxConnections, environment["BATON_MAX_CONNECTIONS"], "connection limit") {
+            configuration.maximumConnections = count
         }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
@@ -88,5 +116,14 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         try await application.run()
+    }
+
+    /// A positive whole number from a flag, else from an environment variable; nil when neither is set.
+    private static func positive(_ flag: Int?, _ variable: String?, _ what: String) throws -> Int? {
+        guard let text = flag.map(String.init) ?? variable else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ValidationError("The \(what) must be a positive whole number, not '\(text)'")
+        }
+        return value
     }
 }
