@@ -70,7 +70,15 @@ private final class RefusingHandler: ChannelInboundHandler {
             + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
     }()
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { refuse(context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        refuse(context)
+    }
+
+    private func refuse(_ context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Self.reply)), promise: nil)
         context.close(promise: nil)
     }
