@@ -49,12 +49,17 @@ public struct BrowserSafetyMiddleware<Context: RequestContext>: RouterMiddleware
         return try await next(request, context)
     }
 
-    /// Whether a browser says the request comes from another site than the one it is sent to.
+    /// Whether a browser says the request comes from another site than the one it is sent to. `Sec-Fetch-Site`,
+    /// which a page cannot set, settles it when present (it holds behind a proxy that rewrites `Host`); else
+    /// an `Origin` must name the address the request was sent to (`Host`, or the `X-Forwarded-Host` a proxy
+    /// adds).
     private func isCrossSite(_ request: Request, authority: String) -> Bool {
-        if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" { return true }
+        if let site = request.headers[.secFetchSite] { return site != "same-origin" && site != "none" }
         guard let origin = request.headers[.origin] else { return false }
         guard let separator = origin.range(of: "://") else { return true }  // "null", from a sandboxed page or file
-        return origin[separator.upperBound...].lowercased() != authority.lowercased()
+        let originAuthority = origin[separator.upperBound...].lowercased()
+        return originAuthority != authority.lowercased()
+            && originAuthority != request.headers[.xForwardedHost]?.lowercased()
     }
 
     /// The host name of a `Host` value: `example.com:8080` → `example.com`, `[::1]:8080` → `[::1]`.
@@ -85,4 +90,6 @@ extension HTTPField.Name {
     public static let secFetchSite = Self("Sec-Fetch-Site")!
     /// `Sec-Fetch-Mode`: how a browser sends a request (`navigate` when it follows a link or submits a form).
     public static let secFetchMode = Self("Sec-Fetch-Mode")!
+    /// `X-Forwarded-Host`: the `Host` a client sent to the proxy in front of the server.
+    public static let xForwardedHost = Self("X-Forwarded-Host")!
 }

@@ -18,7 +18,7 @@ extension Response {
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             try await body.write(writer)
             channel.close(mode: .output, promise: nil)
-            channel.eventLoop.scheduleTask(in: Self.lingerAfterLastResponse) { channel.close(promise: nil) }
+            _ = channel.eventLoop.scheduleTask(in: Self.lingerAfterLastResponse) { channel.close(promise: nil) }
         }
         return response
     }

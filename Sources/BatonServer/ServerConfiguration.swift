@@ -70,8 +70,8 @@ public struct ServerConfiguration: Sendable {
     /// that is lower, so that the database, logs and the limit's own refusals always find a descriptor.
     public static var defaultMaximumConnections: Int {
         var limit = rlimit()
-        guard getrlimit(RLIMIT_NOFILE, &limit) == 0, limit.rlim_cur != RLIM_INFINITY else { return 4096 }
-        return max(1, min(4096, Int(clamping: limit.rlim_cur) * 3 / 4))
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 4096 }
+        return max(1, min(4096, Int(clamping: limit.rlim_cur / 4 * 3)))
     }
 
     /// The SQLite file path the `database` setting names.
