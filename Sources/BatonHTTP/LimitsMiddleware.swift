@@ -5,8 +5,8 @@ import NIOCore
 /// Enforces `RequestLimits` before a route sees the body: the body size (413), the time it may take to arrive
 /// (408), the nesting depth of its JSON (400), Conductor's payload thresholds for workflow input and task
 /// output (413), and what no body may hold — a NUL in a string or a number beyond a double's range (400).
-/// Each error names the limit it hit. A body refused for its size or time is the connection's last
-/// request: the server does not read the rest of it.
+/// Each error names the limit it hit. A body too slow, or declared larger than the limit and not sent within
+/// a moment of the answer, closes its connection: the server does not read the rest of it.
 public struct LimitsMiddleware: RouterMiddleware {
     public typealias Context = BatonRequestContext
 
@@ -21,7 +21,7 @@ public struct LimitsMiddleware: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
-            return tooLarge(length, context: context)
+            return tooLarge(length, context: context).closingConnection(context.channel, unlessEnding: request.body)
         }
         var request = request
         let buffer: ByteBuffer
@@ -70,7 +70,7 @@ public struct LimitsMiddleware: RouterMiddleware {
         return ErrorReply.response(
             .contentTooLarge,
             "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
-            code: "PAYLOAD_TOO_LARGE", requestID: context.id).closingConnection(context.channel)
+            code: "PAYLOAD_TOO_LARGE", requestID: context.id)
     }
 
     /// A route's payload threshold: `limit` bytes, named `name` in errors about `what`; with `perElement`, each

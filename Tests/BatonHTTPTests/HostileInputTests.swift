@@ -127,7 +127,12 @@ struct HostileInputTests {
             let healthRequest = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             await first.send(healthRequest)
             #expect(await first.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(5)))
+            // Three more connections, each answered once (so the server has surely counted it), then left idle.
             let idle = try (0..<3).map { _ in try RawConnection(to: server.baseURL) }
+            for connection in idle {
+                await connection.send(healthRequest)
+                #expect(await connection.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(5)))
+            }
             let beyond = try RawConnection(to: server.baseURL)
             #expect(await beyond.waitForClose(timeout: .seconds(3)), "the connection beyond the limit stayed open")
             #expect(beyond.text.hasPrefix("HTTP/1.1 503"), "\(beyond.text)")
@@ -177,7 +182,10 @@ struct HostileInputTests {
 
     @Test("after a 413 the server closes the connection rather than reading the rest of the body")
     func closeAfterTooLarge() async throws {
-        try await withRunningServer(configure: { $0.requestLimits.maximumBodySize = 1024 }) { server in
+        try await withRunningServer(configure: {
+            $0.requestLimits.maximumBodySize = 1024
+            $0.requestLimits.bodyReadTimeout = .seconds(1)
+        }) { server in
             let connection = try RawConnection(to: server.baseURL)
             await connection.send("POST /api/metadata/taskdefs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100000000\r\n\r\n[")
@@ -193,12 +201,19 @@ struct HostileInputTests {
             let closed = connection.isClosed ? true : await connection.waitForClose(timeout: .seconds(1))
             #expect(closed, "the connection stayed open")
             #expect(ContinuousClock.now - start < .seconds(5))
-            // A body over the limit without a declared length (chunked) is refused the same way.
+            // A body over the limit without a declared length (chunked) is read to its end before the 413, and the
+            // connection serves on; one that does not end is cut at the body timeout.
             let chunked = try RawConnection(to: server.baseURL)
-            await chunked.send("POST /api/metadata/taskdefs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n4000\r\n" + chunk + "\r\n")
+            let head = "POST /api/metadata/taskdefs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+            await chunked.send(head + "4000\r\n" + chunk + "\r\n0\r\n\r\n")
             #expect(await chunked.receive(until: { $0.contains("maximumBodySize") }, timeout: .seconds(5)), "\(chunked.text)")
-            #expect(await chunked.waitForClose(timeout: .seconds(5)))
+            await chunked.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(await chunked.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(5)), "\(chunked.text)")
+            let endless = try RawConnection(to: server.baseURL)
+            await endless.send(head + "4000\r\n" + chunk + "\r\n")
+            #expect(await endless.waitForClose(timeout: .seconds(5)))
+            #expect(endless.text.hasPrefix("HTTP/1.1 408"), "\(endless.text)")
         }
     }
 
