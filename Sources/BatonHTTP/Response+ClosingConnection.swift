@@ -20,22 +20,15 @@ extension Response {
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             try await body.write(writer)
-            if let unreadBody, await Self.discard(unreadBody, within: Self.lingerAfterRefusal) { return }
-            channel.close(promise: nil)
+            guard let unreadBody else {
+                channel.close(promise: nil)
+                return
+            }
+            // Closing the connection also ends the reading below, however fast the client sends.
+            let closing = channel.eventLoop.scheduleTask(in: TimeAmount(Self.lingerAfterRefusal)) { channel.close(promise: nil) }
+            _ = try? await unreadBody.reduce(into: ()) { _, _ in }
+            if channel.isActive { closing.cancel() }  // the body ended in time
         }
         return response
-    }
-
-    /// Reads and drops `body`; returns whether it ended within `time`.
-    private static func discard(_ body: RequestBody, within time: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await body.reduce(0) { count, _ in count }) != nil }
-            group.addTask {
-                try? await Task.sleep(for: time)
-                return false
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? false
-        }
     }
 }

@@ -226,8 +226,6 @@ struct JSONParser {
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw failure("unpaired surrogate")
                     }
-                    // Text columns and names end at a NUL in SQLite and C: a name with one could not be found again.
-                    guard code != 0 else { throw failure("NUL character (\\u0000) in a string") }
                     guard let scalar = Unicode.Scalar(code) else { throw failure("invalid code point") }
                     scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
