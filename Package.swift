@@ -88,6 +88,8 @@ let package = Package(
                 "BatonModel", "BatonDecider", "BatonEngine", "BatonSQLite", "BatonPostgres", "BatonHTTP", "BatonPersistence", "BatonUI",
                 "BatonScripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -9,13 +9,17 @@ public struct APIConfiguration: Sendable {
     /// Whether `/metrics` answers without credentials when auth is on (Prometheus scrapers rarely have
     /// tokens). When false it needs the VIEWER role.
     public var publicMetrics: Bool
+    /// The host names requests may carry in `Host` (no ports); empty allows any. Naming them stops a page
+    /// whose domain was re-pointed at the server (DNS rebinding).
+    public var allowedHosts: [String]
 
     public init(authenticator: Authenticator? = nil, limits: RequestLimits = RequestLimits(),
-                metrics: BatonMetrics = BatonMetrics(), publicMetrics: Bool = true) {
+                metrics: BatonMetrics = BatonMetrics(), publicMetrics: Bool = true, allowedHosts: [String] = []) {
         self.authenticator = authenticator
         self.limits = limits
         self.metrics = metrics
         self.publicMetrics = publicMetrics
+        self.allowedHosts = allowedHosts
     }
 }
 
@@ -31,12 +35,17 @@ public struct RequestLimits: Sendable, Hashable {
     /// The largest body that reports a task result, i.e. its output, in bytes (default 3 MiB, as
     /// Conductor's `taskOutputPayloadSizeThreshold`); larger ones get 413.
     public var maximumTaskOutputSize: Int
+    /// How long a request's body may take to arrive once its head has (default 30 s); a slower one gets 408
+    /// and its connection is closed.
+    public var bodyReadTimeout: Duration
 
     public init(maximumBodySize: Int = HTTPLimits.maximumBodySize, maximumJSONDepth: Int = 256,
-                maximumWorkflowInputSize: Int = 5 * 1024 * 1024, maximumTaskOutputSize: Int = 3 * 1024 * 1024) {
+                maximumWorkflowInputSize: Int = 5 * 1024 * 1024, maximumTaskOutputSize: Int = 3 * 1024 * 1024,
+                bodyReadTimeout: Duration = .seconds(30)) {
         self.maximumBodySize = maximumBodySize
         self.maximumJSONDepth = maximumJSONDepth
         self.maximumWorkflowInputSize = maximumWorkflowInputSize
         self.maximumTaskOutputSize = maximumTaskOutputSize
+        self.bodyReadTimeout = bodyReadTimeout
     }
 }

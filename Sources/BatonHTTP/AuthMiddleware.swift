@@ -90,13 +90,11 @@ public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = BatonRequestContext
 
     let authenticator: Authenticator
-    let instance: String
     let publicMetrics: Bool
 
     /// Creates the middleware.
-    public init(authenticator: Authenticator, instance: String, publicMetrics: Bool) {
+    public init(authenticator: Authenticator, publicMetrics: Bool) {
         self.authenticator = authenticator
-        self.instance = instance
         self.publicMetrics = publicMetrics
     }
 
@@ -107,17 +105,17 @@ public struct AuthMiddleware: RouterMiddleware {
         guard permission != .open else { return try await next(request, context) }
         guard let credential = Self.credential(in: request.headers), !credential.isEmpty else {
             return ErrorReply.response(.unauthorized, "Missing X-Authorization header: get a token from POST /api/token",
-                                       code: "INVALID_TOKEN", error: "INVALID_TOKEN", instance: instance)
+                                       code: "INVALID_TOKEN", error: "INVALID_TOKEN", requestID: context.id)
         }
         let application: AuthApplication
         switch authenticator.verify(credential) {
         case .valid(let found): application = found
         case .expired:
             return ErrorReply.response(.unauthorized, "The token has expired: get a new one from POST /api/token",
-                                       code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN", instance: instance)
+                                       code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN", requestID: context.id)
         case .invalid:
             return ErrorReply.response(.unauthorized, "Invalid token or key", code: "INVALID_TOKEN", error: "INVALID_TOKEN",
-                                       instance: instance)
+                                       requestID: context.id)
         }
         var context = context
         context.actor = application.name
@@ -136,7 +134,7 @@ public struct AuthMiddleware: RouterMiddleware {
             return ErrorReply.response(
                 .forbidden, "Application '\(application.name)' lacks the role for \(request.method) \(request.uri.path): "
                     + "it needs \(permission.roleNames)",
-                code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", instance: instance)
+                code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", requestID: context.id)
         }
     }
 }

@@ -85,9 +85,13 @@ public struct Authenticator: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes `text` encodes, if it is their canonical base64url text, as `base64URL(_:)` writes it: no
+    /// padding, no `+` or `/`, no stray bits. A token has exactly one spelling, so an altered one is refused
+    /// even when it decodes to the same bytes.
     static func data(base64URL text: Substring) -> Data? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        guard let data = Data(base64Encoded: base64), base64URL(data) == text else { return nil }
+        return data
     }
 }

@@ -1,5 +1,6 @@
 public import BatonEngine
 public import Hummingbird
+public import NIOCore
 
 /// The per-request context of Baton's routes: Hummingbird's core storage plus who is asking.
 public struct BatonRequestContext: RequestContext {
@@ -10,9 +11,12 @@ public struct BatonRequestContext: RequestContext {
     public var roles: Set<Role>?
     /// The tasks the caller may poll and report on (a worker key may be limited to some task types).
     public var taskAccess: TaskAccess = .unrestricted
+    /// The connection the request came on, closed after a refused body (`Response.closingConnection(_:)`).
+    public let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Refuses (403) what only an ADMIN may do, when the caller is not one; `what` names it for the message.

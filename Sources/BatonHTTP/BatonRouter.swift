@@ -7,18 +7,20 @@ public enum BatonRouter {
     /// The version reported by `/api/version`.
     public static let version = "0.1.0"
 
-    /// Adds every API route to `router`, with Conductor's error bodies, auth, request limits and metrics
-    /// as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
-    public static func addRoutes(to router: Router<BatonRequestContext>, engine: Engine, instance: String,
-                                 uiDirectory: String? = nil, configuration: APIConfiguration = APIConfiguration()) {
+    /// Adds every API route to `router`, with Conductor's error bodies, browser safety, auth, request limits and
+    /// metrics as `configuration` says, and serves the files of `uiDirectory` (the web UI) for every other GET.
+    public static func addRoutes(to router: Router<BatonRequestContext>, engine: Engine, uiDirectory: String? = nil,
+                                 configuration: APIConfiguration = APIConfiguration()) {
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
-        router.add(middleware: ErrorMiddleware(instance: instance))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BrowserSafetyMiddleware(allowedHosts: configuration.allowedHosts))
         if let authenticator = configuration.authenticator {
-            router.add(middleware: AuthMiddleware(authenticator: authenticator, instance: instance,
+            router.add(middleware: AuthMiddleware(authenticator: authenticator,
                                                   publicMetrics: configuration.publicMetrics))
         }
-        router.add(middleware: LimitsMiddleware(limits: configuration.limits, instance: instance))
+        router.add(middleware: LimitsMiddleware(limits: configuration.limits))
         if let uiDirectory {
             router.add(middleware: FileMiddleware(uiDirectory, searchForIndexHtml: true,
                                                   logger: Logger(label: "baton.ui")))
@@ -28,7 +30,7 @@ public enum BatonRouter {
         WorkflowBulkRoutes(engine: engine).register(on: api.group("workflow/bulk"))
         WorkflowRoutes(engine: engine).register(on: api.group("workflow"))
         TaskRoutes(engine: engine).register(on: api.group("tasks"))
-        ServerRoutes(engine: engine, configuration: configuration, instance: instance).register(on: router)
+        ServerRoutes(engine: engine, configuration: configuration).register(on: router)
     }
 
     /// Every route `addRoutes` registers, as `GET /api/workflow/{id}` (with auth on, so `/api/token` is
@@ -36,7 +38,7 @@ public enum BatonRouter {
     public static func routes(engine: Engine) -> [String] {
         let router = Router(context: BatonRequestContext.self)
         let authenticator = Authenticator(configuration: AuthConfiguration(tokenSecret: "", applications: []))
-        addRoutes(to: router, engine: engine, instance: "routes", configuration: APIConfiguration(authenticator: authenticator))
+        addRoutes(to: router, engine: engine, configuration: APIConfiguration(authenticator: authenticator))
         return router.routes.map { route in
             let path = route.path.description
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"

@@ -7,31 +7,32 @@ import NIOCore
 
 /// Turns every error a route throws into Conductor's ErrorResponse JSON with the matching status.
 /// This file is the one place where errors become HTTP status codes.
+///
+/// A server error (500) says nothing of its cause to the caller — a store's message can hold SQL, a path or a
+/// host — only the request id under which the cause is logged; the body's `instance` is that id too.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let instance: String
-
-    public init(instance: String) {
-        self.instance = instance
-    }
+    public init() {}
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let (status, message, retryable) = Self.describe(error)
+            let (status, described, retryable) = Self.describe(error)
             if status.code >= 500 {
                 context.logger.error("Request failed", metadata: ["baton.error": "\(error)", "hb.request.path": "\(request.uri.path)"])
             }
-            let body = ErrorResponse(status: Int(status.code), message: message, instance: instance, retryable: retryable)
+            let message = described ?? "Internal server error: the server's log has its cause under request id \(context.id)"
+            let body = ErrorResponse(status: Int(status.code), message: message, instance: context.id, retryable: retryable)
             var response = try JSONResponse.make(body, status: status)
             if retryable { response.headers[.retryAfter] = "1" }
             return response
         }
     }
 
-    /// The status, message and retryability for an error.
-    static func describe(_ error: any Error) -> (HTTPResponse.Status, String, Bool) {
+    /// The status, message and retryability for an error; no message for a server error, whose cause only the
+    /// log may tell.
+    static func describe(_ error: any Error) -> (HTTPResponse.Status, String?, Bool) {
         switch error {
         case let error as EngineError:
             switch error.code {
@@ -40,7 +41,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .forbidden: return (.forbidden, error.message, false)
             case .conflict: return (.conflict, error.message, false)
             case .unavailable: return (.serviceUnavailable, error.message, true)
-            default: return (.internalServerError, error.message, false)
+            default: return (.internalServerError, nil, false)
             }
         case let error as BadRequest:
             return (.badRequest, error.message, false)
@@ -51,14 +52,14 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound: return (.notFound, error.body ?? "No such resource", false)
             case .contentTooLarge:
                 return (.contentTooLarge, "Request body is larger than \(HTTPLimits.maximumBodySize) bytes", false)
-            default: return (error.status, error.body ?? error.status.reasonPhrase, false)
+            default: return (error.status, error.status.code >= 500 ? nil : error.body ?? error.status.reasonPhrase, false)
             }
         case is NIOTooManyBytesError:
             return (.contentTooLarge, "Request body is larger than \(HTTPLimits.maximumBodySize) bytes", false)
         case let error as any HTTPResponseError:
-            return (error.status, "\(error)", false)
+            return (error.status, error.status.code >= 500 ? nil : "\(error)", false)
         default:
-            return (.internalServerError, "Internal error: \(error)", false)
+            return (.internalServerError, nil, false)
         }
     }
 

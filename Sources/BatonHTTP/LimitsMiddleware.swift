@@ -2,35 +2,39 @@ import Foundation
 public import Hummingbird
 import NIOCore
 
-/// Enforces `RequestLimits` before a route sees the body: the body size (413), the nesting depth of its
-/// JSON (400), and Conductor's payload thresholds for workflow input and task output (413). Each error
-/// names the limit it hit.
+/// Enforces `RequestLimits` before a route sees the body: the body size (413), the time it may take to arrive
+/// (408), the nesting depth of its JSON (400), Conductor's payload thresholds for workflow input and task
+/// output (413), and what no body may hold — a NUL in a string or a number beyond a double's range (400).
+/// Each error names the limit it hit. A body too slow, or declared larger than the limit and not sent within
+/// a moment of the answer, closes its connection: the server does not read the rest of it.
 public struct LimitsMiddleware: RouterMiddleware {
     public typealias Context = BatonRequestContext
 
     let limits: RequestLimits
-    let instance: String
 
-    /// Creates the middleware for `limits`; `instance` goes into error bodies.
-    public init(limits: RequestLimits, instance: String) {
+    /// Creates the middleware for `limits`.
+    public init(limits: RequestLimits) {
         self.limits = limits
-        self.instance = instance
     }
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
-            return tooLarge(length)
+            return tooLarge(length, context: context).closingConnection(context.channel, unlessEnding: request.body)
         }
         var request = request
         let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limits.maximumBodySize)
-        } catch is NIOTooManyBytesError {
-            return tooLarge(nil)
+        switch try await BodyReading.collect(request.body, upTo: limits.maximumBodySize, within: limits.bodyReadTimeout) {
+        case .complete(let complete): buffer = complete
+        case .tooLarge: return tooLarge(nil, context: context)
+        case .timedOut:
+            return ErrorReply.response(
+                .requestTimeout, "The request body did not arrive within \(limits.bodyReadTimeout) (bodyReadTimeout)",
+                code: "REQUEST_TIMEOUT", requestID: context.id).closingConnection(context.channel)
         }
-        let shape = Shape(buffer.readableBytesView)
+        request.body = .init(buffer: buffer)
+        let shape = JSONShape(buffer.readableBytesView)
         let route = context.endpointPath ?? ""
         if let payload = payloadLimit(method: request.method, route: route) {
             let size = payload.perElement ? shape.largestElement : buffer.readableBytes
@@ -38,25 +42,35 @@ public struct LimitsMiddleware: RouterMiddleware {
                 return ErrorReply.response(
                     .contentTooLarge,
                     "\(payload.what) of \(size) bytes is larger than the limit of \(payload.limit) bytes (\(payload.name))",
-                    code: "PAYLOAD_TOO_LARGE", instance: instance)
+                    code: "PAYLOAD_TOO_LARGE", requestID: context.id)
             }
         }
-        if shape.depth > limits.maximumJSONDepth {
-            return ErrorReply.response(
-                .badRequest,
-                "Invalid JSON body: nesting depth \(shape.depth) is deeper than the limit of \(limits.maximumJSONDepth) "
-                    + "(maximumJSONDepth)",
-                code: "INVALID_JSON", instance: instance)
+        if let problem = invalidContent(shape) {
+            return ErrorReply.response(.badRequest, "Invalid JSON body: \(problem)", code: "INVALID_JSON", requestID: context.id)
         }
         return try await next(request, context)
     }
 
-    private func tooLarge(_ length: Int?) -> Response {
+    /// What makes a body with `shape` unacceptable whatever its route, if anything.
+    private func invalidContent(_ shape: JSONShape) -> String? {
+        if shape.depth > limits.maximumJSONDepth {
+            return "nesting depth \(shape.depth) is deeper than the limit of \(limits.maximumJSONDepth) (maximumJSONDepth)"
+        }
+        if shape.hasNUL {
+            return "a string holds a NUL character (\\u0000), which names, keys and values may not contain"
+        }
+        if let number = shape.outOfRangeNumber {
+            return "the number \(number.prefix(40)) is beyond the range of a double"
+        }
+        return nil
+    }
+
+    private func tooLarge(_ length: Int?, context: Context) -> Response {
         let size = length.map { " of \($0) bytes" } ?? ""
         return ErrorReply.response(
             .contentTooLarge,
             "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
-            code: "PAYLOAD_TOO_LARGE", instance: instance)
+            code: "PAYLOAD_TOO_LARGE", requestID: context.id)
     }
 
     /// A route's payload threshold: `limit` bytes, named `name` in errors about `what`; with `perElement`, each
@@ -86,47 +100,6 @@ public struct LimitsMiddleware: RouterMiddleware {
             return each
         default:
             return nil
-        }
-    }
-
-    /// What a linear scan of a JSON text finds, without validating it (the decoder does that): how deep it
-    /// nests, and the size of the largest element when it is an array (strings are skipped).
-    struct Shape {
-        var depth = 0
-        var largestElement = 0
-
-        init(_ bytes: some Sequence<UInt8>) {
-            var depth = 0
-            var inString = false
-            var escaped = false
-            var elementSize = 0
-            for byte in bytes {
-                if depth >= 1 { elementSize += 1 }
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                    }
-                    continue
-                }
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "["), UInt8(ascii: "{"):
-                    depth += 1
-                    self.depth = max(self.depth, depth)
-                    if depth == 1 { elementSize = 0 }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    if depth == 1 { largestElement = max(largestElement, elementSize - 1) }
-                    depth -= 1
-                case UInt8(ascii: ",") where depth == 1:
-                    largestElement = max(largestElement, elementSize - 1)
-                    elementSize = 0
-                default: break
-                }
-            }
         }
     }
 }

@@ -152,10 +152,12 @@ enum JSONResponse {
 }
 
 extension Parameters {
-    /// A path parameter that the route guarantees.
+    /// A path parameter that the route guarantees; one that decodes to a NUL character (`%00`) is a 400, as in a body.
     func path(_ name: String) throws -> String {
         guard let value = get(name) else { throw BadRequest("Missing path parameter \(name)") }
-        return value.percentDecoded
+        let decoded = value.percentDecoded
+        guard !decoded.utf8.contains(0) else { throw BadRequest("Path parameter \(name) holds a NUL character (%00)") }
+        return decoded
     }
 }
 

@@ -7,7 +7,6 @@ import NIOCore
 struct ServerRoutes {
     let engine: Engine
     let configuration: APIConfiguration
-    let instance: String
 
     func register(on router: Router<BatonRequestContext>) {
         let api = router.group("api")
@@ -24,11 +23,13 @@ struct ServerRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         api.get("docs") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            // The page has no script and one inline style sheet, which the UI's policy would block.
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8",
+                                            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html)))
         }
         if let authenticator = configuration.authenticator {
-            api.post("token") { request, _ in
+            api.post("token") { request, context in
                 struct Credentials: Decodable {
                     var keyId: String
                     var keySecret: String
@@ -37,7 +38,7 @@ struct ServerRoutes {
                 guard let application = authenticator.application(keyId: credentials.keyId,
                                                                   keySecret: credentials.keySecret) else {
                     return ErrorReply.response(.unauthorized, "Unknown key id or wrong secret", code: "INVALID_CREDENTIALS",
-                                               error: "INVALID_CREDENTIALS", instance: instance)
+                                               error: "INVALID_CREDENTIALS", requestID: context.id)
                 }
                 return try JSONResponse.make(["token": authenticator.token(for: application)])
             }

@@ -299,6 +299,8 @@ struct JSONParser {
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("invalid number") }
+        // A number beyond a double's range (1e999999) would become infinity, which JSON cannot write back.
+        guard value.isFinite else { throw failure("number out of range") }
         return .double(value)
     }
 }

@@ -20,6 +20,10 @@ public struct WorkflowSearch: Sendable, Hashable {
     /// The largest page size a request may ask for.
     public static let maximumSize = 5000
 
+    /// The longest `query` or `freeText` a request may send, in bytes of UTF-8 (8 KiB). Longer ones are refused
+    /// before they reach a store: SQLite fails a LIKE pattern over 50,000 bytes, and no real search needs one.
+    public static let maximumTextLength = 8192
+
     /// The conditions a workflow must all meet (they are joined with AND).
     public var conditions: [Condition]
 
@@ -61,7 +65,8 @@ public struct WorkflowSearch: Sendable, Hashable {
     ///   - start: The offset of the first result; `nil` means 0.
     ///   - size: The page size; `nil` means ``defaultSize``; at most ``maximumSize``.
     ///   - topLevelOnly: Whether to exclude sub-workflows, adding the condition `parentWorkflowId=""`.
-    /// - Throws: ``SearchError`` describing the first invalid parameter.
+    /// - Throws: ``SearchError`` describing the first invalid parameter (a `query` or `freeText` longer than
+    ///   ``maximumTextLength`` is one).
     public init(
         query: String?,
         freeText: String?,
@@ -70,6 +75,10 @@ public struct WorkflowSearch: Sendable, Hashable {
         size: Int?,
         topLevelOnly: Bool = false
     ) throws(SearchError) {
+        for (name, text) in [("query", query), ("freeText", freeText)] {
+            guard let length = text?.utf8.count, length > Self.maximumTextLength else { continue }
+            throw SearchError("\(name) is \(length) bytes long; the limit is \(Self.maximumTextLength) (maximumTextLength)")
+        }
         let start = start ?? 0
         guard start >= 0 else {
             throw SearchError("start must not be negative (got \(start))")

@@ -2,7 +2,8 @@ import BatonEngine
 import BatonHTTP
 
 extension BatonApplication {
-    /// The API's auth, limits and metrics for `configuration`; loads and checks the auth file.
+    /// The API's auth, limits, allowed hosts and metrics for `configuration`; loads and checks the auth file, and
+    /// checks the limits and timeouts.
     static func apiConfiguration(for configuration: ServerConfiguration) throws(ConfigurationError) -> APIConfiguration {
         var authentication = configuration.authConfiguration
         if authentication == nil, let path = configuration.authConfigurationPath, !path.isEmpty {
@@ -26,8 +27,14 @@ extension BatonApplication {
         guard limits.maximumJSONDepth > 0, limits.maximumWorkflowInputSize > 0, limits.maximumTaskOutputSize > 0 else {
             throw ConfigurationError("Request limits must be positive")
         }
+        guard limits.bodyReadTimeout > .zero, configuration.idleTimeout > .zero else {
+            throw ConfigurationError("Timeouts must be positive")
+        }
+        guard configuration.maximumConnections > 0 else {
+            throw ConfigurationError("The connection limit must be positive")
+        }
         let metrics = BatonMetrics()
         return APIConfiguration(authenticator: authentication.map(Authenticator.init), limits: limits, metrics: metrics,
-                                publicMetrics: configuration.publicMetrics)
+                                publicMetrics: configuration.publicMetrics, allowedHosts: configuration.effectiveAllowedHosts)
     }
 }

@@ -8,6 +8,8 @@ import BatonUI
 import Foundation
 import Prometheus
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -90,12 +92,16 @@ public struct BatonApplication: Sendable {
     public func run(handleSignals: Bool = true,
                     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router(context: BatonRequestContext.self)
-        BatonRouter.addRoutes(to: router, engine: engine, instance: ProcessInfo.processInfo.hostName,
-                              uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
+        BatonRouter.addRoutes(to: router, engine: engine, uiDirectory: BatonUI.assetsDirectory?.path, configuration: api)
         let logger = self.logger
         let host = configuration.host
+        let connections = (idleTimeout: TimeAmount(configuration.idleTimeout), maximum: configuration.maximumConnections)
         let app = Application(
             router: router,
+            server: HTTPServerBuilder { responder in
+                LimitedHTTPChannel(http: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: connections.idleTimeout)),
+                                   maximumConnections: connections.maximum)
+            },
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
             services: [Sweeper(engine: engine, interval: configuration.sweepInterval),
                        HTTPTaskRunner(engine: engine, targets: configuration.httpTaskTargets),

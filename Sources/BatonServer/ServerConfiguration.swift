@@ -46,6 +46,16 @@ public struct ServerConfiguration: Sendable {
     public var scriptLimits = ScriptLimits()
     /// How many scripts run at once (default: one per processor).
     public var scriptConcurrency = ProcessInfo.processInfo.activeProcessorCount
+    /// How long a connection may wait for its next request, or take to send a request's head, before it is
+    /// closed (Hummingbird's idle timer runs from the last complete part of a request or response, so a head
+    /// trickled in byte by byte is cut too).
+    public var idleTimeout: Duration = .seconds(60)
+    /// The most connections open at once; one more gets a 503 and is closed at once.
+    public var maximumConnections = ServerConfiguration.defaultMaximumConnections
+    /// The host names requests may carry in `Host` (no ports; `*` allows any); nil takes the default: the
+    /// loopback names (`localhost`, `127.0.0.1`, `[::1]`) when the server listens on a loopback address, any
+    /// host otherwise.
+    public var allowedHosts: [String]?
 
     /// The default database file, under `./baton-data/`.
     public static let defaultDatabase = "baton-data/baton.sqlite"
@@ -65,6 +75,21 @@ public struct ServerConfiguration: Sendable {
     public var usesPostgres: Bool {
         let lowercased = database.lowercased()
         return lowercased.hasPrefix("postgres://") || lowercased.hasPrefix("postgresql://")
+    }
+
+    /// The host names the API answers to (empty: any), from `allowedHosts` and the listening address.
+    var effectiveAllowedHosts: [String] {
+        if let allowedHosts { return allowedHosts.contains("*") ? [] : allowedHosts }
+        let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"]
+        return loopback.contains(host.lowercased()) ? ["localhost", "127.0.0.1", "[::1]"] : []
+    }
+
+    /// The default connection limit: 4,096, or three quarters of the process's file descriptor limit when
+    /// that is lower, so that the database, logs and the limit's own refusals always find a descriptor.
+    public static var defaultMaximumConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 4096 }
+        return max(1, min(4096, Int(clamping: limit.rlim_cur / 4 * 3)))
     }
 
     /// The SQLite file path the `database` setting names.

@@ -16,7 +16,8 @@ struct ServerCommand: AsyncParsableCommand {
             BATON_DATABASE, BATON_LOG_LEVEL, BATON_SQLITE_SYNCHRONOUS, BATON_AUTH_CONFIG, BATON_MAX_BODY_SIZE, \
             BATON_LOG_FORMAT, BATON_HTTP_TASK_ALLOW, BATON_HTTP_TASK_DENY, BATON_MAX_TASKS_PER_WORKFLOW, \
             BATON_MAX_FORK_WIDTH, BATON_SCRIPT_TIME_LIMIT, BATON_SCRIPT_MEMORY_LIMIT, BATON_SCRIPT_OUTPUT_LIMIT, \
-            BATON_SCRIPT_CONCURRENCY. \
+            BATON_SCRIPT_CONCURRENCY, BATON_ALLOWED_HOSTS, BATON_IDLE_TIMEOUT, BATON_BODY_TIMEOUT, \
+            BATON_MAX_CONNECTIONS. \
             A flag wins over the variable.
             """)
 
@@ -71,6 +72,24 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How many scripts run at once (default: one per processor).")
     var scriptConcurrency: Int?
 
+    @Option(help: """
+        Host names (comma-separated, no ports) requests may carry in Host; others get 400. * allows any. \
+        Default: localhost, 127.0.0.1 and [::1] when listening on a loopback address, any otherwise.
+        """)
+    var allowedHosts: String?
+
+    @Option(help: "Seconds a connection may stay idle, or take to send a request's head, before it is closed (default 60).")
+    var idleTimeout: Int?
+
+    @Option(help: "Seconds a request's body may take to arrive (default 30); a slower one gets 408 and its connection is closed.")
+    var bodyTimeout: Int?
+
+    @Option(help: """
+        Most connections open at once (default 4096, or three quarters of the descriptor limit when lower); \
+        one more gets 503 and is closed.
+        """)
+    var maxConnections: Int?
+
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
         // to its closed pipe fails with EPIPE, and the line is dropped, instead of raising SIGPIPE.
@@ -97,35 +116,45 @@ struct ServerCommand: AsyncParsableCommand {
         if let path = authConfig ?? environment["BATON_AUTH_CONFIG"], !path.isEmpty {
             configuration.authConfigurationPath = path
         }
-        if let sizeText = maxBodySize.map(String.init) ?? environment["BATON_MAX_BODY_SIZE"] {
-            guard let size = Int(sizeText), size > 0 else {
-                throw ValidationError("The body size limit must be a positive number of bytes, not '\(sizeText)'")
-            }
+        if let size = try Self.positive(maxBodySize, environment["BATON_MAX_BODY_SIZE"], "body size limit (bytes)") {
             configuration.requestLimits.maximumBodySize = size
         }
         configuration.httpTaskTargets.allowed = try Self.addressRanges(httpTaskAllow ?? environment["BATON_HTTP_TASK_ALLOW"])
         configuration.httpTaskTargets.denied += try Self.addressRanges(httpTaskDeny ?? environment["BATON_HTTP_TASK_DENY"])
-        if let count = try positiveNumber(maxTasksPerWorkflow, environment["BATON_MAX_TASKS_PER_WORKFLOW"],
-                                          naming: "--max-tasks-per-workflow") {
+        if let count = try Self.positive(maxTasksPerWorkflow, environment["BATON_MAX_TASKS_PER_WORKFLOW"],
+                                         "--max-tasks-per-workflow") {
             configuration.executionLimits.maximumTasks = count
         }
-        if let count = try positiveNumber(maxForkWidth, environment["BATON_MAX_FORK_WIDTH"], naming: "--max-fork-width") {
+        if let count = try Self.positive(maxForkWidth, environment["BATON_MAX_FORK_WIDTH"], "--max-fork-width") {
             configuration.executionLimits.maximumForkWidth = count
         }
-        if let seconds = try positiveNumber(scriptTimeLimit, environment["BATON_SCRIPT_TIME_LIMIT"], naming: "script time limit") {
+        if let seconds = try Self.positive(scriptTimeLimit, environment["BATON_SCRIPT_TIME_LIMIT"], "script time limit") {
             guard .seconds(seconds) <= ScriptLimits.maximumTimeLimit else {
                 throw ValidationError("The script time limit can be at most \(ScriptLimits.maximumTimeLimit), not \(seconds) seconds")
             }
             configuration.scriptLimits.timeLimit = .seconds(seconds)
         }
-        if let bytes = try positiveNumber(scriptMemoryLimit, environment["BATON_SCRIPT_MEMORY_LIMIT"], naming: "script memory limit") {
+        if let bytes = try Self.positive(scriptMemoryLimit, environment["BATON_SCRIPT_MEMORY_LIMIT"], "script memory limit") {
             configuration.scriptLimits.memoryLimit = bytes
         }
-        if let bytes = try positiveNumber(scriptOutputLimit, environment["BATON_SCRIPT_OUTPUT_LIMIT"], naming: "script output limit") {
+        if let bytes = try Self.positive(scriptOutputLimit, environment["BATON_SCRIPT_OUTPUT_LIMIT"], "script output limit") {
             configuration.scriptLimits.outputLimit = bytes
         }
-        if let count = try positiveNumber(scriptConcurrency, environment["BATON_SCRIPT_CONCURRENCY"], naming: "script concurrency") {
+        if let count = try Self.positive(scriptConcurrency, environment["BATON_SCRIPT_CONCURRENCY"], "script concurrency") {
             configuration.scriptConcurrency = count
+        }
+        if let hosts = allowedHosts ?? environment["BATON_ALLOWED_HOSTS"] {
+            configuration.allowedHosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        if let seconds = try Self.positive(idleTimeout, environment["BATON_IDLE_TIMEOUT"], "idle timeout") {
+            configuration.idleTimeout = .seconds(seconds)
+        }
+        if let seconds = try Self.positive(bodyTimeout, environment["BATON_BODY_TIMEOUT"], "body timeout") {
+            configuration.requestLimits.bodyReadTimeout = .seconds(seconds)
+        }
+        if let count = try Self.positive(maxConnections, environment["BATON_MAX_CONNECTIONS"], "connection limit") {
+            configuration.maximumConnections = count
         }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
@@ -154,12 +183,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
     }
 
-    /// The flag's value, else the environment variable's, as a positive number; nil when neither is set.
-    private func positiveNumber(_ flag: Int?, _ variable: String?, naming setting: String) throws -> Int? {
+    /// A positive whole number from a flag, else from an environment variable; nil when neither is set.
+    private static func positive(_ flag: Int?, _ variable: String?, _ what: String) throws -> Int? {
         guard let text = flag.map(String.init) ?? variable else { return nil }
-        guard let number = Int(text), number > 0 else {
-            throw ValidationError("The \(setting) must be a positive number, not '\(text)'")
+        guard let value = Int(text), value > 0 else {
+            throw ValidationError("The \(what) must be a positive whole number, not '\(text)'")
         }
-        return number
+        return value
     }
 }

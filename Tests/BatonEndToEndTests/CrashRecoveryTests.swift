@@ -52,7 +52,7 @@ struct CrashRecoveryTests {
 
         let server = try await ServerProcess.start(database: database)
         var reply = try await server.client.send(.POST, "/api/metadata/taskdefs", body: """
-            [{"name":"e2e_work","retryCount":10,"retryDelaySeconds":0,"responseTimeoutSeconds":2}]
+            [{"name":"e2e_work","retryCount":10,"retryDelaySeconds":0,"responseTimeoutSeconds":10}]
             """)
         try #require(reply.status == 200, "\(reply.text)")
         reply = try await server.client.send(.POST, "/api/metadata/workflow", body: """

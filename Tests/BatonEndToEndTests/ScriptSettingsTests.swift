@@ -44,8 +44,8 @@ struct ScriptSettingsTests {
 
     @Test("a script setting out of range is a usage error naming it", arguments: [
         (["--script-time-limit", "301"], [:], "The script time limit can be at most 300.0 seconds, not 301 seconds"),
-        ([], ["BATON_SCRIPT_OUTPUT_LIMIT": "0"], "The script output limit must be a positive number, not '0'"),
-        (["--script-concurrency=-2"], [:], "The script concurrency must be a positive number, not '-2'"),
+        ([], ["BATON_SCRIPT_OUTPUT_LIMIT": "0"], "The script output limit must be a positive whole number, not '0'"),
+        (["--script-concurrency=-2"], [:], "The script concurrency must be a positive whole number, not '-2'"),
     ])
     func outOfRange(arguments: [String], environment: [String: String], message: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-scripts-\(UUID().uuidString)")

@@ -3,7 +3,7 @@
 
 const Baton = (window.Baton = window.Baton || {});
 
-/** Creates an element. attrs: class, text, html-free; on<Event> handlers; dataset via data-*; booleans. */
+/** Creates an element. attrs: class, text, html-free; style (set as CSS text); on<Event> handlers; dataset via data-*; booleans. */
 function h(tag, attrs, ...children) {
   const isSvg = ['svg', 'g', 'rect', 'circle', 'path', 'text', 'line', 'title', 'defs', 'marker', 'polygon', 'tspan'].includes(tag);
   const node = isSvg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
@@ -13,6 +13,8 @@ function h(tag, attrs, ...children) {
       if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2).toLowerCase(), value);
       else if (key === 'class') node.setAttribute('class', Array.isArray(value) ? value.filter(Boolean).join(' ') : value);
       else if (key === 'text') node.textContent = value;
+      // Through the CSSOM, which the server's Content-Security-Policy (style-src 'self') allows; a style attribute it blocks.
+      else if (key === 'style') node.style.cssText = value;
       else if (key === 'value' && !isSvg) node.value = value;
       else if (key === 'checked' || key === 'selected' || key === 'disabled' || key === 'hidden') { node[key] = !!value; if (isSvg) node.setAttribute(key, ''); }
       else node.setAttribute(key, value === true ? '' : String(value));
