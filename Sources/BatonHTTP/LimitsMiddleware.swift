@@ -21,7 +21,7 @@ public struct LimitsMiddleware: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
-            return tooLarge(length, context: context).closingConnection(context.channel, unlessEnding: request.body)
+            return tooLarge(length, context: context).closingConnection(context.channel, declaredTooLarge: true)
         }
         var request = request
         let buffer: ByteBuffer
