@@ -14,6 +14,7 @@ extension Engine {
     public func poll(taskType: String, workerId: String?, domain: String?, count: Int = 1,
                      timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
         guard !taskType.isEmpty else { throw EngineError.invalid("taskType cannot be empty") }
+        try access.check(polledQueue: taskType)
         try access.check(taskType: taskType)
         guard (1...Engine.maximumPollCount).contains(count) else {
             throw EngineError.invalid("count: \(count) must be between 1 and \(Engine.maximumPollCount)")

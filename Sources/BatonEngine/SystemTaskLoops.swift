@@ -26,7 +26,7 @@ struct SystemTaskLoops: Sendable {
             while !_Concurrency.Task.isCancelled {
                 do {
                     let tasks = try await engine.poll(taskType: taskType, workerId: workerId, domain: nil, count: 1,
-                                                      timeout: 1_000)
+                                                      timeout: 1_000, access: .baton)
                     for task in tasks {
                         try await engine.update(await execute(number, task), actor: workerId)
                     }

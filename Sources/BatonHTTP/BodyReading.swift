@@ -23,8 +23,10 @@ enum BodyReading {
                 var parts = body.makeAsyncIterator()  // a request body can be iterated once
                 var collected = ByteBuffer()
                 while let part = try await parts.next() {
+                    // A client sending fast never lets `next()` suspend, so the timeout's cancellation is checked here.
+                    try Task.checkCancellation()
                     guard collected.readableBytes + part.readableBytes <= maximumSize else {
-                        while try await parts.next() != nil {}
+                        while try await parts.next() != nil { try Task.checkCancellation() }
                         return .tooLarge
                     }
                     collected.writeImmutableBuffer(part)

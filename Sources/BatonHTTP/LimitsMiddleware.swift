@@ -21,7 +21,11 @@ public struct LimitsMiddleware: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
-            return tooLarge(length, context: context).closingConnection(context.channel, declaredTooLarge: true)
+            let reply = tooLarge(length, context: context)
+            switch try await BodyReading.collect(request.body, upTo: 0, within: Response.lingerAfterRefusal) {
+            case .timedOut: return reply.closingConnection(context.channel)
+            case .tooLarge, .complete: return reply
+            }
         }
         var request = request
         let buffer: ByteBuffer

@@ -67,7 +67,7 @@ import Testing
             #expect(spun.reduce(0, +) > 0, "the JavaScript spins on a script thread (so the check below can see it)")
 
             for id in ids {
-                let ended = try await ControlFlowTests.waitForEnd(of: id, on: server, within: .seconds(60))
+                let ended = try await ControlFlowTests.waitForEnd(of: id, on: server, within: .seconds(120))
                 #expect(ended.status == .failed)
                 #expect(ended.tasks.map(\.status) == [.failed])
                 let reason = ended.tasks.first?.reasonForIncompletion ?? ""

@@ -190,3 +190,22 @@ private func withRedirector(_ body: @Sendable (String) async throws -> Void) asy
         group.cancelAll()
     }
 }
+
+extension LeastPrivilegeTests {
+    @Test("Baton's own script queue is not for workers: a poll of it is a 400, and the runner still evaluates the INLINE")
+    func scriptQueueIsNotPolled() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow(#"{"name":"calc","version":1,"tasks":[{"name":"sum","taskReferenceName":"sum","#
+                + #""type":"INLINE","inputParameters":{"evaluatorType":"javascript","expression":"1 + 2"}}]}"#)
+            let id = try await server.start("calc")
+            for path in ["/api/tasks/poll/_baton_scripts", "/api/tasks/poll/batch/_baton_scripts?count=5&timeout=1"] {
+                let reply = try await server.client.get(path)
+                #expect(reply.status == 400, "\(path): \(reply.text)")
+                #expect(reply.text.contains("script runner"))
+            }
+            let workflow = try await ControlFlowTests.waitForEnd(of: id, on: server)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.first?.outputData["result"] == 3)
+        }
+    }
+}
