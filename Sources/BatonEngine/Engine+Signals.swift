@@ -65,6 +65,14 @@ extension Engine {
         }
     }
 
+    /// Makes the workflow's SCHEDULED tasks that wait out a callback or retry delay ready to be polled now.
+    public func resetCallbacks(workflowId: String, actor: String = "anonymous") async throws(EngineError) {
+        try await signal("reset_callbacks", workflowId: workflowId, actor: actor) { workflow, decider in
+            let reset = try decider.resetCallbacks(&workflow)
+            return (DecisionEffects(), reset == 0 ? "no task waited out a callback" : "\(reset) task(s) made ready")
+        }
+    }
+
     /// Deletes a workflow with its tasks and history, whatever its status.
     public func remove(workflowId: String) async throws(EngineError) {
         try await transaction { tx, _ in

@@ -11,6 +11,8 @@ public final class Engine: Sendable {
     let clock: any EngineClock
     let logger: Logger
     let notifier = QueueNotifier()
+    /// Signalled with the ids of the workflows each committed transaction changed.
+    let workflowChanges = QueueNotifier()
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
     let scripts: (any ScriptEvaluator)?
@@ -83,6 +85,7 @@ public final class Engine: Sendable {
     /// noted. A transaction body changes nothing outside the store itself, so that running it again (the
     /// store may, after rolling back) or rolling it back leaves no trace.
     private func applyCommitted(_ changes: Changes) {
+        if !changes.workflows.isEmpty { workflowChanges.signalAll(changes.workflows) }
         for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
         for change in changes.statusChanges { metrics.record(change) }
         for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }
@@ -128,6 +131,7 @@ public final class Engine: Sendable {
               decider: Decider, in tx: any StoreTransaction, changes: inout Changes) throws -> Workflow {
         var workflow = workflow
         var effects = effects
+        changes.workflows.insert(workflow.workflowId)
         try startEngineTasks(of: &workflow, effects: &effects, actor: actor, decider: decider, in: tx, changes: &changes)
         if let failure = effects.failureWorkflow {
             let startedId = try startFailureWorkflow(failure, for: workflow, decider: decider, in: tx, changes: &changes)
@@ -221,6 +225,8 @@ struct Changes: Sendable {
     var statusChanges: [StatusChange] = []
     /// Polls recorded in the store, noted once the transaction has committed (see `PollRecords`).
     var polls: [PollData] = []
+    /// The workflows saved, whose waiters wake once the transaction has committed.
+    var workflows: Set<String> = []
 
     struct LogLine: Sendable {
         var level: Logger.Level

@@ -11,6 +11,7 @@ struct TaskRoutes {
     static let statusesByReferenceName: Set<TaskResultStatus> = [.completed, .failed, .failedWithTerminalError, .inProgress]
 
     func register(on group: RouterGroup<BatonRequestContext>) {
+        registerSignals(on: group)
         group.get("poll/{taskType}") { request, context in
             let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
                                               domain: request.query("domain"), count: 1, timeout: 0,
@@ -86,15 +87,44 @@ struct TaskRoutes {
         }
     }
 
-    private func updateByReferenceName(_ request: Request,
-                                       _ context: BatonRequestContext) async throws -> (workflowId: String, taskId: String) {
-        let workflowId = try context.parameters.path("id")
-        let statusText = try context.parameters.path("status")
+    /// Conductor's `{workflowId}/{status}/signal` and `…/signal/sync`: the task a workflow is blocked on, completed (or
+    /// failed) by a signal. The router refuses two captures side by side, so the status segment shares the name of the
+    /// update by reference name's `{taskRefName}`.
+    private func registerSignals(on group: RouterGroup<BatonRequestContext>) {
+        group.post("{id}/{taskRefName}/signal") { request, context in
+            try await engine.signal(workflowId: context.parameters.path("id"), status: Self.status(context, "taskRefName"),
+                                    output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.post("{id}/{taskRefName}/signal/sync") { request, context in
+            let workflowId = try context.parameters.path("id")
+            let strategy = try request.returnStrategy()
+            let timeoutMillis = try request.integer("timeoutMillis") ?? 5_000
+            guard timeoutMillis >= 0 else {
+                throw BadRequest("timeoutMillis must not be negative")
+            }
+            try await engine.signal(workflowId: workflowId, status: Self.status(context, "taskRefName"),
+                                    output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
+            let state = try await engine.awaitBlocked(workflowId: workflowId, timeout: .milliseconds(timeoutMillis))
+            return try JSONResponse.signalReply(state.response(strategy, requestId: UUID().uuidString))
+        }
+    }
+
+    /// The status a request's path gives a task in its `parameter` segment, one of `statusesByReferenceName`.
+    private static func status(_ context: BatonRequestContext, _ parameter: String = "status") throws -> TaskResultStatus {
+        let statusText = try context.parameters.path(parameter)
         guard let status = TaskResultStatus(rawValue: statusText.uppercased()),
               Self.statusesByReferenceName.contains(status) else {
             throw BadRequest("Invalid task status '\(statusText)'; use one of "
                 + Self.statusesByReferenceName.map(\.rawValue).sorted().joined(separator: ", "))
         }
+        return status
+    }
+
+    private func updateByReferenceName(_ request: Request,
+                                       _ context: BatonRequestContext) async throws -> (workflowId: String, taskId: String) {
+        let workflowId = try context.parameters.path("id")
+        let status = try Self.status(context)
         let output = try await request.decodeObject(orIfEmpty: [:])
         let taskId = try await engine.update(workflowId: workflowId, referenceName: context.parameters.path("taskRefName"),
                                              status: status, output: output, workerId: request.query("workerid"),

@@ -1,6 +1,7 @@
 import BatonEngine
 import BatonModel
 import BatonPersistence
+import Foundation
 import Hummingbird
 
 /// `/api/workflow`: starting, reading, searching and signalling workflow executions.
@@ -27,6 +28,13 @@ struct WorkflowRoutes {
             start.priority = try request.integer("priority")
             start.input = try await request.decodeObject(orIfEmpty: [:])
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
+        }
+        group.post("execute/{name}/{version}") { request, context in
+            try await execute(request, context)
+        }
+        group.post("test") { request, _ in
+            // ADMIN only (`Permission`): a test request carries a definition to run, as an inline start does.
+            try JSONResponse.make(await engine.test(request.decode(WorkflowTestRequest.self)))
         }
         group.get("{id}") { request, context in
             try JSONResponse.make(await engine.workflow(id: context.parameters.path("id"),
@@ -140,9 +148,44 @@ struct WorkflowRoutes {
             try await engine.remove(workflowId: workflowId)
             return JSONResponse.empty()
         }
+        group.put("{id}/skiptask/{taskReferenceName}") { request, context in
+            let skip = try await request.decode(SkipTaskRequest.self, orIfEmpty: SkipTaskRequest())
+            try await engine.skip(workflowId: context.parameters.path("id"),
+                                  referenceName: context.parameters.path("taskReferenceName"), skip, actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.post("{id}/resetcallbacks") { _, context in
+            try await engine.resetCallbacks(workflowId: context.parameters.path("id"), actor: context.actor)
+            return JSONResponse.empty(.noContent)
+        }
         group.put("decide/{id}") { _, context in
             try await engine.decide(workflowId: context.parameters.path("id"))
             return JSONResponse.empty()
         }
+    }
+
+    /// `POST execute/{name}/{version}`: starts a workflow and answers once it ends, blocks, or reaches one of
+    /// `waitUntilTaskRef`, or when `waitForSeconds` (10 by default, as Conductor) have passed — never an error for
+    /// that: the reply then says `signalTimeout`.
+    private func execute(_ request: Request, _ context: BatonRequestContext) async throws -> Response {
+        let name = try context.parameters.path("name")
+        let versionText = try context.parameters.path("version")
+        guard let version = Int(versionText) else {
+            throw BadRequest("Path parameter 'version' must be a whole number, not '\(versionText)'")
+        }
+        var start = try await request.decode(StartWorkflowRequest.self, orIfEmpty: StartWorkflowRequest(name: name))
+        if start.workflowDef != nil { try context.requireAdmin(for: "Executing a workflow with an inline workflowDef") }
+        start.name = name
+        start.version = version == 0 ? nil : version
+        let waitForSeconds = try request.integer("waitForSeconds") ?? 0
+        guard waitForSeconds >= 0 else { throw BadRequest("waitForSeconds must not be negative") }
+        let strategy = try request.returnStrategy()
+        let references = Set(request.query("waitUntilTaskRef")?.split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+        let requestId = request.query("requestId").flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString
+        let workflowId = try await engine.start(start, actor: context.actor)
+        let state = try await engine.awaitBlocked(workflowId: workflowId, waitingFor: references,
+                                                  timeout: .seconds(waitForSeconds == 0 ? 10 : waitForSeconds))
+        return try JSONResponse.signalReply(state.response(strategy, requestId: requestId))
     }
 }

@@ -132,3 +132,57 @@ public struct WorkflowEvent: Codable, Sendable, Hashable {
         self.detail = detail
     }
 }
+
+/// The body of `POST /api/workflow/test`: a workflow to run as a dry run, and the outputs its tasks are given,
+/// by reference name, in the order they run.
+public struct WorkflowTestRequest: Codable, Sendable, Hashable {
+    /// What to start: a registered definition by name and version, or an inline `workflowDef`.
+    public var start: StartWorkflowRequest
+    /// For each reference name, the results its attempts get, one per attempt.
+    public var taskRefToMockOutput: [String: [TaskMock]]
+
+    /// One mocked result of a task.
+    public struct TaskMock: Codable, Sendable, Hashable {
+        public var status: TaskResultStatus
+        public var output: JSONObject
+
+        public init(status: TaskResultStatus = .completed, output: JSONObject = [:]) {
+            self.status = status
+            self.output = output
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // conductor-python 2.0.0 writes its TaskMock dataclass's fields with their underscores.
+            status = try c.decodeIfPresent(TaskResultStatus.self, forKey: .status)
+                ?? c.value(._status, or: .completed)
+            output = try c.decodeIfPresent(JSONObject.self, forKey: .output) ?? c.value(._output, or: [:])
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(status, forKey: .status)
+            try c.encode(output, forKey: .output)
+        }
+
+        private enum CodingKeys: String, CodingKey { case status, output, _status, _output }
+    }
+
+    public init(_ start: StartWorkflowRequest, taskRefToMockOutput: [String: [TaskMock]] = [:]) {
+        self.start = start
+        self.taskRefToMockOutput = taskRefToMockOutput
+    }
+
+    private enum CodingKeys: String, CodingKey { case taskRefToMockOutput }
+
+    public init(from decoder: any Decoder) throws {
+        start = try StartWorkflowRequest(from: decoder)
+        taskRefToMockOutput = try decoder.container(keyedBy: CodingKeys.self).value(.taskRefToMockOutput, or: [:])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try start.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(taskRefToMockOutput, forKey: .taskRefToMockOutput)
+    }
+}
