@@ -19,6 +19,7 @@ struct SignalCommandTests {
             #expect(run.status == .running)
             #expect(run.signalTimeout)
             #expect(run.tasks.map(\.referenceTaskName) == ["work"])
+            try await client.completeNext()  // the executed workflow's `work`; it then waits for its approval
 
             let id = try await client.workflows.start(name: "approve")
             try await client.completeNext()

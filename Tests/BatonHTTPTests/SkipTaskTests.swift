@@ -78,12 +78,12 @@ extension RunningServer {
     func expectRefusal(_ method: HTTPMethod, _ path: String, body: String? = "{}", status: Int, workflowId: String,
                        sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let before = try await workflow(workflowId)
-        let eventsBefore = try await client.get("/api/workflow/\(workflowId)/events").text
+        let eventsBefore = try await client.get("/api/workflow/\(workflowId)/events").decode([WorkflowEvent].self)
         let reply = try await client.send(method, path, body: body)
         #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
         #expect((try? reply.object()["message"] as? String)?.isEmpty == false, "no message", sourceLocation: sourceLocation)
         #expect(try await workflow(workflowId) == before, "a refused request changed the workflow", sourceLocation: sourceLocation)
-        #expect(try await client.get("/api/workflow/\(workflowId)/events").text == eventsBefore,
+        #expect(try await client.get("/api/workflow/\(workflowId)/events").decode([WorkflowEvent].self) == eventsBefore,
                 "a refused request wrote to the audit trail", sourceLocation: sourceLocation)
     }
 }
