@@ -138,6 +138,11 @@ public enum OpenAPIDocument {
                   query: searchQuery, reply: .object),
         Operation(method: "get", path: "/api/workflow/search-v2", tag: workflowTag, summary: "Search executions (full)",
                   query: searchQuery, reply: .object),
+        Operation(method: "get", path: "/api/workflow/search-by-tasks", tag: workflowTag,
+                  summary: "Search executions holding a task that matches (summaries)", query: taskSearchQuery,
+                  reply: .object),
+        Operation(method: "get", path: "/api/workflow/search-by-tasks-v2", tag: workflowTag,
+                  summary: "Search executions holding a task that matches (full)", query: taskSearchQuery, reply: .object),
         Operation(method: "put", path: "/api/workflow/{id}/pause", tag: workflowTag, summary: "Pause a workflow"),
         Operation(method: "put", path: "/api/workflow/{id}/resume", tag: workflowTag, summary: "Resume a paused workflow"),
         Operation(method: "post", path: "/api/workflow/{id}/restart", tag: workflowTag,
@@ -179,6 +184,12 @@ public enum OpenAPIDocument {
         .string("freeText", "Free text"), .string("sort", "field, field:ASC or field:DESC"),
         .integer("start", "Offset"), .integer("size", "Page size, at most 5000"),
         .boolean("topLevelOnly", "Exclude sub-workflows"),
+    ]
+
+    static let taskSearchQuery: [Query] = [
+        .string("query", "Conductor's structured query over task fields, e.g. taskType = charge AND status = FAILED"),
+        .string("freeText", "Free text"), .string("sort", "field, field:ASC or field:DESC"),
+        .integer("start", "Offset"), .integer("size", "Page size, at most 5000"),
     ]
 
     static let bulkOperations: [Operation] = [
@@ -231,6 +242,10 @@ public enum OpenAPIDocument {
                   summary: "As above, answering once the workflow ends or blocks again",
                   query: [returnStrategyQuery, .integer("timeoutMillis", "Longest wait, ms (default 5000)")],
                   body: .object, reply: .schema("SignalResponse")),
+        Operation(method: "get", path: "/api/tasks/search", tag: taskTag, summary: "Search task attempts (summaries)",
+                  query: taskSearchQuery, reply: .object),
+        Operation(method: "get", path: "/api/tasks/search-v2", tag: taskTag, summary: "Search task attempts (full)",
+                  query: taskSearchQuery, reply: .object),
         Operation(method: "get", path: "/api/tasks/queue/sizes", tag: taskTag, summary: "Queue sizes by task type",
                   query: [.string("taskType", "Task types (repeat or comma-separate)")], reply: .object),
         Operation(method: "get", path: "/api/tasks/queue/size", tag: taskTag, summary: "One queue's size",

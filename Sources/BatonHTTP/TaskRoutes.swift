@@ -1,5 +1,6 @@
 import BatonEngine
 import BatonModel
+import BatonPersistence
 import Foundation
 import Hummingbird
 
@@ -72,6 +73,13 @@ struct TaskRoutes {
             }
             return try JSONResponse.make(await engine.pollData(taskType: taskType))
         }
+        group.get("search") { request, _ in
+            let result = try await engine.search(Self.search(from: request))
+            return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(TaskSummary.init)))
+        }
+        group.get("search-v2") { request, _ in
+            try JSONResponse.make(await engine.search(Self.search(from: request)))
+        }
         group.get("{id}") { _, context in
             try JSONResponse.make(await engine.task(id: context.parameters.path("id")))
         }
@@ -84,6 +92,16 @@ struct TaskRoutes {
             let text = (try? JSONDecoder().decode(String.self, from: data)) ?? String(decoding: data, as: UTF8.self)
             try await engine.addLog(text, taskId: context.parameters.path("id"), access: context.taskAccess)
             return JSONResponse.empty()
+        }
+    }
+
+    /// A task search from the request's `query`, `freeText`, `sort`, `start` and `size`.
+    static func search(from request: Request) throws -> TaskSearch {
+        do {
+            return try TaskSearch(query: request.query("query"), freeText: request.query("freeText"),
+                                  sort: request.queryValues("sort"), start: request.integer("start"), size: request.integer("size"))
+        } catch let error as SearchError {
+            throw BadRequest(error.message)
         }
     }
 

@@ -93,6 +93,13 @@ struct WorkflowRoutes {
         group.get("search-v2") { request, _ in
             try JSONResponse.make(await engine.search(Self.search(from: request)))
         }
+        group.get("search-by-tasks") { request, _ in
+            let result = try await engine.search(Self.searchByTasks(from: request))
+            return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(WorkflowSummary.init)))
+        }
+        group.get("search-by-tasks-v2") { request, _ in
+            try JSONResponse.make(await engine.search(Self.searchByTasks(from: request)))
+        }
     }
 
     static func search(from request: Request) throws -> WorkflowSearch {
@@ -101,6 +108,19 @@ struct WorkflowRoutes {
                                       sort: request.queryValues("sort"), start: request.integer("start"),
                                       size: request.integer("size"),
                                       topLevelOnly: request.flag("topLevelOnly", default: false))
+        } catch let error as SearchError {
+            throw BadRequest(error.message)
+        }
+    }
+
+    /// A search-by-tasks: `query` and `freeText` select tasks (as `/api/tasks/search` does), and the executions
+    /// holding one are answered, sorted (by workflow fields) and paged as a workflow search.
+    static func searchByTasks(from request: Request) throws -> WorkflowSearch {
+        do {
+            var search = try WorkflowSearch(query: nil, freeText: nil, sort: request.queryValues("sort"),
+                                            start: request.integer("start"), size: request.integer("size"))
+            search.havingTask = try TaskSearch.Filter(query: request.query("query"), freeText: request.query("freeText"))
+            return search
         } catch let error as SearchError {
             throw BadRequest(error.message)
         }
