@@ -153,9 +153,12 @@ public struct WorkflowTestRequest: Codable, Sendable, Hashable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            // conductor-python 2.0.0 writes its TaskMock dataclass's fields with their underscores.
+            // conductor-python 2.0.0 writes its TaskMock dataclass's fields with their underscores, and a mock made
+            // without a status carries the text of a Python property object as `_status`: COMPLETED then, Conductor's
+            // default.
+            let written = try c.decodeIfPresent(JSONValue.self, forKey: ._status)
             status = try c.decodeIfPresent(TaskResultStatus.self, forKey: .status)
-                ?? c.value(._status, or: .completed)
+                ?? written?.stringValue.flatMap(TaskResultStatus.init(rawValue:)) ?? .completed
             output = try c.decodeIfPresent(JSONObject.self, forKey: .output) ?? c.value(._output, or: [:])
         }
 

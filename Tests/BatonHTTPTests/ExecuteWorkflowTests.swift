@@ -155,6 +155,15 @@ struct WorkflowDryRunTests {
                 """#).decode(Workflow.self)
             #expect(whole.status == .completed)
             #expect(whole.output == ["x": 42])
+            // conductor-python 2.0.0's TaskMock: underscored fields, and a property object's text for a status not given.
+            let python = try await server.client.send(.POST, "/api/workflow/test", body: #"""
+                {"name":"checkout","version":1,"taskRefToMockOutput":{
+                 "charge":[{"_status":"<property object at 0x7f3a>","_output":{"id":"py"},"_execution_time":"<property object at 0x7f3b>"}],
+                 "approve":[{"_status":"FAILED","_output":{"by":"nobody"}}]}}
+                """#).decode(Workflow.self)
+            #expect(python.tasks.map(\.status) == [.completed, .failed])
+            #expect(python.tasks[0].outputData == ["id": "py"])
+            #expect(python.status == .failed)
             #expect(try await server.client.send(.POST, "/api/workflow/test", body: #"{"name":"missing"}"#).status == 404)
         }
     }
