@@ -8,30 +8,60 @@ extension Engine {
 
     /// Runs a workflow as a dry run, stored nowhere: each task that waits for a worker, a person or a child
     /// workflow gets the next mocked result for its reference name, in order, until none is left for a waiting task
-    /// or the workflow ends. Returns the execution as it then stands. Scripts and operators run as they would.
+    /// or the workflow ends. A SUB_WORKFLOW task with a `subWorkflowTestRequest` runs its child as a dry run of its
+    /// own, on that request's mocks. Returns the execution as it then stands. Scripts and operators run as they would.
     public func test(_ request: WorkflowTestRequest) async throws(EngineError) -> Workflow {
         let name = try Self.validatedName(of: request.start)
         let decider = self.decider(at: clock.now())
-        var workflow = try await reading { reader in
-            try self.newExecution(request.start, name: name, decider: decider, reading: reader)
+        return try await reading { reader in
+            try self.dryRun(request, name: name, decider: decider, reading: reader)
         }
+    }
+
+    private func dryRun(_ request: WorkflowTestRequest, name: String, decider: Decider,
+                        reading reader: any StoreReader) throws -> Workflow {
+        var workflow = try newExecution(request.start, name: name, decider: decider, reading: reader)
         _ = decider.decide(&workflow)
         var mocks = request.taskRefToMockOutput
         for _ in 0..<Self.maximumDryRunSteps where !workflow.status.isTerminal {
-            let waiting = workflow.tasks.sorted { $0.seq < $1.seq }.first { task in
-                !task.status.isTerminal && task.awaitsOutsideResult && mocks[task.referenceTaskName]?.isEmpty == false
+            let order = workflow.tasks.indices.sorted { workflow.tasks[$0].seq < workflow.tasks[$1].seq }
+            let waiting = order.first { index in
+                let task = workflow.tasks[index]
+                guard !task.status.isTerminal, task.awaitsOutsideResult else { return false }
+                return mocks[task.referenceTaskName]?.isEmpty == false || childTest(of: task, in: request) != nil
             }
-            guard let task = waiting, let mock = mocks[task.referenceTaskName]?.removeFirst() else { break }
-            let result = TaskResult(workflowInstanceId: workflow.workflowId, taskId: task.taskId, status: mock.status,
-                                    outputData: mock.output)
-            do {
-                _ = try decider.apply(result, to: &workflow)
-            } catch {
-                throw EngineError.from(error)
+            guard let index = waiting else { break }
+            let task = workflow.tasks[index]
+            if let childRequest = childTest(of: task, in: request) {
+                guard let start = Self.childRequest(ofTaskAt: index, in: workflow), let childName = start.name else {
+                    decider.fail(workflow: &workflow, taskAt: index, reason: "subWorkflowParam has no workflow name")
+                    _ = decider.decide(&workflow)
+                    continue
+                }
+                var child = childRequest
+                child.start = start
+                var childRun = try dryRun(child, name: childName, decider: decider, reading: reader)
+                childRun.parentWorkflowId = workflow.workflowId
+                childRun.parentWorkflowTaskId = task.taskId
+                Self.link(childRun, toTaskAt: index, in: &workflow, decider: decider)
+            } else if let mock = mocks[task.referenceTaskName]?.removeFirst() {
+                let result = TaskResult(workflowInstanceId: workflow.workflowId, taskId: task.taskId, status: mock.status,
+                                        outputData: mock.output)
+                do {
+                    _ = try decider.apply(result, to: &workflow)
+                } catch {
+                    throw EngineError.from(error)
+                }
             }
             _ = decider.decide(&workflow)
         }
         return workflow
+    }
+
+    /// The test a SUB_WORKFLOW task's child runs as, when the request gives one and the child has not started.
+    private func childTest(of task: Task, in request: WorkflowTestRequest) -> WorkflowTestRequest? {
+        guard task.taskType == TaskType.subWorkflow.rawValue, task.status == .scheduled else { return nil }
+        return request.subWorkflowTestRequest[task.referenceTaskName]
     }
 }
 

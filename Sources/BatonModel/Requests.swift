@@ -140,6 +140,8 @@ public struct WorkflowTestRequest: Codable, Sendable, Hashable {
     public var start: StartWorkflowRequest
     /// For each reference name, the results its attempts get, one per attempt.
     public var taskRefToMockOutput: [String: [TaskMock]]
+    /// For each SUB_WORKFLOW reference name, the test its child workflow runs as.
+    public var subWorkflowTestRequest: [String: WorkflowTestRequest]
 
     /// One mocked result of a task.
     public struct TaskMock: Codable, Sendable, Hashable {
@@ -171,21 +173,26 @@ public struct WorkflowTestRequest: Codable, Sendable, Hashable {
         private enum CodingKeys: String, CodingKey { case status, output, _status, _output }
     }
 
-    public init(_ start: StartWorkflowRequest, taskRefToMockOutput: [String: [TaskMock]] = [:]) {
+    public init(_ start: StartWorkflowRequest, taskRefToMockOutput: [String: [TaskMock]] = [:],
+                subWorkflowTestRequest: [String: WorkflowTestRequest] = [:]) {
         self.start = start
         self.taskRefToMockOutput = taskRefToMockOutput
+        self.subWorkflowTestRequest = subWorkflowTestRequest
     }
 
-    private enum CodingKeys: String, CodingKey { case taskRefToMockOutput }
+    private enum CodingKeys: String, CodingKey { case taskRefToMockOutput, subWorkflowTestRequest }
 
     public init(from decoder: any Decoder) throws {
         start = try StartWorkflowRequest(from: decoder)
-        taskRefToMockOutput = try decoder.container(keyedBy: CodingKeys.self).value(.taskRefToMockOutput, or: [:])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskRefToMockOutput = try c.value(.taskRefToMockOutput, or: [:])
+        subWorkflowTestRequest = try c.value(.subWorkflowTestRequest, or: [:])
     }
 
     public func encode(to encoder: any Encoder) throws {
         try start.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(taskRefToMockOutput, forKey: .taskRefToMockOutput)
+        try c.encode(subWorkflowTestRequest, forKey: .subWorkflowTestRequest)
     }
 }

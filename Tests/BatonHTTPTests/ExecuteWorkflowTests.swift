@@ -167,4 +167,34 @@ struct WorkflowDryRunTests {
             #expect(try await server.client.send(.POST, "/api/workflow/test", body: #"{"name":"missing"}"#).status == 404)
         }
     }
+
+    @Test("a sub-workflow runs as a dry run of its own on its subWorkflowTestRequest's mocks; without one it is mocked by reference")
+    func dryRunOfSubWorkflows() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow(#"""
+                {"name":"packing","version":1,"outputParameters":{"box":"${pack.output.box}"},
+                 "tasks":[{"name":"approve","taskReferenceName":"approve","type":"WAIT"},{"name":"pack","taskReferenceName":"pack"}]}
+                """#)
+            try await server.registerWorkflow(#"""
+                {"name":"order","version":1,"outputParameters":{"box":"${child.output.box}","id":"${ship.output.id}"},
+                 "tasks":[{"name":"child","taskReferenceName":"child","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"packing"}},
+                          {"name":"ship","taskReferenceName":"ship"}]}
+                """#)
+            let run = try await server.client.send(.POST, "/api/workflow/test", body: #"""
+                {"name":"order","taskRefToMockOutput":{"ship":[{"output":{"id":"s-1"}}]},
+                 "subWorkflowTestRequest":{"child":{"taskRefToMockOutput":{"approve":[{}],"pack":[{"output":{"box":7}}]}}}}
+                """#).decode(Workflow.self)
+            #expect(run.status == .completed)
+            #expect(run.output == ["box": 7, "id": "s-1"])
+            let child = try #require(run.tasks.first)
+            #expect(child.status == .completed)
+            #expect(try await server.client.get("/api/workflow/\(try #require(child.subWorkflowId))").status == 404,
+                    "the child's dry run was stored")
+
+            let mocked = try await server.client.send(.POST, "/api/workflow/test", body: #"""
+                {"name":"order","taskRefToMockOutput":{"child":[{"output":{"box":1}}],"ship":[{"output":{"id":"s-2"}}]}}
+                """#).decode(Workflow.self)
+            #expect(mocked.output == ["box": 1, "id": "s-2"])
+        }
+    }
 }
