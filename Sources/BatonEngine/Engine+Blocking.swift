@@ -59,14 +59,19 @@ extension Engine {
     /// `timeout`; then answers where it stands (`timedOut` when the time ran out first).
     ///
     /// Waiting costs no reads: the workflow and its running sub-workflows are read again when a transaction of
-    /// this server changed one of them, or after `changeRereadInterval` (for changes made by other servers).
+    /// this server saved one of them (`WorkflowWatch`), or after `changeRereadInterval` (for changes made by other
+    /// servers).
     public func awaitBlocked(workflowId: String, waitingFor references: Set<String> = [],
                              timeout: Duration) async throws(EngineError) -> BlockedState {
         let deadline = ContinuousClock.now + timeout
-        var watched = [workflowId]
+        var watched: Set<String> = []
+        defer { workflowWatch.stopWatching(watched) }
+        var ids = [workflowId]
         while true {
-            let generations = Dictionary(watched.map { ($0, workflowChanges.generation(of: $0)) },
-                                         uniquingKeysWith: { first, _ in first })
+            let unwatched = ids.filter { !watched.contains($0) }
+            workflowWatch.startWatching(unwatched)
+            watched.formUnion(unwatched)
+            let generations = workflowWatch.generations(of: ids)
             var state = try await blockedState(workflowId: workflowId, waitingFor: references)
             if state.isSettled { return state }
             let remaining = deadline - ContinuousClock.now
@@ -77,9 +82,9 @@ extension Engine {
                 return state
             }
             if Set(state.workflowIds).isSubset(of: generations.keys) {
-                await workflowChanges.wait(forAny: generations, timeout: min(remaining, Self.changeRereadInterval))
+                await workflowWatch.wait(for: generations, timeout: min(remaining, Self.changeRereadInterval))
             }
-            watched = state.workflowIds
+            ids = state.workflowIds
         }
     }
 

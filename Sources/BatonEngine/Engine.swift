@@ -11,8 +11,8 @@ public final class Engine: Sendable {
     let clock: any EngineClock
     let logger: Logger
     let notifier = QueueNotifier()
-    /// Signalled with the ids of the workflows each committed transaction changed.
-    let workflowChanges = QueueNotifier()
+    /// Told the ids of the workflows each committed transaction saved.
+    let workflowWatch = WorkflowWatch()
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
     let scripts: (any ScriptEvaluator)?
@@ -85,7 +85,7 @@ public final class Engine: Sendable {
     /// noted. A transaction body changes nothing outside the store itself, so that running it again (the
     /// store may, after rolling back) or rolling it back leaves no trace.
     private func applyCommitted(_ changes: Changes) {
-        if !changes.workflows.isEmpty { workflowChanges.signalAll(changes.workflows) }
+        if !changes.workflows.isEmpty { workflowWatch.changed(changes.workflows) }
         for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
         for change in changes.statusChanges { metrics.record(change) }
         for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }

@@ -1,8 +1,7 @@
 import Synchronization
 
 /// Wakes long polls when a task is queued: each queue has a generation number that moves on every
-/// signal, and waiters sleep until it moves past the one they saw. The engine keeps a second one keyed by
-/// workflow id, signalled when a workflow changes, for requests that wait for a workflow's state.
+/// signal, and waiters sleep until it moves past the one they saw.
 final class QueueNotifier: Sendable {
     private struct Waiter {
         let id: Int
@@ -53,16 +52,8 @@ final class QueueNotifier: Sendable {
 
     /// Returns once `queue` moves past `generation`, or after `timeout`, or on cancellation.
     func wait(for queue: String, after generation: Int, timeout: Duration) async {
-        await wait(forAny: [queue: generation], timeout: timeout)
-    }
-
-    /// Returns once any of `generations`' keys moves past the generation given for it, or after `timeout`,
-    /// or on cancellation.
-    func wait(forAny generations: [String: Int], timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
-            for (key, generation) in generations {
-                group.addTask { await self.waitForSignal(key, after: generation) }
-            }
+            group.addTask { await self.waitForSignal(queue, after: generation) }
             group.addTask { try? await _Concurrency.Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
