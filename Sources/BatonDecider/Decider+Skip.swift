@@ -4,7 +4,8 @@ extension Decider {
     /// Marks a task the workflow has not reached yet as SKIPPED: when the workflow reaches it, it passes over
     /// it to the next one. The skipped task records the request's input and output.
     ///
-    /// Only a RUNNING workflow, and only a reference of its definition that has no task yet (Conductor's rules).
+    /// Only a RUNNING workflow, and only a reference of its definition that has no task yet (Conductor's rules); not
+    /// a fork or a join, nor a task in a DO_WHILE, whose iterations have no task to stand for them yet.
     public func skip(_ referenceName: String, in workflow: inout Workflow,
                      _ request: SkipTaskRequest) throws(DeciderError) -> DecisionEffects {
         guard workflow.status == .running else {
@@ -14,6 +15,10 @@ extension Decider {
         guard let node = workflow.workflowDefinition?.node(referenceName: referenceName) else {
             throw DeciderError(.notFound, "The task referenced by \(referenceName) does not exist in the "
                 + "WorkflowDefinition \(workflow.workflowName)")
+        }
+        if [.forkJoin, .forkJoinDynamic, .join, .exclusiveJoin].contains(node.type) {
+            throw DeciderError(.conflict, "The task referenced by \(referenceName) is a \(node.type.rawValue), which cannot be "
+                + "skipped: skip the tasks of its branches")
         }
         if let definition = workflow.workflowDefinition, DefinitionGraph(definition).isInsideLoop(referenceName) {
             throw DeciderError(.conflict, "The task referenced by \(referenceName) is inside a DO_WHILE loop, whose "

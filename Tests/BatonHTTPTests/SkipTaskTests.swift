@@ -55,6 +55,37 @@ struct SkipTaskTests {
         }
     }
 
+    @Test("a task first in a SWITCH case or a FORK branch, skipped ahead, is passed over there too")
+    func skippedFirstInBranches() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow(#"""
+                {"name":"branches","version":1,"tasks":[
+                  {"name":"work","taskReferenceName":"first"},
+                  {"name":"route","taskReferenceName":"route","type":"SWITCH","evaluatorType":"value-param",
+                   "expression":"kind","inputParameters":{"kind":"a"},
+                   "decisionCases":{"a":[{"name":"work","taskReferenceName":"in_case"},{"name":"work","taskReferenceName":"after_case"}]}},
+                  {"name":"fork","taskReferenceName":"fork","type":"FORK_JOIN","forkTasks":[
+                    [{"name":"work","taskReferenceName":"left"}],[{"name":"work","taskReferenceName":"right"}]]},
+                  {"name":"join","taskReferenceName":"join","type":"JOIN","joinOn":["left","right"]},
+                  {"name":"work","taskReferenceName":"last"}]}
+                """#)
+            let id = try await server.start("branches")
+            for reference in ["in_case", "left"] {
+                #expect(try await server.client.send(.PUT, "/api/workflow/\(id)/skiptask/\(reference)", body: nil).status == 200)
+            }
+            var done: [String] = []
+            while let task = try await server.poll("work") {
+                done.append(task.referenceTaskName)
+                #expect(try await server.report(task, "COMPLETED").status == 200)
+            }
+            #expect(done == ["first", "after_case", "right", "last"])
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.filter { $0.referenceTaskName == "in_case" || $0.referenceTaskName == "left" }
+                .map(\.status) == [.skipped, .skipped], "a skipped task was scheduled again")
+        }
+    }
+
     @Test("unknown workflow or reference → 404; a task already scheduled or ended, a PAUSED or ended workflow → 409; nothing changes")
     func refusals() async throws {
         try await withRunningServer { server in
