@@ -114,7 +114,9 @@ struct ResetCallbacksTests {
             let reported = try await server.report(task, "COMPLETED")
             let rerun = try await server.client.send(.POST, "/api/workflow/\(started.text)/rerun", body: "{}")
             let version = try await server.client.get("/api/version")
-            for reply in [started, reported, rerun, version] {
+            let startedWithRequest = try await server.client.send(.POST, "/api/workflow", body: #"{"name":"flow"}"#)
+            let byReference = try await server.client.send(.POST, "/api/tasks/\(started.text)/a/COMPLETED", body: "{}")
+            for reply in [started, reported, rerun, version, startedWithRequest, byReference] {
                 #expect(reply.status == 200, "\(reply.text)")
                 #expect(reply.headers.first(name: "Content-Type") == "text/plain;charset=UTF-8")
             }
