@@ -93,6 +93,17 @@ public struct TaskClient: Sendable {
         return reply.body.isEmpty ? nil : try transport.decode(SignalResponse.self, from: reply)
     }
 
+    /// Returns the summaries of the task attempts matching `query` — Conductor's structured query over task fields,
+    /// e.g. `taskType = charge AND status = FAILED` — and how many match in all.
+    public func search(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<TaskSummary> {
+        try await transport.get(SearchResult<TaskSummary>.self, "/api/tasks/search", query: query.parameters)
+    }
+
+    /// As `search`, returning the full task attempts (`search-v2`).
+    public func searchTasks(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<Task> {
+        try await transport.get(SearchResult<Task>.self, "/api/tasks/search-v2", query: query.parameters)
+    }
+
     private func referencePath(_ workflowId: String, _ referenceName: String, _ status: TaskResultStatus) -> String {
         "/api/tasks/\(HTTPTransport.segment(workflowId))/\(HTTPTransport.segment(referenceName))/\(status.rawValue)"
     }

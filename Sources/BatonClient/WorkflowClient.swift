@@ -163,6 +163,13 @@ public struct WorkflowClient: Sendable {
         return reply.body.isEmpty ? nil : try transport.decode(SignalResponse.self, from: reply)
     }
 
+    /// Runs a workflow as a dry run on the server, stored nowhere, its tasks given `request`'s mocked results; returns
+    /// the execution as the mocks left it.
+    public func test(_ request: WorkflowTestRequest) async throws -> Workflow {
+        let reply = try await transport.send(.POST, "/api/workflow/test", json: request)
+        return try transport.decode(Workflow.self, from: reply)
+    }
+
     /// Asks the server to decide `workflowId` now (schedule what is due, apply timeouts).
     public func decide(_ workflowId: String) async throws {
         _ = try await transport.send(.PUT, "/api/workflow/decide/\(HTTPTransport.segment(workflowId))")

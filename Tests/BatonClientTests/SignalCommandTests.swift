@@ -70,4 +70,27 @@ struct SignalCommandTests {
             #expect(try await client.workflows.get(run.workflowId).output["by"] == "sdk")
         }
     }
+
+    @Test("the SDK's task search, search by tasks and workflow test")
+    func sdkSearchesAndTest() async throws {
+        try await withClient { client, _ in
+            try await client.registerWorkThenWait("approve")
+            let id = try await client.workflows.start(name: "approve")
+            try await client.completeNext(output: ["n": 1])
+            let summaries = try await client.tasks.search(WorkflowQuery(query: "workflowId = \(id) AND taskType = work"))
+            #expect(summaries.totalHits == 1)
+            #expect(summaries.results.first?.output == #"{"n":1}"#)
+            let waiting = try await client.tasks.searchTasks(WorkflowQuery(query: "taskType = WAIT AND status = IN_PROGRESS"))
+            #expect(waiting.results.map(\.workflowInstanceId) == [id])
+            #expect(try await client.workflows.searchByTasks(WorkflowQuery(query: "referenceTaskName = approval"))
+                .results.map(\.workflowId) == [id])
+            #expect(try await client.workflows.searchExecutionsByTasks(WorkflowQuery(query: "taskType = nothing")).totalHits == 0)
+
+            let tested = try await client.workflows.test(WorkflowTestRequest(
+                StartWorkflowRequest(name: "approve"),
+                taskRefToMockOutput: ["work": [.init(output: ["n": 2])], "approval": [.init(output: ["by": "mock"])]]))
+            #expect(tested.status == .completed)
+            #expect(tested.output["by"] == "mock")
+        }
+    }
 }
