@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from definitions import FLAKY, TASK_DEFS, TWO_STEPS
+from definitions import FLAKY, RICH, TASK_DEFS, TWO_STEPS
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -13,6 +13,7 @@ def definitions(api):
     api.register_task_defs(TASK_DEFS)
     api.register_workflow(TWO_STEPS)
     api.register_workflow(FLAKY)
+    api.register_workflow(RICH)
 
 
 def attempts(workflow, ref):
@@ -188,3 +189,12 @@ def test_skip_a_task_not_yet_run(ui, api):
     workflow = api.wait_status(workflow_id, "COMPLETED")
     assert workflow["output"] == {"greeting": "Hi Di", "by": "nobody"}
     ui.status_shown("COMPLETED")
+
+
+def test_skip_is_offered_only_where_the_server_allows_it(ui, api):
+    workflow_id = api.start("ui_rich", {"kind": "slow"})
+    ui.open_execution(workflow_id)
+    for ref, offered in [("left", True), ("final_approval", True), ("fan_in", False), ("fan_out", False), ("polish", False)]:
+        ui.select_node(ref)
+        ui.wait_text("[data-role=panel-ref]", ref)
+        assert bool(ui.find_all("[data-role=skip-section]")) == offered, ref

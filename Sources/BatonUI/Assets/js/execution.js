@@ -477,6 +477,19 @@
       return found;
     }
 
+    // Whether the server lets `ref` be skipped ahead: not a fork or a join, nor a task in a DO_WHILE's body.
+    function skippable(ref) {
+      let inLoop = false;
+      const walk = (tasks, loop) => (tasks || []).some((t) => {
+        if (t.taskReferenceName === ref) { inLoop = loop; return true; }
+        return Object.values(t.decisionCases || {}).some((branch) => walk(branch, loop)) || walk(t.defaultCase, loop) ||
+          (t.forkTasks || []).some((branch) => walk(branch, loop)) || walk(t.loopOver, true);
+      });
+      walk((state.workflow.workflowDefinition || {}).tasks, false);
+      const wt = findWorkflowTask(ref);
+      return !!wt && !inLoop && !['FORK_JOIN', 'FORK_JOIN_DYNAMIC', 'JOIN', 'EXCLUSIVE_JOIN'].includes(wt.type);
+    }
+
     function renderPanel(force) {
       if (!state.selectedRef || !state.workflow) {
         panelEl.hidden = true;
@@ -502,7 +515,7 @@
         task ? badge(task.status) : badge('NOT_RUN'), close);
       if (!task) {
         replace(panelEl, head, h('p', { class: 'muted' }, 'This task has not run in this execution.'),
-          wt && state.workflow.status === 'RUNNING' ? skipSection(state.selectedRef) : null,
+          state.workflow.status === 'RUNNING' && skippable(state.selectedRef) ? skipSection(state.selectedRef) : null,
           wt ? [h('h3', {}, 'Definition'), jsonView(wt)] : null);
         panelEl.scrollTop = scrollTop;
         return;
