@@ -8,15 +8,6 @@ extension Engine {
     /// this often.
     static let changeRereadInterval: Duration = .seconds(1)
 
-    /// Marks a task the workflow has not reached yet as SKIPPED (with the request's input and output): reaching
-    /// it, the workflow goes on past it.
-    public func skip(workflowId: String, referenceName: String, _ request: SkipTaskRequest = SkipTaskRequest(),
-                     actor: String = "anonymous") async throws(EngineError) {
-        try await signal("skip", workflowId: workflowId, actor: actor, reason: "task \(referenceName)") { workflow, decider in
-            (try decider.skip(referenceName, in: &workflow, request), nil)
-        }
-    }
-
     /// Completes (or fails) the task a workflow is blocked on — its first running WAIT or HUMAN task, else the
     /// one its running sub-workflows are blocked on, however deep — merging `output` into the task's output.
     /// Returns the task's id.
