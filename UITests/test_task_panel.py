@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from definitions import FLAKY, TASK_DEFS, TWO_STEPS
+from definitions import FLAKY, RICH, TASK_DEFS, TWO_STEPS
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -13,6 +13,7 @@ def definitions(api):
     api.register_task_defs(TASK_DEFS)
     api.register_workflow(TWO_STEPS)
     api.register_workflow(FLAKY)
+    api.register_workflow(RICH)
 
 
 def attempts(workflow, ref):
@@ -142,3 +143,58 @@ def test_rerun_from_task_on_a_running_workflow(ui, api):
     assert new["inputData"].get("who") == "Bob"
     assert not attempts(workflow, "approval")  # tasks after the rerun point are removed
     ui.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-role=diagram] .node[data-ref=approval]").get_attribute("data-status") == "NOT_RUN")
+
+
+def test_signal_the_blocked_task(ui, api):
+    workflow_id = api.start("ui_two", {"who": "Cy"})
+    task = api.poll("ui_step", workflow_id)
+    ui.open_execution(workflow_id)
+    ui.select_node("step")
+    ui.find("[data-role=update-section]")
+    assert not ui.find_all("[data-role=signal-task]")  # a worker's task is not what a signal reaches
+    api.complete(workflow_id, task["taskId"], {"greeting": "Hi Cy"})
+    api.wait_for(workflow_id, lambda w: attempts(w, "approval"))
+    ui.select_node("approval")
+    ui.set_value("[data-role=update-output]", json.dumps({"by": "signal"}))
+    ui.click("[data-role=signal-task]")
+    assert "/signal" in ui.dialog().text
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_status(workflow_id, "COMPLETED")
+    approval = attempts(workflow, "approval")[-1]
+    assert approval["status"] == "COMPLETED"
+    assert approval["outputData"] == {"by": "signal"}
+    assert "workerId" not in approval or approval["workerId"] != "baton-ui"  # sent as a signal, not an update
+    events = api.call("GET", f"/workflow/{workflow_id}/events")
+    assert any(e["kind"] == "signal.task" for e in events)
+    ui.status_shown("COMPLETED")
+
+
+def test_skip_a_task_not_yet_run(ui, api):
+    workflow_id = api.start("ui_two", {"who": "Di"})
+    ui.open_execution(workflow_id)
+    ui.select_node("approval")
+    ui.find("[data-role=skip-section]")
+    ui.set_value("[data-role=skip-output]", json.dumps({"by": "nobody"}))
+    ui.click("[data-role=skip-task]")
+    assert "Skip approval" in ui.dialog().text
+    ui.confirm()
+    ui.dialog_closed()
+    workflow = api.wait_for(workflow_id, lambda w: attempts(w, "approval"), what="the skipped task")
+    assert attempts(workflow, "approval")[0]["status"] == "SKIPPED"
+    ui.wait_text("[data-role=panel-ref]", "approval")
+    ui.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-role=skip-section]"))
+    task = api.poll("ui_step", workflow_id)
+    api.complete(workflow_id, task["taskId"], {"greeting": "Hi Di"})
+    workflow = api.wait_status(workflow_id, "COMPLETED")
+    assert workflow["output"] == {"greeting": "Hi Di", "by": "nobody"}
+    ui.status_shown("COMPLETED")
+
+
+def test_skip_is_offered_only_where_the_server_allows_it(ui, api):
+    workflow_id = api.start("ui_rich", {"kind": "slow"})
+    ui.open_execution(workflow_id)
+    for ref, offered in [("left", True), ("final_approval", True), ("fan_in", False), ("fan_out", False), ("polish", False)]:
+        ui.select_node(ref)
+        ui.wait_text("[data-role=panel-ref]", ref)
+        assert bool(ui.find_all("[data-role=skip-section]")) == offered, ref

@@ -20,10 +20,9 @@ public struct TaskClient: Sendable {
     /// queued when none is waiting; empty when none came.
     public func batchPoll(taskType: String, count: Int = 1, timeout: Duration = .milliseconds(100),
                           workerId: String? = nil, domain: String? = nil) async throws -> [Task] {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         let reply = try await transport.send(
             .GET, "/api/tasks/poll/batch/\(HTTPTransport.segment(taskType))",
-            query: [("count", String(count)), ("timeout", String(milliseconds)), ("workerid", workerId),
+            query: [("count", String(count)), ("timeout", String(timeout.wholeMilliseconds)), ("workerid", workerId),
                     ("domain", domain)],
             extraTime: timeout)
         if reply.body.isEmpty { return [] }
@@ -75,6 +74,36 @@ public struct TaskClient: Sendable {
         return try transport.decode(Workflow.self, from: reply)
     }
 
+    /// Sets the task `workflowId` is blocked on — its running WAIT or HUMAN task, or its sub-workflows' — to
+    /// `status`, merging `output` into its output.
+    public func signal(workflowId: String, status: TaskResultStatus, output: JSONObject = [:]) async throws {
+        _ = try await transport.send(.POST, "/api/tasks/\(HTTPTransport.segment(workflowId))/\(status.rawValue)/signal",
+                                     json: output)
+    }
+
+    /// Does what `signal` does, then waits up to `timeout` for the workflow to end or block again and returns its
+    /// state as `returnStrategy` asks (nil when a blocking task is asked for and none blocks).
+    public func signalSync(workflowId: String, status: TaskResultStatus, output: JSONObject = [:],
+                           returnStrategy: WorkflowSignalReturnStrategy = .targetWorkflow,
+                           timeout: Duration = .seconds(5)) async throws -> SignalResponse? {
+        let reply = try await transport.send(
+            .POST, "/api/tasks/\(HTTPTransport.segment(workflowId))/\(status.rawValue)/signal/sync",
+            query: [("returnStrategy", returnStrategy.rawValue), ("timeoutMillis", String(timeout.wholeMilliseconds))],
+            json: output, extraTime: timeout)
+        return reply.body.isEmpty ? nil : try transport.decode(SignalResponse.self, from: reply)
+    }
+
+    /// Returns the summaries of the task attempts matching `query` — Conductor's structured query over task fields,
+    /// e.g. `taskType = charge AND status = FAILED` — and how many match in all.
+    public func search(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<TaskSummary> {
+        try await transport.get(SearchResult<TaskSummary>.self, "/api/tasks/search", query: query.parameters)
+    }
+
+    /// As `search`, returning the full task attempts (`search-v2`).
+    public func searchTasks(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<Task> {
+        try await transport.get(SearchResult<Task>.self, "/api/tasks/search-v2", query: query.parameters)
+    }
+
     private func referencePath(_ workflowId: String, _ referenceName: String, _ status: TaskResultStatus) -> String {
         "/api/tasks/\(HTTPTransport.segment(workflowId))/\(HTTPTransport.segment(referenceName))/\(status.rawValue)"
     }
@@ -123,4 +152,9 @@ public struct TaskClient: Sendable {
     public func pollData(taskType: String) async throws -> [PollData] {
         try await transport.get([PollData].self, "/api/tasks/queue/polldata", query: [("taskType", taskType)])
     }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, as the API's timeouts are given.
+    var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -1,6 +1,7 @@
 public import BatonModel
 
-/// What to search for among workflow executions: Conductor's structured query, free text, order and page.
+/// What to search for: Conductor's structured query (over a workflow's fields; over a task's for the task searches and
+/// the searches by tasks), free text, order and page.
 public struct WorkflowQuery: Sendable, Hashable {
     /// The structured query, e.g. `workflowType IN (hello) AND status IN (RUNNING)`; nil matches all.
     public var query: String?
@@ -53,5 +54,16 @@ extension WorkflowClient {
     /// Returns the full executions matching `query` (`search-v2`), and how many match in all.
     public func searchExecutions(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<Workflow> {
         try await transport.get(SearchResult<Workflow>.self, "/api/workflow/search-v2", query: query.parameters)
+    }
+
+    /// Returns the summaries of the executions holding a task that matches `query` — a query over task fields, e.g.
+    /// `taskType = charge AND status = FAILED` (its sort and page apply to the executions).
+    public func searchByTasks(_ query: WorkflowQuery) async throws -> SearchResult<WorkflowSummary> {
+        try await transport.get(SearchResult<WorkflowSummary>.self, "/api/workflow/search-by-tasks", query: query.parameters)
+    }
+
+    /// As `searchByTasks`, returning the full executions (`search-by-tasks-v2`).
+    public func searchExecutionsByTasks(_ query: WorkflowQuery) async throws -> SearchResult<Workflow> {
+        try await transport.get(SearchResult<Workflow>.self, "/api/workflow/search-by-tasks-v2", query: query.parameters)
     }
 }

@@ -135,6 +135,41 @@ public struct WorkflowClient: Sendable {
                                      query: [("reason", reason)])
     }
 
+    /// Marks the task `referenceName` of `workflowId`, not reached yet, as SKIPPED with `request`'s input and output:
+    /// the workflow passes over it when it gets there.
+    public func skipTask(_ workflowId: String, referenceName: String,
+                         _ request: SkipTaskRequest = SkipTaskRequest()) async throws {
+        _ = try await transport.send(.PUT, "/api/workflow/\(HTTPTransport.segment(workflowId))/skiptask/"
+                                         + HTTPTransport.segment(referenceName), json: request)
+    }
+
+    /// Makes the SCHEDULED tasks of `workflowId` that wait out a callback ready to be polled now.
+    public func resetCallbacks(_ workflowId: String) async throws {
+        _ = try await transport.send(.POST, "/api/workflow/\(HTTPTransport.segment(workflowId))/resetcallbacks")
+    }
+
+    /// Starts a workflow and waits until it ends, blocks (a WAIT or HUMAN task), one of `waitUntilTaskRefs` has
+    /// ended, or `waitForSeconds` have passed; returns its state then, as `returnStrategy` asks (nil when a blocking
+    /// task is asked for and none blocks). `version` 0 is the latest.
+    public func execute(_ request: StartWorkflowRequest, name: String, version: Int = 0, waitUntilTaskRefs: [String] = [],
+                        waitForSeconds: Int = 10, returnStrategy: WorkflowSignalReturnStrategy = .targetWorkflow,
+                        requestId: String? = nil) async throws -> SignalResponse? {
+        let reply = try await transport.send(
+            .POST, "/api/workflow/execute/\(HTTPTransport.segment(name))/\(version)",
+            query: [("requestId", requestId),
+                    ("waitUntilTaskRef", waitUntilTaskRefs.isEmpty ? nil : waitUntilTaskRefs.joined(separator: ",")),
+                    ("waitForSeconds", String(waitForSeconds)), ("returnStrategy", returnStrategy.rawValue)],
+            json: request, extraTime: .seconds(waitForSeconds))
+        return reply.body.isEmpty ? nil : try transport.decode(SignalResponse.self, from: reply)
+    }
+
+    /// Runs a workflow as a dry run on the server, stored nowhere, its tasks given `request`'s mocked results; returns
+    /// the execution as the mocks left it.
+    public func test(_ request: WorkflowTestRequest) async throws -> Workflow {
+        let reply = try await transport.send(.POST, "/api/workflow/test", json: request)
+        return try transport.decode(Workflow.self, from: reply)
+    }
+
     /// Asks the server to decide `workflowId` now (schedule what is due, apply timeouts).
     public func decide(_ workflowId: String) async throws {
         _ = try await transport.send(.PUT, "/api/workflow/decide/\(HTTPTransport.segment(workflowId))")

@@ -131,6 +131,18 @@ extension Decider {
                  effects: &effects)
     }
 
+    /// Schedules the first `node` of a SWITCH case or a FORK branch, unless a task skipped ahead (`Decider.skip`) stands
+    /// for it: then the workflow passes over it to what follows.
+    func scheduleUnlessSkipped(_ node: WorkflowTask, in workflow: inout Workflow, iteration: Int,
+                               effects: inout DecisionEffects) {
+        if let skipped = workflow.tasks.lastIndex(where: {
+            $0.referenceTaskName == node.taskReferenceName && $0.status == .skipped && !$0.retried
+        }), let definition = workflow.workflowDefinition {
+            return scheduleSuccessor(ofTaskAt: skipped, in: &workflow, definition: definition, effects: &effects)
+        }
+        schedule(node, in: &workflow, iteration: iteration, effects: &effects)
+    }
+
     /// Retries a failed task, lets the workflow go on past an optional one, or ends the workflow.
     func handleFailure(ofTaskAt index: Int, in workflow: inout Workflow, definition: WorkflowDef,
                        effects: inout DecisionEffects) {

@@ -226,6 +226,22 @@ extension Decider {
         return effects
     }
 
+    /// Makes the SCHEDULED worker tasks that wait out a callback or a retry delay (`callbackAfterSeconds`) ready to
+    /// be polled now. Returns how many changed; an ended workflow is refused.
+    public func resetCallbacks(_ workflow: inout Workflow) throws(DeciderError) -> Int {
+        guard !workflow.status.isTerminal else {
+            throw DeciderError(.conflict, "Workflow is in terminal state. Status = \(workflow.status.rawValue)")
+        }
+        var reset = 0
+        for index in workflow.tasks.indices where workflow.tasks[index].status == .scheduled
+            && workflow.tasks[index].callbackAfterSeconds > 0 && TaskKind(workflow.tasks[index]).isWorkerTask {
+            workflow.tasks[index].callbackAfterSeconds = 0
+            workflow.tasks[index].updateTime = now
+            reset += 1
+        }
+        return reset
+    }
+
     /// Puts an ended task back IN_PROGRESS under the same id (a loop, a join, or a sub-workflow whose
     /// child runs again).
     func reopen(taskAt index: Int, in workflow: inout Workflow) {

@@ -173,7 +173,7 @@ extension Decider {
         let chosen = selected.flatMap { node.decisionCases[$0] }
         let tasks = (chosen == nil || (node.type == .decision && chosen?.isEmpty == true)) ? node.defaultCase : chosen ?? []
         if let first = tasks.first {
-            schedule(first, in: &workflow, iteration: workflow.tasks[index].iteration, effects: &effects)
+            scheduleUnlessSkipped(first, in: &workflow, iteration: workflow.tasks[index].iteration, effects: &effects)
         } else if let definition = workflow.workflowDefinition {
             scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
         }
@@ -205,7 +205,7 @@ extension Decider {
         workflow.tasks[index].executed = true
         for branch in node.forkTasks {
             guard let first = branch.first, workflow.status == .running else { continue }
-            schedule(first, in: &workflow, iteration: iteration, effects: &effects)
+            scheduleUnlessSkipped(first, in: &workflow, iteration: iteration, effects: &effects)
         }
         if workflow.status == .running {
             schedule(join, in: &workflow, iteration: iteration, effects: &effects)

@@ -17,6 +17,12 @@ extension Engine {
         return SearchResult(totalHits: total, results: workflows)
     }
 
+    /// The task attempts matching a search, newest scheduled first unless sorted otherwise.
+    public func search(_ search: TaskSearch) async throws(EngineError) -> SearchResult<Task> {
+        let (total, tasks) = try await reading { try $0.search(search) }
+        return SearchResult(totalHits: total, results: tasks)
+    }
+
     /// The executions of `name` with `correlationId`: only RUNNING ones unless `includeClosed`.
     public func workflows(name: String, correlationId: String, includeClosed: Bool,
                           includeTasks: Bool) async throws(EngineError) -> [Workflow] {

@@ -65,6 +65,23 @@ extension Engine {
         }
     }
 
+    /// Marks a task the workflow has not reached yet as SKIPPED (with the request's input and output): reaching
+    /// it, the workflow goes on past it.
+    public func skip(workflowId: String, referenceName: String, _ request: SkipTaskRequest = SkipTaskRequest(),
+                     actor: String = "anonymous") async throws(EngineError) {
+        try await signal("skip", workflowId: workflowId, actor: actor, reason: "task \(referenceName)") { workflow, decider in
+            (try decider.skip(referenceName, in: &workflow, request), nil)
+        }
+    }
+
+    /// Makes the workflow's SCHEDULED tasks that wait out a callback or retry delay ready to be polled now.
+    public func resetCallbacks(workflowId: String, actor: String = "anonymous") async throws(EngineError) {
+        try await signal("reset_callbacks", workflowId: workflowId, actor: actor) { workflow, decider in
+            let reset = try decider.resetCallbacks(&workflow)
+            return (DecisionEffects(), reset == 0 ? "no task waited out a callback" : "\(reset) task(s) made ready")
+        }
+    }
+
     /// Deletes a workflow with its tasks and history, whatever its status.
     public func remove(workflowId: String) async throws(EngineError) {
         try await transaction { tx, _ in

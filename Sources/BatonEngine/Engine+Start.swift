@@ -9,16 +9,7 @@ extension Engine {
     /// With an `idempotencyKey`, a workflow already started with that key is handled per the
     /// request's `idempotencyStrategy` (FAIL when none is given).
     public func start(_ request: StartWorkflowRequest, actor: String = "anonymous") async throws(EngineError) -> String {
-        guard let name = request.name ?? request.workflowDef?.name, !name.isEmpty else {
-            throw EngineError.invalid("Workflow name cannot be null or empty")
-        }
-        if let priority = request.priority, !(0...99).contains(priority) {
-            throw EngineError.invalid("priority: \(priority) must be between 0 and 99")
-        }
-        if let inline = request.workflowDef {
-            let problems = DefinitionValidator.problems(in: inline)
-            if !problems.isEmpty { throw EngineError.invalid(problems.joined(separator: "; ")) }
-        }
+        let name = try Self.validatedName(of: request)
         let now = clock.now()
         return try await transaction { tx, changes in
             try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: now), in: tx,
@@ -47,6 +38,34 @@ extension Engine {
                 break
             }
         }
+        var workflow = try newExecution(request, name: name, decider: decider, reading: tx)
+        workflow.parentWorkflowId = parent?.workflowId
+        workflow.parentWorkflowTaskId = parent?.taskId
+        var effects = decider.decide(&workflow)
+        effects.notes.insert(DecisionNote(kind: "workflow.started",
+                                          detail: "\(workflow.workflowName) version \(workflow.workflowVersion)"), at: 0)
+        return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
+                        changes: &changes)
+    }
+
+    /// The name of the workflow a start request names, once its priority and inline definition are found valid.
+    static func validatedName(of request: StartWorkflowRequest) throws(EngineError) -> String {
+        guard let name = request.name ?? request.workflowDef?.name, !name.isEmpty else {
+            throw EngineError.invalid("Workflow name cannot be null or empty")
+        }
+        if let priority = request.priority, !(0...99).contains(priority) {
+            throw EngineError.invalid("priority: \(priority) must be between 0 and 99")
+        }
+        if let inline = request.workflowDef {
+            let problems = DefinitionValidator.problems(in: inline)
+            if !problems.isEmpty { throw EngineError.invalid(problems.joined(separator: "; ")) }
+        }
+        return name
+    }
+
+    /// A new execution of the request's definition (inline, or registered under `name`), not yet decided or saved.
+    func newExecution(_ request: StartWorkflowRequest, name: String, decider: Decider,
+                      reading tx: any StoreReader) throws -> Workflow {
         let registered: WorkflowDef
         if let inline = request.workflowDef {
             registered = inline
@@ -65,13 +84,7 @@ extension Engine {
         workflow.taskToDomain = request.taskToDomain
         workflow.idempotencyKey = request.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
         workflow.createdBy = request.createdBy
-        workflow.parentWorkflowId = parent?.workflowId
-        workflow.parentWorkflowTaskId = parent?.taskId
-        var effects = decider.decide(&workflow)
-        effects.notes.insert(DecisionNote(kind: "workflow.started",
-                                          detail: "\(definition.name) version \(definition.version)"), at: 0)
-        return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
-                        changes: &changes)
+        return workflow
     }
 
     /// The definition with each worker node's registered task definition attached (an ad-hoc one with

@@ -39,21 +39,9 @@ extension Engine {
     func startChild(ofTaskAt index: Int, in workflow: inout Workflow, actor: String, decider: Decider,
                     in tx: any StoreTransaction, changes: inout Changes) throws {
         let task = workflow.tasks[index]
-        let parameters = task.workflowTask?.subWorkflowParam ?? SubWorkflowParams()
-        var inline: WorkflowDef?
-        if case .object? = parameters.workflowDefinition {
-            inline = try? parameters.workflowDefinition?.decode(as: WorkflowDef.self)
-        }
-        guard let name = inline?.name ?? parameters.name, !name.isEmpty else {
+        guard var request = Self.childRequest(ofTaskAt: index, in: workflow), let name = request.name else {
             return decider.fail(workflow: &workflow, taskAt: index, reason: "subWorkflowParam has no workflow name")
         }
-        var request = StartWorkflowRequest(name: name, version: parameters.version.flatMap { $0 > 0 ? $0 : nil },
-                                           input: task.inputData, correlationId: workflow.correlationId,
-                                           priority: workflow.priority,
-                                           taskToDomain: parameters.taskToDomain ?? workflow.taskToDomain)
-        request.workflowDef = inline
-        request.idempotencyKey = parameters.idempotencyKey
-        request.idempotencyStrategy = parameters.idempotencyStrategy
         request.createdBy = actor
         let child: Workflow
         do {
@@ -63,6 +51,32 @@ extension Engine {
             return decider.fail(workflow: &workflow, taskAt: index,
                                 reason: "Sub workflow \(name) could not start: \(error.message)")
         }
+        Self.link(child, toTaskAt: index, in: &workflow, decider: decider)
+    }
+
+    /// What starts the child of the SUB_WORKFLOW task at `index` (its `subWorkflowParam`: a registered definition or
+    /// an inline one), nil when it names no workflow.
+    static func childRequest(ofTaskAt index: Int, in workflow: Workflow) -> StartWorkflowRequest? {
+        let task = workflow.tasks[index]
+        let parameters = task.workflowTask?.subWorkflowParam ?? SubWorkflowParams()
+        var inline: WorkflowDef?
+        if case .object? = parameters.workflowDefinition {
+            inline = try? parameters.workflowDefinition?.decode(as: WorkflowDef.self)
+        }
+        guard let name = inline?.name ?? parameters.name, !name.isEmpty else { return nil }
+        var request = StartWorkflowRequest(name: name, version: parameters.version.flatMap { $0 > 0 ? $0 : nil },
+                                           input: task.inputData, correlationId: workflow.correlationId,
+                                           priority: workflow.priority,
+                                           taskToDomain: parameters.taskToDomain ?? workflow.taskToDomain)
+        request.workflowDef = inline
+        request.idempotencyKey = parameters.idempotencyKey
+        request.idempotencyStrategy = parameters.idempotencyStrategy
+        return request
+    }
+
+    /// Puts the SUB_WORKFLOW task at `index` IN_PROGRESS on its just-started `child` (or straight to the child's
+    /// outcome when the child ended at once).
+    static func link(_ child: Workflow, toTaskAt index: Int, in workflow: inout Workflow, decider: Decider) {
         workflow.tasks[index].status = .inProgress
         workflow.tasks[index].subWorkflowId = child.workflowId
         workflow.tasks[index].outputData["subWorkflowId"] = .string(child.workflowId)

@@ -1,6 +1,6 @@
 import BatonModel
 public import BatonPersistence
-import BatonDecider
+public import BatonDecider
 import Foundation
 public import Logging
 
@@ -11,18 +11,24 @@ public final class Engine: Sendable {
     let clock: any EngineClock
     let logger: Logger
     let notifier = QueueNotifier()
+    /// Told the ids of the workflows each committed transaction saved.
+    let workflowWatch = WorkflowWatch()
     let pollRecords = PollRecords()
     let makeId: @Sendable () -> String
     let metrics: EngineMetrics
     let limits: ExecutionLimits
+    /// What evaluates the scripts of dry runs (`test(_:)`); nil where none can run.
+    let scripts: (any ScriptEvaluator)?
 
     /// Creates an engine over `store`, reading time from `clock`, keeping executions within `limits`. (Scripts are
-    /// evaluated outside its transactions, by `ScriptTaskRunner`.)
+    /// evaluated outside its transactions, by `ScriptTaskRunner`; `scripts` evaluates those of dry runs.)
     public init(store: any Store, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "baton.engine"),
                 metrics: EngineMetrics = EngineMetrics(factory: nil), limits: ExecutionLimits = ExecutionLimits(),
+                scripts: (any ScriptEvaluator)? = nil,
                 makeId: @escaping @Sendable () -> String = { TimeOrderedID.standard.make() }) {
         self.store = store
         self.limits = limits
+        self.scripts = scripts
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
@@ -80,6 +86,7 @@ public final class Engine: Sendable {
     /// noted. A transaction body changes nothing outside the store itself, so that running it again (the
     /// store may, after rolling back) or rolling it back leaves no trace.
     private func applyCommitted(_ changes: Changes) {
+        if !changes.workflows.isEmpty { workflowWatch.changed(changes.workflows) }
         for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
         for change in changes.statusChanges { metrics.record(change) }
         for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }
@@ -125,6 +132,7 @@ public final class Engine: Sendable {
               decider: Decider, in tx: any StoreTransaction, changes: inout Changes) throws -> Workflow {
         var workflow = workflow
         var effects = effects
+        changes.workflows.insert(workflow.workflowId)
         try startEngineTasks(of: &workflow, effects: &effects, actor: actor, decider: decider, in: tx, changes: &changes)
         if let failure = effects.failureWorkflow {
             let startedId = try startFailureWorkflow(failure, for: workflow, decider: decider, in: tx, changes: &changes)
@@ -220,6 +228,8 @@ struct Changes: Sendable {
     var statusChanges: [StatusChange] = []
     /// Polls recorded in the store, noted once the transaction has committed (see `PollRecords`).
     var polls: [PollData] = []
+    /// The workflows saved, whose waiters wake once the transaction has committed.
+    var workflows: Set<String> = []
 
     struct LogLine: Sendable {
         var level: Logger.Level

@@ -46,6 +46,8 @@ enum Permission: Equatable {
             case "/api/workflow/{id}/remove", "/api/workflow/{id}/terminate-remove", "/api/workflow/bulk/remove",
                  "/api/workflow/bulk/delete", "/api/workflow/bulk/terminate-remove":
                 return .admin
+            case "/api/workflow/test":
+                return .admin  // its body carries a definition to run, as an inline workflowDef start does
             default:
                 return .operate
             }
@@ -60,6 +62,8 @@ enum Permission: Equatable {
                 return .workOrOperate
             case (.post, "/api/tasks/{id}/{taskRefName}/{status}/sync"):
                 return .operate  // it answers the whole workflow, which a worker key never reads
+            case (.post, "/api/tasks/{id}/{taskRefName}/signal"), (.post, "/api/tasks/{id}/{taskRefName}/signal/sync"):
+                return .operate
             default: return .admin
             }
         }

@@ -138,6 +138,11 @@ public enum OpenAPIDocument {
                   query: searchQuery, reply: .object),
         Operation(method: "get", path: "/api/workflow/search-v2", tag: workflowTag, summary: "Search executions (full)",
                   query: searchQuery, reply: .object),
+        Operation(method: "get", path: "/api/workflow/search-by-tasks", tag: workflowTag,
+                  summary: "Search executions holding a task that matches (summaries)", query: taskSearchQuery,
+                  reply: .object),
+        Operation(method: "get", path: "/api/workflow/search-by-tasks-v2", tag: workflowTag,
+                  summary: "Search executions holding a task that matches (full)", query: taskSearchQuery, reply: .object),
         Operation(method: "put", path: "/api/workflow/{id}/pause", tag: workflowTag, summary: "Pause a workflow"),
         Operation(method: "put", path: "/api/workflow/{id}/resume", tag: workflowTag, summary: "Resume a paused workflow"),
         Operation(method: "post", path: "/api/workflow/{id}/restart", tag: workflowTag,
@@ -156,13 +161,35 @@ public enum OpenAPIDocument {
         Operation(method: "delete", path: "/api/workflow/{id}/terminate-remove", tag: workflowTag,
                   summary: "Terminate, then remove a workflow execution", query: [.string("reason", "Why")]),
         Operation(method: "put", path: "/api/workflow/decide/{id}", tag: workflowTag, summary: "Decide a workflow now"),
+        Operation(method: "put", path: "/api/workflow/{id}/skiptask/{taskReferenceName}", tag: workflowTag,
+                  summary: "Skip a task the workflow has not reached yet", body: .schema("SkipTaskRequest")),
+        Operation(method: "post", path: "/api/workflow/{id}/resetcallbacks", tag: workflowTag,
+                  summary: "Make SCHEDULED tasks waiting out a callback ready to be polled now", status: "204"),
+        Operation(method: "post", path: "/api/workflow/test", tag: workflowTag,
+                  summary: "Dry-run a workflow with mocked task results, stored nowhere (ADMIN)",
+                  body: .schema("WorkflowTestRequest"), reply: .schema("Workflow")),
+        Operation(method: "post", path: "/api/workflow/execute/{name}/{version}", tag: workflowTag,
+                  summary: "Start a workflow and wait until it ends, blocks or reaches a task (version 0: latest)",
+                  query: [.string("requestId", "Echoed in the reply"),
+                          .string("waitUntilTaskRef", "Comma-separated reference names to wait for"),
+                          .integer("waitForSeconds", "Longest wait (default 10)"), returnStrategyQuery],
+                  body: .schema("StartWorkflowRequest"), reply: .schema("SignalResponse")),
     ]
+
+    static let returnStrategyQuery = Query.string(
+        "returnStrategy", "TARGET_WORKFLOW (default), BLOCKING_WORKFLOW, BLOCKING_TASK or BLOCKING_TASK_INPUT")
 
     static let searchQuery: [Query] = [
         .string("query", "Conductor's structured query, e.g. workflowType IN (a,b) AND status = RUNNING"),
         .string("freeText", "Free text"), .string("sort", "field, field:ASC or field:DESC"),
         .integer("start", "Offset"), .integer("size", "Page size, at most 5000"),
         .boolean("topLevelOnly", "Exclude sub-workflows"),
+    ]
+
+    static let taskSearchQuery: [Query] = [
+        .string("query", "Conductor's structured query over task fields, e.g. taskType = charge AND status = FAILED"),
+        .string("freeText", "Free text"), .string("sort", "field, field:ASC or field:DESC"),
+        .integer("start", "Offset"), .integer("size", "Page size, at most 5000"),
     ]
 
     static let bulkOperations: [Operation] = [
@@ -207,6 +234,18 @@ public enum OpenAPIDocument {
         Operation(method: "post", path: "/api/tasks/{id}/{taskRefName}/{status}/sync", tag: taskTag,
                   summary: "As above, answering with the workflow", query: [.string("workerid", "Worker id")],
                   body: .object, reply: .schema("Workflow")),
+        Operation(method: "post", path: "/api/tasks/{id}/{taskRefName}/signal", tag: taskTag,
+                  summary: "Conductor's {workflowId}/{status}/signal ({taskRefName} holds the status): complete or fail the "
+                      + "task workflow {id} is blocked on (in it or a sub-workflow)",
+                  body: .object),
+        Operation(method: "post", path: "/api/tasks/{id}/{taskRefName}/signal/sync", tag: taskTag,
+                  summary: "As above, answering once the workflow ends or blocks again",
+                  query: [returnStrategyQuery, .integer("timeoutMillis", "Longest wait, ms (default 5000)")],
+                  body: .object, reply: .schema("SignalResponse")),
+        Operation(method: "get", path: "/api/tasks/search", tag: taskTag, summary: "Search task attempts (summaries)",
+                  query: taskSearchQuery, reply: .object),
+        Operation(method: "get", path: "/api/tasks/search-v2", tag: taskTag, summary: "Search task attempts (full)",
+                  query: taskSearchQuery, reply: .object),
         Operation(method: "get", path: "/api/tasks/queue/sizes", tag: taskTag, summary: "Queue sizes by task type",
                   query: [.string("taskType", "Task types (repeat or comma-separate)")], reply: .object),
         Operation(method: "get", path: "/api/tasks/queue/size", tag: taskTag, summary: "One queue's size",
@@ -260,6 +299,12 @@ public enum OpenAPIDocument {
         "BulkResponse": object(["bulkSuccessfulResults": "array", "bulkErrorResults": "object", "message": "string"]),
         "WorkflowEvent": object(["workflowId": "string", "time": "integer", "kind": "string", "actor": "string",
                                  "taskId": "string", "detail": "string"]),
+        "WorkflowTestRequest": object(["name": "string", "version": "integer", "input": "object", "workflowDef": "object",
+                                       "taskRefToMockOutput": "object"]),
+        "SkipTaskRequest": object(["taskInput": "object", "taskOutput": "object"]),
+        "SignalResponse": object(["responseType": "string", "targetWorkflowId": "string", "targetWorkflowStatus": "string",
+                                  "requestId": "string", "workflowId": "string", "status": "string", "input": "object",
+                                  "output": "object", "tasks": "array", "taskId": "string", "signalTimeout": "boolean"]),
         "TokenRequest": object(["keyId": "string", "keySecret": "string"], required: ["keyId", "keySecret"]),
         "TokenResponse": object(["token": "string"], required: ["token"]),
     ]

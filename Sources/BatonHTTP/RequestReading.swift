@@ -48,6 +48,16 @@ extension Request {
         return value
     }
 
+    /// The `returnStrategy` query parameter of a synchronous execute or signal; `TARGET_WORKFLOW` when absent.
+    func returnStrategy() throws -> WorkflowSignalReturnStrategy {
+        guard let text = query("returnStrategy"), !text.isEmpty else { return .targetWorkflow }
+        guard let strategy = WorkflowSignalReturnStrategy(rawValue: text.uppercased()) else {
+            throw BadRequest("Query parameter 'returnStrategy' must be one of "
+                + WorkflowSignalReturnStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text)'")
+        }
+        return strategy
+    }
+
     /// The raw body, at most `HTTPLimits.ceiling` bytes (`LimitsMiddleware` enforces the configured limit).
     func bodyData() async throws -> Data {
         Data(try await bodyBytes())
@@ -142,8 +152,18 @@ enum JSONResponse {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// Plain text, as Conductor labels it (`text/plain;charset=UTF-8`): the Go SDK up to v1.3.7 reads an id only
+    /// under exactly that type.
     static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(status: status, headers: [.contentType: "text/plain;charset=UTF-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A synchronous execute's or signal's reply; an empty body when a task was asked for and none blocks (as
+    /// Conductor answers its null).
+    static func signalReply(_ reply: SignalResponse?) throws -> Response {
+        guard let reply else { return empty() }
+        return try make(reply)
     }
 
     static func empty(_ status: HTTPResponse.Status = .ok) -> Response {

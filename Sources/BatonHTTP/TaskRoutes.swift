@@ -1,5 +1,6 @@
 import BatonEngine
 import BatonModel
+import BatonPersistence
 import Foundation
 import Hummingbird
 
@@ -11,6 +12,7 @@ struct TaskRoutes {
     static let statusesByReferenceName: Set<TaskResultStatus> = [.completed, .failed, .failedWithTerminalError, .inProgress]
 
     func register(on group: RouterGroup<BatonRequestContext>) {
+        registerSignals(on: group)
         group.get("poll/{taskType}") { request, context in
             let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
                                               domain: request.query("domain"), count: 1, timeout: 0,
@@ -71,6 +73,13 @@ struct TaskRoutes {
             }
             return try JSONResponse.make(await engine.pollData(taskType: taskType))
         }
+        group.get("search") { request, _ in
+            let result = try await engine.search(Self.search(from: request))
+            return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(TaskSummary.init)))
+        }
+        group.get("search-v2") { request, _ in
+            try JSONResponse.make(await engine.search(Self.search(from: request)))
+        }
         group.get("{id}") { _, context in
             try JSONResponse.make(await engine.task(id: context.parameters.path("id")))
         }
@@ -86,15 +95,54 @@ struct TaskRoutes {
         }
     }
 
-    private func updateByReferenceName(_ request: Request,
-                                       _ context: BatonRequestContext) async throws -> (workflowId: String, taskId: String) {
-        let workflowId = try context.parameters.path("id")
-        let statusText = try context.parameters.path("status")
+    /// A task search from the request's `query`, `freeText`, `sort`, `start` and `size`.
+    static func search(from request: Request) throws -> TaskSearch {
+        do {
+            return try TaskSearch(query: request.query("query"), freeText: request.query("freeText"),
+                                  sort: request.queryValues("sort"), start: request.integer("start"), size: request.integer("size"))
+        } catch let error as SearchError {
+            throw BadRequest(error.message)
+        }
+    }
+
+    /// Conductor's `{workflowId}/{status}/signal` and `…/signal/sync`: the task a workflow is blocked on, completed (or
+    /// failed) by a signal. The router refuses two captures side by side, so the status segment shares the name of the
+    /// update by reference name's `{taskRefName}`.
+    private func registerSignals(on group: RouterGroup<BatonRequestContext>) {
+        group.post("{id}/{taskRefName}/signal") { request, context in
+            try await engine.signal(workflowId: context.parameters.path("id"), status: Self.status(context, "taskRefName"),
+                                    output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.post("{id}/{taskRefName}/signal/sync") { request, context in
+            let workflowId = try context.parameters.path("id")
+            let strategy = try request.returnStrategy()
+            let timeoutMillis = try request.integer("timeoutMillis") ?? 5_000
+            guard timeoutMillis >= 0 else {
+                throw BadRequest("timeoutMillis must not be negative")
+            }
+            try await engine.signal(workflowId: workflowId, status: Self.status(context, "taskRefName"),
+                                    output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
+            let state = try await engine.awaitBlocked(workflowId: workflowId, timeout: .milliseconds(timeoutMillis))
+            return try JSONResponse.signalReply(state.response(strategy, requestId: UUID().uuidString))
+        }
+    }
+
+    /// The status a request's path gives a task in its `parameter` segment, one of `statusesByReferenceName`.
+    private static func status(_ context: BatonRequestContext, _ parameter: String = "status") throws -> TaskResultStatus {
+        let statusText = try context.parameters.path(parameter)
         guard let status = TaskResultStatus(rawValue: statusText.uppercased()),
               Self.statusesByReferenceName.contains(status) else {
             throw BadRequest("Invalid task status '\(statusText)'; use one of "
                 + Self.statusesByReferenceName.map(\.rawValue).sorted().joined(separator: ", "))
         }
+        return status
+    }
+
+    private func updateByReferenceName(_ request: Request,
+                                       _ context: BatonRequestContext) async throws -> (workflowId: String, taskId: String) {
+        let workflowId = try context.parameters.path("id")
+        let status = try Self.status(context)
         let output = try await request.decodeObject(orIfEmpty: [:])
         let taskId = try await engine.update(workflowId: workflowId, referenceName: context.parameters.path("taskRefName"),
                                              status: status, output: output, workerId: request.query("workerid"),

@@ -1,6 +1,7 @@
 import BatonEngine
 import BatonModel
 import BatonPersistence
+import Foundation
 import Hummingbird
 
 /// `/api/workflow`: starting, reading, searching and signalling workflow executions.
@@ -27,6 +28,13 @@ struct WorkflowRoutes {
             start.priority = try request.integer("priority")
             start.input = try await request.decodeObject(orIfEmpty: [:])
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
+        }
+        group.post("execute/{name}/{version}") { request, context in
+            try await execute(request, context)
+        }
+        group.post("test") { request, _ in
+            // ADMIN only (`Permission`): a test request carries a definition to run, as an inline start does.
+            try JSONResponse.make(await engine.test(request.decode(WorkflowTestRequest.self)))
         }
         group.get("{id}") { request, context in
             try JSONResponse.make(await engine.workflow(id: context.parameters.path("id"),
@@ -85,6 +93,13 @@ struct WorkflowRoutes {
         group.get("search-v2") { request, _ in
             try JSONResponse.make(await engine.search(Self.search(from: request)))
         }
+        group.get("search-by-tasks") { request, _ in
+            let result = try await engine.search(Self.searchByTasks(from: request))
+            return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(WorkflowSummary.init)))
+        }
+        group.get("search-by-tasks-v2") { request, _ in
+            try JSONResponse.make(await engine.search(Self.searchByTasks(from: request)))
+        }
     }
 
     static func search(from request: Request) throws -> WorkflowSearch {
@@ -93,6 +108,19 @@ struct WorkflowRoutes {
                                       sort: request.queryValues("sort"), start: request.integer("start"),
                                       size: request.integer("size"),
                                       topLevelOnly: request.flag("topLevelOnly", default: false))
+        } catch let error as SearchError {
+            throw BadRequest(error.message)
+        }
+    }
+
+    /// A search-by-tasks: `query` and `freeText` select tasks (as `/api/tasks/search` does), and the executions
+    /// holding one are answered, sorted (by workflow fields) and paged as a workflow search.
+    static func searchByTasks(from request: Request) throws -> WorkflowSearch {
+        do {
+            var search = try WorkflowSearch(query: nil, freeText: nil, sort: request.queryValues("sort"),
+                                            start: request.integer("start"), size: request.integer("size"))
+            search.havingTask = try TaskSearch.Filter(query: request.query("query"), freeText: request.query("freeText"))
+            return search
         } catch let error as SearchError {
             throw BadRequest(error.message)
         }
@@ -140,9 +168,44 @@ struct WorkflowRoutes {
             try await engine.remove(workflowId: workflowId)
             return JSONResponse.empty()
         }
+        group.put("{id}/skiptask/{taskReferenceName}") { request, context in
+            let skip = try await request.decode(SkipTaskRequest.self, orIfEmpty: SkipTaskRequest())
+            try await engine.skip(workflowId: context.parameters.path("id"),
+                                  referenceName: context.parameters.path("taskReferenceName"), skip, actor: context.actor)
+            return JSONResponse.empty()
+        }
+        group.post("{id}/resetcallbacks") { _, context in
+            try await engine.resetCallbacks(workflowId: context.parameters.path("id"), actor: context.actor)
+            return JSONResponse.empty(.noContent)
+        }
         group.put("decide/{id}") { _, context in
             try await engine.decide(workflowId: context.parameters.path("id"))
             return JSONResponse.empty()
         }
+    }
+
+    /// `POST execute/{name}/{version}`: starts a workflow and answers once it ends, blocks, or reaches one of
+    /// `waitUntilTaskRef`, or when `waitForSeconds` (10 by default, as Conductor) have passed — never an error for
+    /// that: the reply then says `signalTimeout`.
+    private func execute(_ request: Request, _ context: BatonRequestContext) async throws -> Response {
+        let name = try context.parameters.path("name")
+        let versionText = try context.parameters.path("version")
+        guard let version = Int(versionText) else {
+            throw BadRequest("Path parameter 'version' must be a whole number, not '\(versionText)'")
+        }
+        var start = try await request.decode(StartWorkflowRequest.self, orIfEmpty: StartWorkflowRequest(name: name))
+        if start.workflowDef != nil { try context.requireAdmin(for: "Executing a workflow with an inline workflowDef") }
+        start.name = name
+        start.version = version == 0 ? nil : version
+        let waitForSeconds = try request.integer("waitForSeconds") ?? 0
+        guard waitForSeconds >= 0 else { throw BadRequest("waitForSeconds must not be negative") }
+        let strategy = try request.returnStrategy()
+        let references = Set(request.query("waitUntilTaskRef")?.split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+        let requestId = request.query("requestId").flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString
+        let workflowId = try await engine.start(start, actor: context.actor)
+        let state = try await engine.awaitBlocked(workflowId: workflowId, waitingFor: references,
+                                                  timeout: .seconds(waitForSeconds == 0 ? 10 : waitForSeconds))
+        return try JSONResponse.signalReply(state.response(strategy, requestId: requestId))
     }
 }

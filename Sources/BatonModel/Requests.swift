@@ -132,3 +132,67 @@ public struct WorkflowEvent: Codable, Sendable, Hashable {
         self.detail = detail
     }
 }
+
+/// The body of `POST /api/workflow/test`: a workflow to run as a dry run, and the outputs its tasks are given,
+/// by reference name, in the order they run.
+public struct WorkflowTestRequest: Codable, Sendable, Hashable {
+    /// What to start: a registered definition by name and version, or an inline `workflowDef`.
+    public var start: StartWorkflowRequest
+    /// For each reference name, the results its attempts get, one per attempt.
+    public var taskRefToMockOutput: [String: [TaskMock]]
+    /// For each SUB_WORKFLOW reference name, the test its child workflow runs as.
+    public var subWorkflowTestRequest: [String: WorkflowTestRequest]
+
+    /// One mocked result of a task.
+    public struct TaskMock: Codable, Sendable, Hashable {
+        public var status: TaskResultStatus
+        public var output: JSONObject
+
+        public init(status: TaskResultStatus = .completed, output: JSONObject = [:]) {
+            self.status = status
+            self.output = output
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // conductor-python 2.0.0 writes its TaskMock dataclass's fields with their underscores, and a mock made
+            // without a status carries the text of a Python property object as `_status`: COMPLETED then, Conductor's
+            // default.
+            let written = try c.decodeIfPresent(JSONValue.self, forKey: ._status)
+            status = try c.decodeIfPresent(TaskResultStatus.self, forKey: .status)
+                ?? written?.stringValue.flatMap(TaskResultStatus.init(rawValue:)) ?? .completed
+            output = try c.decodeIfPresent(JSONObject.self, forKey: .output) ?? c.value(._output, or: [:])
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(status, forKey: .status)
+            try c.encode(output, forKey: .output)
+        }
+
+        private enum CodingKeys: String, CodingKey { case status, output, _status, _output }
+    }
+
+    public init(_ start: StartWorkflowRequest, taskRefToMockOutput: [String: [TaskMock]] = [:],
+                subWorkflowTestRequest: [String: WorkflowTestRequest] = [:]) {
+        self.start = start
+        self.taskRefToMockOutput = taskRefToMockOutput
+        self.subWorkflowTestRequest = subWorkflowTestRequest
+    }
+
+    private enum CodingKeys: String, CodingKey { case taskRefToMockOutput, subWorkflowTestRequest }
+
+    public init(from decoder: any Decoder) throws {
+        start = try StartWorkflowRequest(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskRefToMockOutput = try c.value(.taskRefToMockOutput, or: [:])
+        subWorkflowTestRequest = try c.value(.subWorkflowTestRequest, or: [:])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try start.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(taskRefToMockOutput, forKey: .taskRefToMockOutput)
+        try c.encode(subWorkflowTestRequest, forKey: .subWorkflowTestRequest)
+    }
+}

@@ -74,6 +74,8 @@ public protocol ExecutionReading {
     func task(id: String) throws -> Task?
     /// The executions that match `search`, without tasks, and the number of all matches.
     func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow])
+    /// The task attempts that match `search`, and the number of all matches.
+    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [Task])
     /// The ids of the executions of `name` with `correlationId`, newest first.
     func workflowIds(name: String, correlationId: String) throws -> [String]
     /// The ids of the RUNNING executions of `name` (of `version`, when given).

@@ -139,6 +139,42 @@ enum QueryLexer {
 
 // MARK: - Parsing
 
+/// The parts of a search request that name fields, parsed for either kind of search.
+enum SearchSyntax {
+    /// The AND-joined conditions of a structured query; none for an empty (or all-blank) query or `*`.
+    static func conditions<Field: SearchField>(parsing query: String) throws(SearchError) -> [(Field, WorkflowSearch.Comparison)] {
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == "*" { return [] }
+        var parser = QueryParser(tokens: try QueryLexer.tokens(in: trimmed))
+        return try parser.parseConditions()
+    }
+
+    /// Sort keys (`field`, `field:ASC`, `field:DESC`, several per entry joined by `|`), each with whether it is
+    /// ascending; blank entries are ignored, directions are case-insensitive.
+    static func sortKeys<Field: SearchField>(parsing specifications: [String]) throws(SearchError) -> [(Field, Bool)] {
+        var keys: [(Field, Bool)] = []
+        for specification in specifications {
+            for part in specification.split(separator: "|", omittingEmptySubsequences: false) {
+                let entry = part.trimmingCharacters(in: .whitespaces)
+                if entry.isEmpty { continue }
+                let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count <= 2 else {
+                    throw SearchError("Invalid sort '\(entry)'; expected field:ASC or field:DESC")
+                }
+                let field = try Field.named(parts[0], purpose: "sort")
+                switch parts.count == 2 ? parts[1].uppercased() : "ASC" {
+                case "ASC": keys.append((field, true))
+                case "DESC": keys.append((field, false))
+                default:
+                    throw SearchError("Invalid sort direction '\(parts[1])' in '\(entry)'; expected ASC or DESC")
+                }
+            }
+        }
+        return keys
+    }
+}
+
 /// A recursive-descent parser for AND-joined `field OP value` clauses.
 struct QueryParser {
     static let unsupportedGrouping = "OR and parentheses are not supported; join conditions with AND"
@@ -157,8 +193,8 @@ struct QueryParser {
         return current
     }
 
-    mutating func parseConditions() throws(SearchError) -> [WorkflowSearch.Condition] {
-        var conditions = [try parseCondition()]
+    mutating func parseConditions<Field: SearchField>() throws(SearchError) -> [(Field, WorkflowSearch.Comparison)] {
+        var conditions: [(Field, WorkflowSearch.Comparison)] = [try parseCondition()]
         while let token = advance() {
             if token.isKeyword("AND") {
                 guard current != nil else {
@@ -174,7 +210,7 @@ struct QueryParser {
         return conditions
     }
 
-    mutating func parseCondition() throws(SearchError) -> WorkflowSearch.Condition {
+    mutating func parseCondition<Field: SearchField>() throws(SearchError) -> (Field, WorkflowSearch.Comparison) {
         let name: String
         switch advance() {
         case .word(let text) where text.uppercased() == "OR":
@@ -188,10 +224,9 @@ struct QueryParser {
         case nil:
             throw SearchError("Expected a condition")
         }
-        let field = try WorkflowSearch.Field.named(name, purpose: "search")
+        let field = try Field.named(name, purpose: "search")
         let comparison = try parseComparison(after: name)
-        return WorkflowSearch.Condition(
-            field: field, comparison: try ValueNormaliser(field: field).normalise(comparison))
+        return (field, try ValueNormaliser(name: field.rawValue, kind: field.valueKind).normalise(comparison))
     }
 
     mutating func parseComparison(after name: String) throws(SearchError) -> WorkflowSearch.Comparison {
@@ -268,12 +303,23 @@ struct QueryParser {
 
 // MARK: - Value validation
 
+/// A field a structured query may name: a workflow's (`WorkflowSearch.Field`) or a task's (`TaskSearch.Field`).
+protocol SearchField: RawRepresentable<String> {
+    /// The field called `name` (or an alias), or an error listing the valid ones.
+    static func named(_ name: String, purpose: String) throws(SearchError) -> Self
+    /// The kind of value it holds.
+    var valueKind: SearchValueKind { get }
+}
+
+extension WorkflowSearch.Field: SearchField {}
+
 /// Checks a comparison's values against its field's kind and puts them in canonical form.
 struct ValueNormaliser {
-    let field: WorkflowSearch.Field
+    /// The field's name, for error messages.
+    let name: String
+    let kind: SearchValueKind
 
     func normalise(_ comparison: WorkflowSearch.Comparison) throws(SearchError) -> WorkflowSearch.Comparison {
-        let kind = field.valueKind
         switch comparison {
         case .equals(let value): return .equals(try normalise(value))
         case .notEquals(let value): return .notEquals(try normalise(value))
@@ -289,7 +335,7 @@ struct ValueNormaliser {
             return comparison
         case .startsWith(let prefix):
             guard kind == .text else {
-                throw SearchError("STARTS_WITH applies only to text fields, not '\(field.rawValue)'")
+                throw SearchError("STARTS_WITH applies only to text fields, not '\(name)'")
             }
             return .startsWith(prefix)
         case .greaterThan(let value):
@@ -305,25 +351,22 @@ struct ValueNormaliser {
     }
 
     func requireOrdered(_ operation: String) throws(SearchError) {
-        if field.valueKind == .status {
+        if kind == .status || kind == .taskStatus {
             throw SearchError("Operator \(operation) cannot be used with status; use = or IN")
         }
     }
 
     func normalise(_ value: String) throws(SearchError) -> String {
-        switch field.valueKind {
+        switch kind {
         case .text:
             return value
         case .status:
-            let upper = value.uppercased()
-            guard WorkflowStatus(rawValue: upper) != nil else {
-                let valid = WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                throw SearchError("Invalid status '\(value)'; valid statuses are \(valid)")
-            }
-            return upper
+            return try status(value, valid: WorkflowStatus.allCases.map(\.rawValue))
+        case .taskStatus:
+            return try status(value, valid: TaskStatus.allCases.map(\.rawValue))
         case .integer:
             guard let number = Int(value) else {
-                throw SearchError("Invalid \(field.rawValue) '\(value)'; expected a whole number")
+                throw SearchError("Invalid \(name) '\(value)'; expected a whole number")
             }
             return String(number)
         case .timestamp:
@@ -332,11 +375,20 @@ struct ValueNormaliser {
             }
             guard let millis = ISO8601Timestamp.epochMilliseconds(of: value) else {
                 throw SearchError(
-                    "Invalid \(field.rawValue) '\(value)'; expected epoch milliseconds or an ISO-8601 "
+                    "Invalid \(name) '\(value)'; expected epoch milliseconds or an ISO-8601 "
                         + "date-time such as 2024-01-31T12:00:00Z")
             }
             return String(millis)
         }
+    }
+
+    /// `value` in upper case when it is one of the `valid` statuses.
+    func status(_ value: String, valid: [String]) throws(SearchError) -> String {
+        let upper = value.uppercased()
+        guard valid.contains(upper) else {
+            throw SearchError("Invalid status '\(value)'; valid statuses are \(valid.joined(separator: ", "))")
+        }
+        return upper
     }
 }
 

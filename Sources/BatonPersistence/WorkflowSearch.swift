@@ -39,19 +39,24 @@ public struct WorkflowSearch: Sendable, Hashable {
     /// The largest number of results to return.
     public var size: Int
 
+    /// When set, only the executions with at least one task that matches it (`/api/workflow/search-by-tasks`).
+    public var havingTask: TaskSearch.Filter?
+
     /// Creates a search from already-validated parts.
     public init(
         conditions: [Condition] = [],
         freeText: String? = nil,
         sort: [SortKey] = [],
         start: Int = 0,
-        size: Int = WorkflowSearch.defaultSize
+        size: Int = WorkflowSearch.defaultSize,
+        havingTask: TaskSearch.Filter? = nil
     ) {
         self.conditions = conditions
         self.freeText = freeText
         self.sort = sort
         self.start = start
         self.size = size
+        self.havingTask = havingTask
     }
 
     /// Creates a search from the raw request parameters, validating every one of them.
@@ -106,10 +111,8 @@ public struct WorkflowSearch: Sendable, Hashable {
     /// An empty (or all-blank) query, or `*`, has no conditions.
     /// - Throws: ``SearchError`` naming what is wrong with the query.
     public static func conditions(parsing query: String) throws(SearchError) -> [Condition] {
-        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || trimmed == "*" { return [] }
-        var parser = QueryParser(tokens: try QueryLexer.tokens(in: trimmed))
-        return try parser.parseConditions()
+        let parsed: [(Field, Comparison)] = try SearchSyntax.conditions(parsing: query)
+        return parsed.map { Condition(field: $0, comparison: $1) }
     }
 
     /// Parses sort specifications (`field`, `field:ASC`, `field:DESC`, several per entry joined by `|`).
@@ -117,15 +120,8 @@ public struct WorkflowSearch: Sendable, Hashable {
     /// Blank entries are ignored; directions are case-insensitive.
     /// - Throws: ``SearchError`` for an unknown field or direction.
     public static func sortKeys(parsing specifications: [String]) throws(SearchError) -> [SortKey] {
-        var keys: [SortKey] = []
-        for specification in specifications {
-            for part in specification.split(separator: "|", omittingEmptySubsequences: false) {
-                let entry = part.trimmingCharacters(in: .whitespaces)
-                if entry.isEmpty { continue }
-                keys.append(try SortKey(parsing: entry))
-            }
-        }
-        return keys
+        let parsed: [(Field, Bool)] = try SearchSyntax.sortKeys(parsing: specifications)
+        return parsed.map { SortKey(field: $0, ascending: $1) }
     }
 }
 
@@ -158,18 +154,6 @@ extension WorkflowSearch {
         case priority
         /// Why the workflow failed or was terminated.
         case reasonForIncompletion
-
-        /// The kinds of value a field holds, which decide how its query values are validated.
-        public enum ValueKind: Sendable, Hashable {
-            /// Free text; `*` in an `=` value is a wildcard.
-            case text
-            /// A ``WorkflowStatus`` raw value, normalised to upper case.
-            case status
-            /// An instant, normalised to epoch milliseconds.
-            case timestamp
-            /// A whole number.
-            case integer
-        }
 
         /// Alternative spellings accepted in queries and sort keys.
         static let aliases: [String: Field] = ["modifiedtime": .updateTime]
@@ -205,7 +189,7 @@ extension WorkflowSearch {
         }
 
         /// The kind of value this field holds.
-        public var valueKind: ValueKind {
+        public var valueKind: SearchValueKind {
             switch self {
             case .workflowId, .correlationId, .workflowType, .parentWorkflowId, .idempotencyKey,
                 .reasonForIncompletion:
@@ -232,6 +216,20 @@ extension WorkflowSearch {
             return field
         }
     }
+}
+
+/// The kinds of value a search field holds, which decide how its query values are validated.
+public enum SearchValueKind: Sendable, Hashable {
+    /// Free text; `*` in an `=` value is a wildcard.
+    case text
+    /// A ``WorkflowStatus`` raw value, normalised to upper case.
+    case status
+    /// A ``TaskStatus`` raw value, normalised to upper case.
+    case taskStatus
+    /// An instant, normalised to epoch milliseconds.
+    case timestamp
+    /// A whole number.
+    case integer
 }
 
 // MARK: - Conditions
@@ -297,26 +295,6 @@ extension WorkflowSearch {
             self.ascending = ascending
         }
 
-        /// Parses one `field`, `field:ASC` or `field:DESC` specification.
-        init(parsing specification: String) throws(SearchError) {
-            let parts = specification.split(separator: ":", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count <= 2 else {
-                throw SearchError("Invalid sort '\(specification)'; expected field:ASC or field:DESC")
-            }
-            let field = try Field.named(parts[0], purpose: "sort")
-            var ascending = true
-            if parts.count == 2 {
-                switch parts[1].uppercased() {
-                case "ASC": ascending = true
-                case "DESC": ascending = false
-                default:
-                    throw SearchError(
-                        "Invalid sort direction '\(parts[1])' in '\(specification)'; expected ASC or DESC")
-                }
-            }
-            self.init(field: field, ascending: ascending)
-        }
     }
 }
 

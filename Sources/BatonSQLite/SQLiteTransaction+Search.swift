@@ -20,6 +20,12 @@ extension SQLiteTransaction {
                 """)
             arguments += [text, text, pattern, pattern, pattern, pattern]
         }
+        if let tasks = search.havingTask {
+            let (taskClauses, taskArguments) = sql(for: tasks)
+            clauses.append("EXISTS (SELECT 1 FROM tasks WHERE tasks.workflow_id = workflows.id"
+                + taskClauses.map { " AND " + $0 }.joined() + ")")
+            arguments += taskArguments
+        }
         let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let total = try countedTotal(of: search)
             ?? Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows" + filter, arguments: arguments) ?? 0
@@ -34,10 +40,46 @@ extension SQLiteTransaction {
     }
 
 
+    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [Task]) {
+        let (clauses, arguments) = sql(for: search.filter)
+        let from = " FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id"
+            + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
+        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*)" + from, arguments: arguments) ?? 0
+        let order = search.sort.isEmpty
+            ? "tasks.scheduled_time DESC"
+            : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+        let ids = try String.fetchAll(db, sql: "SELECT tasks.id" + from + " ORDER BY \(order), tasks.id LIMIT ? OFFSET ?",
+                                      arguments: arguments + [search.size, search.start])
+        return (total, try ids.compactMap { try task(id: $0) })
+    }
+
+    /// The clauses a task must meet for `filter` (on `tasks`, and `workflows` for the workflow's name and
+    /// correlation id), with their arguments.
+    private func sql(for filter: TaskSearch.Filter) -> ([String], StatementArguments) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        for condition in filter.conditions {
+            let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
+            let (clause, values) = sql(column: condition.field.columnName, numeric: numeric, condition.comparison)
+            clauses.append(clause)
+            arguments += StatementArguments(values)
+        }
+        if let text = filter.freeText {
+            let pattern = "%" + escapeLike(text) + "%"
+            clauses.append("""
+                (tasks.id = ? OR tasks.workflow_id = ? OR tasks.task_type LIKE ? ESCAPE '\\' \
+                OR tasks.reference_name LIKE ? ESCAPE '\\' OR tasks.input LIKE ? ESCAPE '\\' \
+                OR tasks.output LIKE ? ESCAPE '\\' OR tasks.reason LIKE ? ESCAPE '\\')
+                """)
+            arguments += [text, text, pattern, pattern, pattern, pattern, pattern]
+        }
+        return (clauses, arguments)
+    }
+
     /// The total of a search that filters by nothing but workflow names and statuses (`=` or `IN`, at most
     /// one condition each), read from the counts the schema's triggers keep; nil for any other search.
     private func countedTotal(of search: WorkflowSearch) throws -> Int64? {
-        guard search.freeText == nil else { return nil }
+        guard search.freeText == nil, search.havingTask == nil else { return nil }
         var names: [String]?
         var statuses: [String]?
         for condition in search.conditions {
@@ -66,11 +108,18 @@ extension SQLiteTransaction {
 
     private func sql(for condition: WorkflowSearch.Condition) -> (String, [(any DatabaseValueConvertible)?]) {
         let column = condition.field.columnName
+        if condition.field == .parentWorkflowId, condition.comparison == .equals("") {
+            return ("(\(column) IS NULL OR \(column) = '')", [])
+        }
         let numeric = condition.field.valueKind == .timestamp || condition.field.valueKind == .integer
+        return sql(column: column, numeric: numeric, condition.comparison)
+    }
+
+    private func sql(column: String, numeric: Bool,
+                     _ comparison: WorkflowSearch.Comparison) -> (String, [(any DatabaseValueConvertible)?]) {
         func value(_ text: String) -> (any DatabaseValueConvertible)? { numeric ? Int64(text) : text }
-        switch condition.comparison {
+        switch comparison {
         case .equals(let text):
-            if condition.field == .parentWorkflowId, text.isEmpty { return ("(\(column) IS NULL OR \(column) = '')", []) }
             return ("\(column) = ?", [value(text)])
         case .notEquals(let text): return ("(\(column) IS NULL OR \(column) != ?)", [value(text)])
         case .greaterThan(let text): return ("\(column) > ?", [value(text)])

@@ -45,9 +45,7 @@ public struct BatonApplication: Sendable {
         api = try Self.apiConfiguration(for: configuration)
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
                                 busyTimeout: configuration.sqliteBusyTimeout)
-        engine = Engine(store: store, clock: clock, logger: logger,
-                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
-                        limits: configuration.engineLimits)
+        engine = Self.engine(over: store, clock: clock, logger: logger, configuration: configuration, api: api)
     }
 
     /// Opens the database the configuration names — an SQLite file, or PostgreSQL for a `postgres://` URL —
@@ -77,9 +75,14 @@ public struct BatonApplication: Sendable {
         self.logger = logger
         api = try Self.apiConfiguration(for: configuration)
         self.store = store
-        engine = Engine(store: store, clock: clock, logger: logger,
-                        metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
-                        limits: configuration.engineLimits)
+        engine = Self.engine(over: store, clock: clock, logger: logger, configuration: configuration, api: api)
+    }
+
+    private static func engine(over store: any Store, clock: any EngineClock, logger: Logger,
+                               configuration: ServerConfiguration, api: APIConfiguration) -> Engine {
+        Engine(store: store, clock: clock, logger: logger,
+               metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
+               limits: configuration.engineLimits, scripts: NativeScriptEvaluator(limits: configuration.scriptLimits))
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting

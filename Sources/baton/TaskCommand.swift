@@ -12,8 +12,9 @@ struct TaskCommand: AsyncParsableCommand {
             Examples:
               baton task update $ID approval COMPLETED --output '{"by":"you"}'
               baton task poll greet --worker-id me --json
+              baton task signal $ID COMPLETED --output '{"approved":true}'
             """,
-        subcommands: [Update.self, Poll.self])
+        subcommands: [Update.self, Signal.self, Poll.self])
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,13 +45,11 @@ struct TaskCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
 
         func validate() throws {
-            guard TaskResultStatus(rawValue: status.uppercased()) != nil else {
-                throw ValidationError("Unknown status '\(status)'; use COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS")
-            }
+            _ = try CLI.resultStatus(status)
         }
 
         func run() async throws {
-            let status = TaskResultStatus(rawValue: self.status.uppercased()) ?? .completed
+            let status = try CLI.resultStatus(self.status)
             let outputObject = try output.map { try CLI.jsonObject($0, option: "--output") } ?? [:]
             let taskId = try await options.withClient { client in
                 try await client.tasks.updateByReferenceName(workflowId: workflowId, referenceName: referenceName,
@@ -60,6 +59,45 @@ struct TaskCommand: AsyncParsableCommand {
                 try CLI.printJSON(["taskId": taskId, "workflowId": workflowId, "status": status.rawValue])
             } else {
                 print("Task \(referenceName) (\(taskId)) of \(workflowId) is now \(status.rawValue)")
+            }
+        }
+    }
+
+    struct Signal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the task a workflow is blocked on (a WAIT or HUMAN task, in it or a sub-workflow) to a status.",
+            discussion: """
+                STATUS is one of COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR, IN_PROGRESS.
+
+                Examples:
+                  baton task signal $ID COMPLETED --output '{"approved":true}'
+                """)
+
+        @Argument(help: "The workflow id.")
+        var workflowId: String
+
+        @Argument(help: "The new status.")
+        var status: String
+
+        @Option(help: ArgumentHelp("Output to merge into the task's output: a JSON object or @file.", valueName: "json"))
+        var output: String?
+
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            _ = try CLI.resultStatus(status)
+        }
+
+        func run() async throws {
+            let status = try CLI.resultStatus(self.status)
+            let outputObject = try output.map { try CLI.jsonObject($0, option: "--output") } ?? [:]
+            try await options.withClient { client in
+                try await client.tasks.signal(workflowId: workflowId, status: status, output: outputObject)
+            }
+            if options.json {
+                try CLI.printJSON(["workflowId": workflowId, "status": status.rawValue])
+            } else {
+                print("The task \(workflowId) was blocked on is now \(status.rawValue)")
             }
         }
     }
@@ -108,5 +146,15 @@ struct TaskCommand: AsyncParsableCommand {
                 [$0.taskId, $0.workflowInstanceId, $0.referenceTaskName, JSONValue.object($0.inputData).compactJSON]
             })
         }
+    }
+}
+
+extension CLI {
+    /// A task status given on the command line, in any case.
+    static func resultStatus(_ text: String) throws -> TaskResultStatus {
+        guard let status = TaskResultStatus(rawValue: text.uppercased()) else {
+            throw ValidationError("Unknown status '\(text)'; use COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or IN_PROGRESS")
+        }
+        return status
     }
 }

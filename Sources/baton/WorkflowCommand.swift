@@ -21,7 +21,7 @@ struct WorkflowCommand: AsyncParsableCommand {
               baton workflow rerun ID --from-task greet --task-input '{"who":"Bob"}'
             """,
         subcommands: [Start.self, Get.self, Search.self, Pause.self, Resume.self, Retry.self, Terminate.self,
-                      Delete.self, Restart.self, Rerun.self])
+                      Delete.self, Restart.self, Rerun.self, SkipTask.self, Execute.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -38,6 +38,43 @@ extension StoreConformance {
         return workflows
     }
 
+    /// Three more tasks beside `s-task` (a `charge` of `s-order-1`): a completed and a failed `charge`, and a SKIPPED
+    /// `ship` of the sub-workflow `s-ship-4`.
+    static func insertTaskSearchFixtures(_ workflows: [Workflow], into store: any Store) async throws {
+        func make(_ id: String, _ type: String, of workflow: Workflow, _ status: TaskStatus, started: Int64) -> Task {
+            var task = Fixtures.task(id: id, of: workflow, reference: type + "_ref")
+            task.taskType = type
+            task.status = status
+            task.startTime = started
+            return task
+        }
+        var charged = make("t-charge-2", "charge", of: workflows[1], .completed, started: 2_100)
+        charged.outputData = ["id": "ch-2"]
+        charged.workerId = "w-1"
+        var declined = make("t-charge-3", "charge", of: workflows[2], .failed, started: 3_100)
+        declined.reasonForIncompletion = "card declined"
+        declined.retryCount = 1
+        declined.workerId = "w-2"
+        var shipped = make("t-ship-4", "ship", of: workflows[3], .skipped, started: 4_100)
+        shipped.inputData = ["note": "fragile parcel"]
+        var first = Fixtures.task(id: "s-task", of: workflows[0])
+        first.taskType = "charge"
+        first.startTime = 1_100
+        let tasks = [charged, declined, shipped]
+        try await store.write { [first] tx in
+            try tx.save(first, previous: Fixtures.task(id: "s-task", of: workflows[0]))
+            for task in tasks { try tx.save(task, previous: nil) }
+        }
+    }
+
+    /// The ids of the tasks a parsed query matches, sorted.
+    static func taskMatches(_ query: String, freeText: String? = nil, in store: any Store) async throws -> [String] {
+        let search = try TaskSearch(query: query, freeText: freeText, sort: [], start: nil, size: nil)
+        let result = try await store.read { try $0.search(search) }
+        try expectEqual(result.totalHits, Int64(result.tasks.count), "totalHits of \(query) with one page")
+        return result.tasks.map(\.taskId).sorted()
+    }
+
     /// The ids a parsed query matches, sorted.
     static func matches(_ query: String, freeText: String? = nil, in store: any Store) async throws -> [String] {
         let search = try WorkflowSearch(query: query, freeText: freeText, sort: [], start: nil, size: nil)
@@ -186,6 +223,47 @@ extension StoreConformance {
             try expectEqual(try await total("status = FAILED"), 0, "the failed one was deleted")
             try expectEqual(try await total("status IN (RUNNING,COMPLETED) AND workflowType IN (shipment,order)"), 3)
             try expectEqual(try await total("workflowType = nothing"), 0)
+        },
+        ConformanceCase("task search: conditions on task and workflow fields, free text, sort, paging") { store in
+            let workflows = try await insertSearchFixtures(into: store)
+            try await insertTaskSearchFixtures(workflows, into: store)
+            try expectEqual(try await taskMatches("taskType = charge", in: store), ["s-task", "t-charge-2", "t-charge-3"])
+            try expectEqual(try await taskMatches("taskType = charge AND status = FAILED", in: store), ["t-charge-3"])
+            try expectEqual(try await taskMatches("status IN (completed,SKIPPED)", in: store), ["t-charge-2", "t-ship-4"],
+                            "task statuses in any case")
+            try expectEqual(try await taskMatches("workflowType = order AND referenceTaskName STARTS_WITH charge", in: store),
+                            ["s-task", "t-charge-2", "t-charge-3"])
+            try expectEqual(try await taskMatches("correlationId = corr-2", in: store), ["t-charge-2"])
+            try expectEqual(try await taskMatches("workflowId = s-ship-4", in: store), ["t-ship-4"])
+            try expectEqual(try await taskMatches("startTime > 2500 AND retryCount = 1", in: store), ["t-charge-3"])
+            try expectEqual(try await taskMatches("workerId = 'w-*'", in: store), ["t-charge-2", "t-charge-3"])
+            try expectEqual(try await taskMatches("", freeText: "parcel", in: store), ["t-ship-4"], "free text in the input")
+            try expectEqual(try await taskMatches("", freeText: "declined", in: store), ["t-charge-3"], "free text in the reason")
+
+            let sorted = try TaskSearch(query: "taskType = charge", freeText: nil, sort: ["startTime:DESC"], start: 1, size: 1)
+            let page = try await store.read { try $0.search(sorted) }
+            try expectEqual(page.totalHits, 3, "totalHits counts every match")
+            try expectEqual(page.tasks.map(\.taskId), ["t-charge-2"])
+            try expectEqual(page.tasks.first?.workflowType, "order", "a found task carries its workflow's name")
+            try expectEqual(page.tasks.first?.outputData, ["id": "ch-2"])
+        },
+        ConformanceCase("search by tasks: the executions holding a matching task, with workflow sort and paging") { store in
+            let workflows = try await insertSearchFixtures(into: store)
+            try await insertTaskSearchFixtures(workflows, into: store)
+            func holding(_ taskQuery: String?, freeText: String? = nil,
+                         workflowQuery: String? = nil) async throws -> (totalHits: Int64, ids: [String]) {
+                var search = try WorkflowSearch(query: workflowQuery, freeText: nil, sort: ["startTime:DESC"], start: nil,
+                                                size: nil)
+                search.havingTask = try TaskSearch.Filter(query: taskQuery, freeText: freeText)
+                let result = try await store.read { [search] in try $0.search(search) }
+                return (result.totalHits, result.workflows.map(\.workflowId))
+            }
+            let charged = try await holding("taskType = charge")
+            try expectEqual(charged.ids, ["s-order-3", "s-order-2", "s-order-1"])
+            try expectEqual(charged.totalHits, 3)
+            try expectEqual(try await holding("status = FAILED AND workflowType = order").ids, ["s-order-3"])
+            try expectEqual(try await holding(nil, freeText: "parcel", workflowQuery: "status = RUNNING").ids, ["s-ship-4"])
+            try expectEqual(try await holding("taskType = nothing").totalHits, 0)
         },
     ]
 }

@@ -477,6 +477,19 @@
       return found;
     }
 
+    // Whether the server lets `ref` be skipped ahead: not a fork or a join, nor a task in a DO_WHILE's body.
+    function skippable(ref) {
+      let inLoop = false;
+      const walk = (tasks, loop) => (tasks || []).some((t) => {
+        if (t.taskReferenceName === ref) { inLoop = loop; return true; }
+        return Object.values(t.decisionCases || {}).some((branch) => walk(branch, loop)) || walk(t.defaultCase, loop) ||
+          (t.forkTasks || []).some((branch) => walk(branch, loop)) || walk(t.loopOver, true);
+      });
+      walk((state.workflow.workflowDefinition || {}).tasks, false);
+      const wt = findWorkflowTask(ref);
+      return !!wt && !inLoop && !['FORK_JOIN', 'FORK_JOIN_DYNAMIC', 'JOIN', 'EXCLUSIVE_JOIN'].includes(wt.type);
+    }
+
     function renderPanel(force) {
       if (!state.selectedRef || !state.workflow) {
         panelEl.hidden = true;
@@ -502,6 +515,7 @@
         task ? badge(task.status) : badge('NOT_RUN'), close);
       if (!task) {
         replace(panelEl, head, h('p', { class: 'muted' }, 'This task has not run in this execution.'),
+          state.workflow.status === 'RUNNING' && skippable(state.selectedRef) ? skipSection(state.selectedRef) : null,
           wt ? [h('h3', {}, 'Definition'), jsonView(wt)] : null);
         panelEl.scrollTop = scrollTop;
         return;
@@ -576,11 +590,13 @@
           requireObject: true, allowBlank: true, role: 'update-output', onInput: (text) => { drafts.output = text; },
         });
         const submit = h('button', { type: 'button', class: 'primary', 'data-role': 'update-task', onclick: () => updateTask(task, statusSelect.value, output) }, 'Update');
+        // The workflow's blocked task (its first running WAIT or HUMAN) can also be signalled as the API's /signal does.
+        const signalButton = task === blockedTask() ? h('button', { type: 'button', 'data-role': 'signal-task', onclick: () => signalTask(task, statusSelect.value, output) }, 'Signal') : null;
         content.appendChild(h('div', { class: 'section', 'data-role': 'update-section' },
           h('h3', {}, 'Update task'),
           h('p', { class: 'hint', style: 'margin-top:0' }, 'Set this task\'s status as a worker or signal would, with the output below.'),
           h('div', { class: 'field', style: 'margin-bottom:8px' }, h('label', { for: 'update-status' }, 'Status'), statusSelect),
-          output.root, h('div', { class: 'form-actions' }, submit)));
+          output.root, h('div', { class: 'form-actions' }, submit, signalButton)));
       }
 
       const rerunInput = jsonEditor({
@@ -597,22 +613,77 @@
         rerunInput.root, h('div', { class: 'form-actions' }, rerunButton, prefill)));
     }
 
-    async function updateTask(task, status, editor) {
+    function updateTask(task, status, editor) {
+      const path = `/tasks/${encodeURIComponent(state.workflow.workflowId)}/${encodeURIComponent(task.referenceTaskName)}/${status}`;
+      return sendStatus(task, status, editor, {
+        path, query: { workerid: 'baton-ui' }, title: `Set ${task.referenceTaskName} to ${status}?`, confirmLabel: 'Update',
+        explanation: status === 'COMPLETED' ? 'The task completes with this output and the workflow moves on.' :
+          status === 'FAILED' ? 'The task fails; it is retried if its definition allows, otherwise the workflow fails.' :
+            'The task fails without retries; the workflow fails unless the task is optional.',
+        done: `${task.referenceTaskName}: ${status}`,
+      });
+    }
+
+    // Sends a status with the editor's output to `spec.path` (an update by reference name, or a signal), once confirmed.
+    async function sendStatus(task, status, editor, spec) {
       const parsed = editor.read();
       if (parsed.error) { editor.textarea.focus(); return; }
       const output = parsed.value || {};
-      const path = `/tasks/${encodeURIComponent(state.workflow.workflowId)}/${encodeURIComponent(task.referenceTaskName)}/${status}`;
+      const query = spec.query ? '?' + new URLSearchParams(spec.query) : '';
       const done = await openDialog({
-        title: `Set ${task.referenceTaskName} to ${status}?`, confirmLabel: 'Update', danger: status !== 'COMPLETED',
-        body: [h('p', {}, status === 'COMPLETED' ? 'The task completes with this output and the workflow moves on.' :
-          status === 'FAILED' ? 'The task fails; it is retried if its definition allows, otherwise the workflow fails.' :
-            'The task fails without retries; the workflow fails unless the task is optional.'),
-        jsonView(output), h('p', { class: 'muted mono', style: 'font-size:12px' }, `POST /api${path}?workerid=baton-ui`)],
-        onConfirm: () => api('POST', path, { query: { workerid: 'baton-ui' }, body: output }),
+        title: spec.title, confirmLabel: spec.confirmLabel, danger: status !== 'COMPLETED',
+        body: [h('p', {}, spec.explanation), jsonView(output),
+          h('p', { class: 'muted mono', style: 'font-size:12px' }, `POST /api${spec.path}${query}`)],
+        onConfirm: () => api('POST', spec.path, { query: spec.query, body: output }),
       });
       if (!done) return;
       delete state.drafts[task.taskId];
-      toast(`${task.referenceTaskName}: ${status}`);
+      toast(spec.done);
+      await refresh(true);
+      renderPanel(true);
+    }
+
+    // The task a signal to this workflow reaches first: its first running WAIT or HUMAN task.
+    function blockedTask() {
+      const waiting = state.workflow.tasks.filter((t) => (t.taskType === 'WAIT' || t.taskType === 'HUMAN') && !TERMINAL_TASK.has(t.status));
+      return waiting.sort((a, b) => a.seq - b.seq)[0];
+    }
+
+    function signalTask(task, status, editor) {
+      return sendStatus(task, status, editor, {
+        path: `/tasks/${encodeURIComponent(state.workflow.workflowId)}/${status}/signal`,
+        title: `Signal ${task.referenceTaskName} ${status}?`, confirmLabel: 'Signal',
+        explanation: 'The task this workflow is blocked on gets this status and output, as an external signal would.',
+        done: `${task.referenceTaskName}: signalled ${status}`,
+      });
+    }
+
+    // Skip a task the workflow has not reached: it is passed over when reached, with the output given.
+    function skipSection(ref) {
+      const output = jsonEditor({
+        id: 'skip-output', label: 'Output to record (optional)', value: '', rows: 4, requireObject: true, allowBlank: true, role: 'skip-output',
+      });
+      const button = h('button', { type: 'button', 'data-role': 'skip-task', onclick: () => skipTask(ref, output) }, 'Skip task');
+      return h('div', { class: 'section', 'data-role': 'skip-section' },
+        h('h3', {}, 'Skip task'),
+        h('p', { class: 'hint', style: 'margin-top:0' }, 'When the workflow reaches this task, it is SKIPPED and the workflow goes on.'),
+        output.root, h('div', { class: 'form-actions' }, button));
+    }
+
+    async function skipTask(ref, editor) {
+      const parsed = editor.read();
+      if (parsed.error) { editor.textarea.focus(); return; }
+      const path = `/workflow/${encodeURIComponent(state.workflow.workflowId)}/skiptask/${encodeURIComponent(ref)}`;
+      const body = parsed.value ? { taskOutput: parsed.value } : {};
+      const done = await openDialog({
+        title: `Skip ${ref}?`, confirmLabel: 'Skip',
+        body: [h('p', {}, 'The task will not run: the workflow passes over it when it gets there.'),
+          parsed.value ? [h('p', {}, 'Its output will be:'), jsonView(parsed.value)] : null,
+          h('p', { class: 'muted mono', style: 'font-size:12px' }, `PUT /api${path}`)],
+        onConfirm: () => api('PUT', path, { body }),
+      });
+      if (!done) return;
+      toast(`${ref} will be skipped`);
       await refresh(true);
       renderPanel(true);
     }
