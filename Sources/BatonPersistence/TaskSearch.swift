@@ -55,26 +55,10 @@ public struct TaskSearch: Sendable, Hashable {
     }
 
     /// One clause of a query: a task field and the comparison its value must satisfy.
-    public struct Condition: Sendable, Hashable {
-        public var field: Field
-        public var comparison: WorkflowSearch.Comparison
-
-        public init(field: Field, comparison: WorkflowSearch.Comparison) {
-            self.field = field
-            self.comparison = comparison
-        }
-    }
+    public typealias Condition = SearchCondition<Field>
 
     /// One key of a search's result order.
-    public struct SortKey: Sendable, Hashable {
-        public var field: Field
-        public var ascending: Bool
-
-        public init(field: Field, ascending: Bool = true) {
-            self.field = field
-            self.ascending = ascending
-        }
-    }
+    public typealias SortKey = SearchSortKey<Field>
 
     /// A task attribute that a search can filter or sort on.
     public enum Field: String, Sendable, CaseIterable, SearchField {

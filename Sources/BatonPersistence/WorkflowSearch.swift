@@ -236,18 +236,7 @@ public enum SearchValueKind: Sendable, Hashable {
 
 extension WorkflowSearch {
     /// One clause of a query: a field and the comparison its value must satisfy.
-    public struct Condition: Sendable, Hashable {
-        /// The field compared.
-        public var field: Field
-        /// The comparison applied to the field's value.
-        public var comparison: Comparison
-
-        /// Creates a condition on a field.
-        public init(field: Field, comparison: Comparison) {
-            self.field = field
-            self.comparison = comparison
-        }
-    }
+    public typealias Condition = SearchCondition<Field>
 
     /// How a field's value is compared.
     ///
@@ -283,18 +272,34 @@ extension WorkflowSearch {
 
 extension WorkflowSearch {
     /// One key of a search's result order.
-    public struct SortKey: Sendable, Hashable {
-        /// The field sorted on.
-        public var field: Field
-        /// Whether smaller values come first.
-        public var ascending: Bool
+    public typealias SortKey = SearchSortKey<Field>
+}
 
-        /// Creates a sort key.
-        public init(field: Field, ascending: Bool = true) {
-            self.field = field
-            self.ascending = ascending
-        }
+/// One clause of a query: a field (of a workflow or of a task) and the comparison its value must satisfy.
+public struct SearchCondition<Field: Sendable & Hashable>: Sendable, Hashable {
+    /// The field compared.
+    public var field: Field
+    /// The comparison applied to the field's value.
+    public var comparison: WorkflowSearch.Comparison
 
+    /// Creates a condition on a field.
+    public init(field: Field, comparison: WorkflowSearch.Comparison) {
+        self.field = field
+        self.comparison = comparison
+    }
+}
+
+/// One key of a search's result order: a field (of a workflow or of a task) and its direction.
+public struct SearchSortKey<Field: Sendable & Hashable>: Sendable, Hashable {
+    /// The field sorted on.
+    public var field: Field
+    /// Whether smaller values come first.
+    public var ascending: Bool
+
+    /// Creates a sort key.
+    public init(field: Field, ascending: Bool = true) {
+        self.field = field
+        self.ascending = ascending
     }
 }
 
