@@ -36,6 +36,10 @@ public struct Decider: Sendable {
             return effects
         }
         attachDynamicNodes(in: &workflow)
+        // A SUB_WORKFLOW task reopened for its child is acknowledged by the decision after it, as in Conductor.
+        for index in workflow.tasks.indices where workflow.tasks[index].subworkflowChanged {
+            workflow.tasks[index].subworkflowChanged = false
+        }
         if timeOutWorkflowIfDue(&workflow, definition: definition, effects: &effects) { return effects }
         if workflow.tasks.isEmpty {
             guard let first = definition.tasks.first else {
@@ -151,7 +155,16 @@ public struct Decider: Sendable {
         workflow.status = .completed
         workflow.endTime = now
         workflow.updateTime = now
+        recordFailedTasks(of: &workflow)
         workflow.output = output(of: workflow, definition: definition)
+    }
+
+    /// Adds every task that failed to the workflow's failure lists, as Conductor does when a workflow ends
+    /// (completed too): an attempt that failed and was retried still counts.
+    func recordFailedTasks(of workflow: inout Workflow) {
+        let failed = workflow.tasks.filter { $0.status == .failed || $0.status == .failedWithTerminalError }
+        workflow.failedReferenceTaskNames = uniqued(workflow.failedReferenceTaskNames + failed.map(\.referenceTaskName))
+        workflow.failedTaskNames = uniqued(workflow.failedTaskNames + failed.map(\.taskDefName))
     }
 
     /// Ends the workflow unsuccessfully: cancels every live task, records the failed tasks and the
@@ -163,9 +176,7 @@ public struct Decider: Sendable {
         workflow.reasonForIncompletion = reason
         workflow.endTime = now
         workflow.updateTime = now
-        let failed = workflow.tasks.filter { $0.status == .failed || $0.status == .failedWithTerminalError }
-        workflow.failedReferenceTaskNames = uniqued(failed.map(\.referenceTaskName))
-        workflow.failedTaskNames = uniqued(failed.map(\.taskDefName))
+        recordFailedTasks(of: &workflow)
         if let definition = workflow.workflowDefinition {
             workflow.output = output(of: workflow, definition: definition)
         }
