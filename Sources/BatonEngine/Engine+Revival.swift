@@ -54,8 +54,12 @@ extension Engine {
               let original = try tx.workflow(id: parentId, includeTasks: true) {
             let cause = current.workflowId == child.workflowId ? "revived by the \(signal) of child \(child.workflowId)"
                 : "revived by the \(signal) of descendant \(child.workflowId) (through child \(current.workflowId))"
+            guard decider.revivableTask(in: original, for: current, taskId: taskId) != nil else { break }
+            let reopening = try retryChildren(of: decider.unsuccessfulSiblings(in: original, besides: taskId), cause: cause,
+                                              actor: actor, decider: decider, in: tx, changes: &changes)
             var parent = original
-            guard let effects = decider.revive(&parent, for: current, taskId: taskId, cause: cause) else { break }
+            guard let effects = decider.revive(&parent, for: current, taskId: taskId, reopening: reopening,
+                                               cause: cause) else { break }
             current = try save(parent, replacing: original, effects: effects, actor: actor, decider: decider, in: tx,
                                changes: &changes)
             revived.append(parentId)
@@ -64,4 +68,33 @@ extension Engine {
         try tx.append(WorkflowEvent(workflowId: child.workflowId, time: decider.now, kind: "ancestors.revived",
                                     actor: actor, detail: "the \(signal) revived \(revived.joined(separator: ", "))"))
     }
+
+    /// Retries in place the ended children of a parent's other SUB_WORKFLOW tasks (a child still running is
+    /// only waited for again); returns the tasks to reopen on their children.
+    func retryChildren(of tasks: [Task], cause: String, actor: String, decider: Decider, in tx: any StoreTransaction,
+                       changes: inout Changes) throws -> Set<String> {
+        var reopening: Set<String> = []
+        for task in tasks {
+            guard let childId = task.subWorkflowId, let child = try tx.workflow(id: childId, includeTasks: false) else {
+                continue
+            }
+            if !child.status.isTerminal {
+                reopening.insert(task.taskId)
+            } else if [.failed, .timedOut, .terminated].contains(child.status) {
+                do {
+                    try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, changes in
+                        var effects = try self.retry(&child, resumingSubworkflows: true, actor: actor, decider: decider,
+                                                     in: tx, changes: &changes)
+                        effects.notes.insert(DecisionNote(kind: "signal.retry", detail: "beside a sibling \(cause)"), at: 0)
+                        return effects
+                    }
+                    reopening.insert(task.taskId)
+                } catch let error as DeciderError where error.code == .conflict {
+                    continue  // nothing in it to retry: a canceled task starts a new child instead
+                }
+            }
+        }
+        return reopening
+    }
 }
+

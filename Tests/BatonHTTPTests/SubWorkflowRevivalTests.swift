@@ -444,4 +444,37 @@ struct SubWorkflowRevivalTests {
             #expect(try await server.workflow(parent).status == .completed)
         }
     }
+
+    @Test("revival retries in place the sibling child that the parent's end terminated", arguments: TestStore.available)
+    func siblingChildRetried(store: TestStore) async throws {
+        try await withRunningServer(on: store) { server in
+            try await server.registerTaskDefs(#"[{"name":"left_work","retryCount":0},{"name":"right_work","retryCount":0}]"#)
+            try await server.registerWorkflow(#"{"name":"revival_left","tasks":[{"name":"left_work","taskReferenceName":"left_work"}]}"#)
+            try await server.registerWorkflow(#"{"name":"revival_right","tasks":[{"name":"right_work","taskReferenceName":"right_work"}]}"#)
+            try await server.registerWorkflow("""
+                {"name":"revival_two_children","tasks":[
+                  {"name":"fork","taskReferenceName":"fork","type":"FORK_JOIN","forkTasks":[
+                    [{"name":"left","taskReferenceName":"left","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"revival_left"}}],
+                    [{"name":"right","taskReferenceName":"right","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"revival_right"}}]]},
+                  {"name":"join","taskReferenceName":"join","type":"JOIN","joinOn":["left","right"]}]}
+                """)
+            let parent = try await server.start("revival_two_children")
+            var workflow = try await server.workflow(parent)
+            let left = try #require(workflow.tasks.first { $0.referenceTaskName == "left" }?.subWorkflowId)
+            let right = try #require(workflow.tasks.first { $0.referenceTaskName == "right" }?.subWorkflowId)
+            try await server.report(try #require(try await server.poll("left_work")), "FAILED", reason: "boom")
+            #expect(try await server.workflow(parent).status == .failed)
+            #expect(try await server.workflow(right).status == .terminated)
+            try await Self.send("/api/workflow/\(left)/retry", on: server)
+            workflow = try await server.workflow(parent)
+            #expect(workflow.status == .running)
+            #expect(workflow.tasks.filter { $0.referenceTaskName == "right" }.map(\.status) == [.inProgress],
+                    "the sibling waits for its own child again")
+            #expect(workflow.tasks.first { $0.referenceTaskName == "right" }?.subWorkflowId == right)
+            #expect(try await server.workflow(right).status == .running)
+            try await server.completeNext("right_work")
+            try await server.completeNext("left_work")
+            #expect(try await server.workflow(parent).status == .completed)
+        }
+    }
 }
