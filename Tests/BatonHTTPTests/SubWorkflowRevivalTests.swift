@@ -477,4 +477,38 @@ struct SubWorkflowRevivalTests {
             #expect(try await server.workflow(parent).status == .completed)
         }
     }
+
+    @Test("a retry of the leaf racing a resuming retry of the root: one wins, the other is refused, the tree is consistent",
+          arguments: TestStore.available)
+    func racingRevivals(store: TestStore) async throws {
+        try await withRunningServer(on: store) { server in
+            var trees: [Tree] = []
+            for _ in 0..<4 { trees.append(try await Self.failedTree(on: server)) }
+            // Both lock the tree root first, so neither waits for the other in a cycle (PostgreSQL would break
+            // such a deadlock only after its deadlock_timeout, and retry).
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for tree in trees {
+                    group.addTask {
+                        async let leaf = server.client.send(.POST, "/api/workflow/\(tree.leaf)/retry", body: "{}")
+                        async let root = server.client.send(.POST, "/api/workflow/\(tree.root)/retry?resumeSubworkflowTasks=true",
+                                                            body: "{}")
+                        return try await [leaf.status, root.status]
+                    }
+                }
+                var all: [[Int]] = []
+                for try await pair in group { all.append(pair) }
+                return all
+            }
+            for pair in statuses { #expect(pair.sorted() == [204, 409], "exactly one retry applies: \(pair)") }
+            for tree in trees {
+                for (id, child) in [(tree.root, tree.mid), (tree.mid, tree.leaf)] {
+                    let workflow = try await server.workflow(id)
+                    #expect(workflow.status == .running)
+                    #expect(workflow.tasks.map(\.status) == [.completed, .inProgress])
+                    #expect(workflow.tasks.last?.subWorkflowId == child)
+                }
+                #expect(try await server.workflow(tree.leaf).tasks.map(\.status) == [.completed, .canceled, .scheduled])
+            }
+        }
+    }
 }
