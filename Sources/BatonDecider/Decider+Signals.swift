@@ -240,7 +240,6 @@ extension Decider {
         workflow.tasks[index].reasonForIncompletion = nil
         if countingAttempt { workflow.tasks[index].retryCount += 1 }
         workflow.tasks[index].updateTime = now
-        if workflow.tasks[index].workflowTask?.type == .subWorkflow { workflow.tasks[index].subworkflowChanged = true }
         // A loop the script runner ended runs its body again, not its condition.
         if workflow.tasks[index].workflowTask?.type == .doWhile { workflow.tasks[index].workerId = nil }
     }

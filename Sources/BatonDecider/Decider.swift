@@ -36,10 +36,6 @@ public struct Decider: Sendable {
             return effects
         }
         attachDynamicNodes(in: &workflow)
-        // A SUB_WORKFLOW task reopened for its child is acknowledged by the decision after it, as in Conductor.
-        for index in workflow.tasks.indices where workflow.tasks[index].subworkflowChanged {
-            workflow.tasks[index].subworkflowChanged = false
-        }
         if timeOutWorkflowIfDue(&workflow, definition: definition, effects: &effects) { return effects }
         if workflow.tasks.isEmpty {
             guard let first = definition.tasks.first else {

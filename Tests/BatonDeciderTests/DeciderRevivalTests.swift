@@ -43,7 +43,7 @@ struct DeciderRevivalTests {
         #expect(task.status == .inProgress)
         #expect(task.subWorkflowId == "child-1")
         #expect(task.retryCount == 0)
-        #expect(!task.subworkflowChanged, "acknowledged by the decision that follows")
+        #expect(!task.subworkflowChanged, "Conductor resets it at the next decision, made here at once")
         #expect(effects.notes.map(\.kind) == ["task.reopened", "workflow.revived"])
         #expect(effects.notes.allSatisfy { $0.detail?.hasPrefix("revived by the retry of child child-1") == true })
         child.status = .completed

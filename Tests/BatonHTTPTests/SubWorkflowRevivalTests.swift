@@ -64,7 +64,7 @@ struct SubWorkflowRevivalTests {
         let task = try #require(workflow.tasks.last, sourceLocation: sourceLocation)
         #expect(task.status == .inProgress, sourceLocation: sourceLocation)
         #expect(task.subWorkflowId == child, sourceLocation: sourceLocation)
-        #expect(!task.subworkflowChanged, "the flag is reset by the decision after it", sourceLocation: sourceLocation)
+        #expect(!task.subworkflowChanged, "Conductor resets it at the next decision; Baton decides in the same transaction", sourceLocation: sourceLocation)
     }
 
     /// Expects a workflow COMPLETED with the task statuses given.
