@@ -3,10 +3,12 @@ import Foundation
 
 extension Decider {
     /// Schedules a task for `node`: a new attempt with the given retry count, in DO_WHILE iteration
-    /// `iteration` (0 outside loops; a retry keeps the iteration of the attempt it replaces).
+    /// `iteration` (0 outside loops; a retry keeps the iteration of the attempt it replaces), with its input
+    /// resolved from the node's parameters unless `given` (a rerun's).
     @discardableResult
     func schedule(_ node: WorkflowTask, in workflow: inout Workflow, retryCount: Int = 0,
-                  retrying previous: Task? = nil, iteration: Int = 0, effects: inout DecisionEffects) -> Int {
+                  retrying previous: Task? = nil, iteration: Int = 0, input given: JSONObject? = nil,
+                  effects: inout DecisionEffects) -> Int {
         let iteration = previous?.iteration ?? iteration
         var task = Task(
             taskId: makeId(), taskType: taskType(of: node, in: workflow), taskDefName: node.name,
@@ -22,11 +24,15 @@ extension Decider {
         task.retriedTaskId = previous?.taskId
         if let previous { task.reasonForIncompletion = previous.reasonForIncompletion }
         let taskDef = node.taskDefinition
-        var input = resolver(for: workflow).resolve(node.inputParameters, currentTaskId: task.taskId)
-        for (key, value) in taskDef?.inputTemplate ?? [:] where input[key] == nil || input[key] == .null {
-            input[key] = value
+        if let given {
+            task.inputData = given
+        } else {
+            var input = resolver(for: workflow).resolve(node.inputParameters, currentTaskId: task.taskId)
+            for (key, value) in taskDef?.inputTemplate ?? [:] where input[key] == nil || input[key] == .null {
+                input[key] = value
+            }
+            task.inputData = input
         }
-        task.inputData = input
         let kind = TaskKind(node)
         switch kind {
         case .worker:

@@ -147,10 +147,10 @@ extension Decider {
             workflow.output = [:]
         }
         workflow.updateTime = now
-        let index = schedule(node, in: &workflow, retryCount: latest.retryCount + 1, retrying: latest, effects: &effects)
+        // The new attempt starts from the given input (a SWITCH picks its case from it, a WAIT its end).
+        let index = schedule(node, in: &workflow, retryCount: latest.retryCount + 1, retrying: latest,
+                             input: request.taskInput ?? target.inputData, effects: &effects)
         workflow.tasks[index].reasonForIncompletion = nil
-        workflow.tasks[index].inputData = request.taskInput ?? target.inputData
-        if node.type == .wait { startWaiting(&workflow.tasks[index], node: node) }
         let decided = decide(&workflow)
         effects.notes += decided.notes
         effects.failureWorkflow = decided.failureWorkflow
@@ -162,7 +162,8 @@ extension Decider {
     ///
     /// JOIN and DO_WHILE tasks are reopened in place rather than replaced (so a loop resumes its
     /// current iteration), as are the SUB_WORKFLOW tasks in `reopening` — the ones whose child the
-    /// engine has retried itself (`resumeSubworkflowTasks`).
+    /// engine has retried itself (`resumeSubworkflowTasks`). The failure lists are kept, as Conductor keeps
+    /// them: a task that failed stays named there even when its retry succeeds.
     public func retry(_ workflow: inout Workflow, reopening: Set<String> = []) throws(DeciderError) -> DecisionEffects {
         guard workflow.status.isTerminal else {
             throw DeciderError(.conflict, "Workflow \(workflow.workflowId) is still running. "
@@ -195,30 +196,10 @@ extension Decider {
         workflow.pausedMillis = 0
         workflow.reasonForIncompletion = nil
         workflow.endTime = 0
-        workflow.failedReferenceTaskNames = []
-        workflow.failedTaskNames = []
         workflow.output = [:]
         workflow.updateTime = now
         for index in toRetry {
-            let previous = workflow.tasks[index]
-            let type = previous.workflowTask?.type
-            if type == .join || type == .doWhile || reopening.contains(previous.taskId) {
-                effects.notes.append(DecisionNote(kind: "task.reopened", detail: "was \(previous.status.rawValue)",
-                                                  taskId: previous.taskId))
-                reopen(taskAt: index, in: &workflow)
-                continue
-            }
-            guard let node = previous.workflowTask
-                ?? workflow.workflowDefinition?.node(referenceName: previous.baseReferenceName) else { continue }
-            effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(previous.status.rawValue); replaced by retry",
-                                              taskId: previous.taskId))
-            workflow.tasks[index].status = .canceled
-            workflow.tasks[index].retried = true
-            workflow.tasks[index].executed = true
-            workflow.tasks[index].updateTime = now
-            let retry = schedule(node, in: &workflow, retryCount: previous.retryCount + 1, retrying: previous,
-                                 effects: &effects)
-            workflow.tasks[retry].reasonForIncompletion = nil
+            runAgain(taskAt: index, in: &workflow, reopening: reopening, replacedBy: "retry", effects: &effects)
         }
         let decided = decide(&workflow)
         effects.notes += decided.notes
@@ -242,16 +223,39 @@ extension Decider {
         return reset
     }
 
+    /// Runs an ended task again: JOIN and DO_WHILE tasks, and the SUB_WORKFLOW tasks in `reopening`, are
+    /// reopened in place; any other task is replaced by a new attempt, and the attempt it replaces is marked
+    /// CANCELED and `retried`.
+    func runAgain(taskAt index: Int, in workflow: inout Workflow, reopening: Set<String>, replacedBy signal: String,
+                  effects: inout DecisionEffects) {
+        let previous = workflow.tasks[index]
+        let type = previous.workflowTask?.type
+        if type == .join || type == .doWhile || reopening.contains(previous.taskId) {
+            effects.notes.append(DecisionNote(kind: "task.reopened", detail: "was \(previous.status.rawValue)",
+                                              taskId: previous.taskId))
+            return reopen(taskAt: index, in: &workflow)
+        }
+        guard let node = previous.workflowTask
+            ?? workflow.workflowDefinition?.node(referenceName: previous.baseReferenceName) else { return }
+        effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(previous.status.rawValue); replaced by \(signal)",
+                                          taskId: previous.taskId))
+        workflow.tasks[index].status = .canceled
+        workflow.tasks[index].retried = true
+        workflow.tasks[index].executed = true
+        workflow.tasks[index].updateTime = now
+        let retry = schedule(node, in: &workflow, retryCount: previous.retryCount + 1, retrying: previous, effects: &effects)
+        workflow.tasks[retry].reasonForIncompletion = nil
+    }
+
     /// Puts an ended task back IN_PROGRESS under the same id (a loop, a join, or a sub-workflow whose
-    /// child runs again).
-    func reopen(taskAt index: Int, in workflow: inout Workflow) {
+    /// child runs again), counting a new attempt unless told otherwise.
+    func reopen(taskAt index: Int, in workflow: inout Workflow, countingAttempt: Bool = true) {
         workflow.tasks[index].status = .inProgress
         workflow.tasks[index].executed = false
         workflow.tasks[index].endTime = 0
         workflow.tasks[index].reasonForIncompletion = nil
-        workflow.tasks[index].retryCount += 1
+        if countingAttempt { workflow.tasks[index].retryCount += 1 }
         workflow.tasks[index].updateTime = now
-        if workflow.tasks[index].workflowTask?.type == .subWorkflow { workflow.tasks[index].subworkflowChanged = true }
         // A loop the script runner ended runs its body again, not its condition.
         if workflow.tasks[index].workflowTask?.type == .doWhile { workflow.tasks[index].workerId = nil }
     }

@@ -123,7 +123,9 @@ extension Decider {
             return fail(taskAt: index, in: &workflow,
                         reason: "terminationStatus must be COMPLETED, FAILED or TERMINATED, not '\(statusText)'")
         }
-        let reason = input["terminationReason"]?.stringValue
+        let given = input["terminationReason"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reason = given.isEmpty ? "Workflow is \(status.rawValue) by TERMINATE task: \(workflow.tasks[index].taskId)"
+            : input["terminationReason"]?.stringValue
         let output: JSONObject
         switch input["workflowOutput"] {
         case .object(let members)?: output = members
@@ -138,6 +140,7 @@ extension Decider {
             workflow.reasonForIncompletion = reason
             workflow.endTime = now
             workflow.updateTime = now
+            recordFailedTasks(of: &workflow)
         } else {
             end(&workflow, status: status, reason: reason, failedTaskId: workflow.tasks[index].taskId, effects: &effects)
         }

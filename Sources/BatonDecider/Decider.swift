@@ -151,7 +151,16 @@ public struct Decider: Sendable {
         workflow.status = .completed
         workflow.endTime = now
         workflow.updateTime = now
+        recordFailedTasks(of: &workflow)
         workflow.output = output(of: workflow, definition: definition)
+    }
+
+    /// Adds every task that failed to the workflow's failure lists, as Conductor does when a workflow ends
+    /// (completed too): an attempt that failed and was retried still counts.
+    func recordFailedTasks(of workflow: inout Workflow) {
+        let failed = workflow.tasks.filter { $0.status == .failed || $0.status == .failedWithTerminalError }
+        workflow.failedReferenceTaskNames = uniqued(workflow.failedReferenceTaskNames + failed.map(\.referenceTaskName))
+        workflow.failedTaskNames = uniqued(workflow.failedTaskNames + failed.map(\.taskDefName))
     }
 
     /// Ends the workflow unsuccessfully: cancels every live task, records the failed tasks and the
@@ -163,9 +172,7 @@ public struct Decider: Sendable {
         workflow.reasonForIncompletion = reason
         workflow.endTime = now
         workflow.updateTime = now
-        let failed = workflow.tasks.filter { $0.status == .failed || $0.status == .failedWithTerminalError }
-        workflow.failedReferenceTaskNames = uniqued(failed.map(\.referenceTaskName))
-        workflow.failedTaskNames = uniqued(failed.map(\.taskDefName))
+        recordFailedTasks(of: &workflow)
         if let definition = workflow.workflowDefinition {
             workflow.output = output(of: workflow, definition: definition)
         }

@@ -32,7 +32,11 @@ public struct ScriptTask: Sendable {
         switch node.type {
         case .inline, .lambda:
             let evaluator = input["evaluatorType"]?.stringValue ?? "javascript"
-            let expression = input["expression"]?.stringValue ?? node.scriptExpression ?? ""
+            var expression = input["expression"]?.stringValue ?? node.scriptExpression ?? ""
+            if node.type == .lambda, let script = input["scriptExpression"]?.stringValue {
+                // As Conductor's LAMBDA: the input's script is a function body, so it may `return`.
+                expression = "function scriptFun(){" + script + "} scriptFun();"
+            }
             do throws(ScriptError) {
                 let result: JSONValue
                 switch evaluator {

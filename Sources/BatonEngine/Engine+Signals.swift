@@ -28,11 +28,11 @@ extension Engine {
     }
 
     /// Restarts an ended workflow from the beginning under the same id, on its own definition or
-    /// on the latest registered one.
+    /// on the latest registered one; its ancestors are revived.
     public func restart(workflowId: String, useLatestDefinitions: Bool,
                         actor: String = "anonymous") async throws(EngineError) {
         let detail = useLatestDefinitions ? "with latest definitions" : "with current definitions"
-        try await signal("restart", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, _ in
+        try await revivingSignal("restart", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, _ in
             var latest: WorkflowDef?
             if useLatestDefinitions {
                 guard let registered = try tx.workflowDef(named: workflow.workflowName, version: nil) else {
@@ -40,28 +40,45 @@ extension Engine {
                 }
                 latest = try self.withTaskDefinitions(registered, from: tx)
             }
-            return (try decider.restart(&workflow, latestDefinition: latest), nil)
+            return try decider.restart(&workflow, latestDefinition: latest)
         }
     }
 
-    /// Reruns a workflow from the start or from one task; returns the workflow's id.
+    /// Reruns a workflow from the start or from one task; returns the workflow's id. A task of one of its
+    /// sub-workflows (at any depth) reruns that sub-workflow from the task, as Conductor does. The ancestors of
+    /// the workflow rerun are revived.
     public func rerun(workflowId: String, _ request: RerunWorkflowRequest,
                       actor: String = "anonymous") async throws(EngineError) -> String {
-        let detail = request.reRunFromTaskId.map { "from task \($0)" } ?? "from the start"
-        try await signal("rerun", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider in
-            (try decider.rerun(&workflow, request), nil)
+        var target = workflowId
+        var detail = request.reRunFromTaskId.map { "from task \($0)" } ?? "from the start"
+        if let taskId = request.reRunFromTaskId, !taskId.isEmpty {
+            let owner = try await reading { reader -> String? in
+                guard let owner = try reader.task(id: taskId)?.workflowInstanceId, owner != workflowId,
+                      try Self.ancestorIds(of: owner, in: reader).contains(workflowId) else { return nil }
+                return owner
+            }
+            if let owner {
+                target = owner
+                detail += " (asked of its ancestor \(workflowId))"
+            }
+        }
+        try await revivingSignal("rerun", workflowId: target, actor: actor, reason: detail) { [target] workflow, decider, _, _ in
+            var rerun = request
+            if target != workflowId {
+                rerun = RerunWorkflowRequest(reRunFromTaskId: request.reRunFromTaskId, taskInput: request.taskInput)
+            }
+            return try decider.rerun(&workflow, rerun)
         }
         return workflowId
     }
 
-    /// Retries an ended workflow from its last failed tasks.
+    /// Retries an ended workflow from its last failed tasks; its ancestors are revived.
     public func retry(workflowId: String, resumeSubworkflowTasks: Bool = false,
                       actor: String = "anonymous") async throws(EngineError) {
         let detail = resumeSubworkflowTasks ? "resuming failed sub-workflows" : nil
-        try await signal("retry", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, changes in
-            let effects = try self.retry(&workflow, resumingSubworkflows: resumeSubworkflowTasks, actor: actor,
-                                         decider: decider, in: tx, changes: &changes)
-            return (effects, nil)
+        try await revivingSignal("retry", workflowId: workflowId, actor: actor, reason: detail) { workflow, decider, tx, changes in
+            try self.retry(&workflow, resumingSubworkflows: resumeSubworkflowTasks, actor: actor, decider: decider,
+                           in: tx, changes: &changes)
         }
     }
 

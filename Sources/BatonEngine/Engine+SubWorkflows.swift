@@ -119,7 +119,9 @@ extension Engine {
             guard let childId = task.subWorkflowId else { continue }
             let wasLive = before[task.taskId].map { !$0.status.isTerminal } ?? false
             if wasLive, task.status == .canceled {
-                let reason = "Parent workflow has been terminated with status \(workflow.status.rawValue)"
+                let reason = workflow.reasonForIncompletion.flatMap {
+                    $0.isEmpty ? nil : "Parent workflow has been terminated with reason: \($0)"
+                } ?? "Parent workflow has been terminated with status \(workflow.status.rawValue)"
                 try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, _ in
                     try decider.terminate(&child, reason: reason, triggerFailureWorkflow: false) ?? DecisionEffects()
                 }

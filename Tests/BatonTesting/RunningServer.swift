@@ -24,7 +24,8 @@ public struct RunningServer: Sendable {
 
 /// Runs `body` against a fresh in-process server, then stops it and deletes its database.
 ///
-/// - Parameter configure: changes the server's configuration before it starts (auth, limits).
+/// - Parameter configure: changes the server's configuration before it starts (auth, limits, a PostgreSQL
+///   `database` URL instead of the SQLite file).
 public func withRunningServer<Result: Sendable>(
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (RunningServer) async throws -> Result
@@ -36,7 +37,7 @@ public func withRunningServer<Result: Sendable>(
                                             logLevel: .critical, sqliteDurability: "NORMAL")
     configuration.sweepInterval = .seconds(3600)
     configure(&configuration)
-    let application = try BatonApplication(configuration: configuration, clock: clock)
+    let application = try await BatonApplication.open(configuration: configuration, clock: clock)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         let (ready, readyContinuation) = AsyncStream<Int>.makeStream()
         group.addTask {

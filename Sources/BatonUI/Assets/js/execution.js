@@ -22,7 +22,7 @@
     const state = {
       id, workflow: null, signature: '', tab: route.params.get('tab') || 'diagram',
       selectedRef: route.params.get('task') || null, selectedTaskId: route.params.get('attempt') || null,
-      panelTab: 'summary', drafts: {}, timer: null, disposed: false, scale: 1, taskFilter: '', events: null,
+      panelTab: 'summary', drafts: {}, timer: null, disposed: false, scale: 1, taskFilter: '', events: null, parentStatus: null,
       panelSignature: '', lastUpdated: 0, menuOpen: false,
     };
 
@@ -45,9 +45,14 @@
       clearTimeout(state.timer);
       try {
         const workflow = await api('GET', '/workflow/' + encodeURIComponent(id), { query: { includeTasks: 'true' } });
+        // The parent's status too: a retry, restart or rerun of this workflow revives its ancestors.
+        const parent = workflow.parentWorkflowId
+          ? await api('GET', '/workflow/' + encodeURIComponent(workflow.parentWorkflowId), { query: { includeTasks: 'false' } }).catch(() => null)
+          : null;
         if (state.disposed) return;
         state.lastUpdated = Date.now();
-        const signature = JSON.stringify(workflow);
+        state.parentStatus = parent ? parent.status : null;
+        const signature = JSON.stringify(workflow) + (state.parentStatus || '');
         if (force || signature !== state.signature) {
           state.signature = signature;
           state.workflow = workflow;
@@ -115,7 +120,10 @@
         ['Duration', h('span', { 'data-role': 'duration' }, fmtDuration(duration) + (wf.endTime ? '' : ' so far'))],
         ['Updated', fmtTime(wf.updateTime, true)],
       ];
-      if (wf.parentWorkflowId) meta.push(['Parent workflow', h('a', { href: '#/execution/' + wf.parentWorkflowId, class: 'mono' }, wf.parentWorkflowId)]);
+      if (wf.parentWorkflowId) {
+        meta.push(['Parent workflow', [h('a', { href: '#/execution/' + wf.parentWorkflowId, class: 'mono' }, wf.parentWorkflowId),
+          state.parentStatus ? [' ', h('span', { 'data-role': 'parent-status' }, badge(state.parentStatus))] : null]]);
+      }
       if (children.length) meta.push(['Child workflows', children.map((t, i) => [i ? ', ' : '', h('a', { href: '#/execution/' + t.subWorkflowId, class: 'mono' }, t.referenceTaskName)])]);
       if (wf.reRunFromWorkflowId && wf.reRunFromWorkflowId !== wf.workflowId) meta.push(['Re-run of', h('a', { href: '#/execution/' + wf.reRunFromWorkflowId, class: 'mono' }, wf.reRunFromWorkflowId)]);
       if (wf.idempotencyKey) meta.push(['Idempotency key', wf.idempotencyKey]);
