@@ -39,7 +39,8 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// The HTTP status the server answered with; nil when there was no answer.
     public var status: Int?
-    /// What went wrong: the server's own message for a refusal, the transport error otherwise.
+    /// What went wrong: the server's own message for a refusal; why there was no answer otherwise (e.g.
+    /// `connection refused`).
     public var message: String
     /// The server's error body, when it sent Conductor's `ErrorResponse`.
     public var response: ErrorResponse?

@@ -3,6 +3,7 @@ import BatonModel
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Sends requests to one server and turns its answers into values or `ClientError`s. Every group
 /// client (`metadata`, `workflows`, `tasks`) shares one transport and so one connection pool.
@@ -45,7 +46,7 @@ struct HTTPTransport: Sendable {
             data = Data(buffer.readableBytesView)
         } catch {
             try _Concurrency.Task.checkCancellation()
-            throw Self.transportError(error, method: method, url: baseURL + path)
+            throw Self.transportError(error)
         }
         guard (200..<300).contains(status) else { throw Self.refusal(status: status, body: data) }
         return Reply(status: status, body: data)
@@ -125,22 +126,30 @@ struct HTTPTransport: Sendable {
         return ClientError(.refused, message: message, status: status)
     }
 
-    /// A failure to get any answer.
-    static func transportError(_ error: any Error, method: HTTPMethod, url: String) -> ClientError {
+    /// A failure to get any answer, saying why in plain words (e.g. `connection refused`).
+    static func transportError(_ error: any Error) -> ClientError {
         if let error = error as? ClientError { return error }
-        let reason: String
+        return ClientError(.unreachable, message: reason(for: error))
+    }
+
+    /// Why a request got no answer, e.g. `connection refused` or `no answer in time`.
+    private static func reason(for error: any Error) -> String {
         switch error {
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
-            reason = "no answer in time"
+            return "no answer in time"
         case let error as HTTPClientError where error == .connectTimeout:
-            reason = "connecting timed out"
+            return "connecting timed out"
         case let error as HTTPClientError where error == .remoteConnectionClosed:
-            reason = "the server closed the connection"
-        case let error as HTTPClientError:
-            reason = "\(error)"
+            return "the server closed the connection"
+        case let error as IOError:
+            // strerror's text, e.g. "Connection refused", without NIO's "connection reset (error set)" around it.
+            let text = String(cString: strerror(error.errnoCode))
+            return text.prefix(1).lowercased() + text.dropFirst()
+        case let error as NIOConnectionError:
+            if let failure = error.connectionErrors.first { return reason(for: failure.error) }
+            return "cannot resolve the host name \(error.host)"
         default:
-            reason = "\(error)"
+            return "\(error)"
         }
-        return ClientError(.unreachable, message: "\(method) \(url) failed: \(reason)")
     }
 }

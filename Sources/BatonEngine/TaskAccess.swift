@@ -1,4 +1,4 @@
-public import BatonModel
+import BatonModel
 import BatonDecider
 
 /// Which tasks a caller may poll, report on or log to: every task, or only the tasks of some types (a worker

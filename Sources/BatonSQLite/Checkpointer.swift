@@ -55,10 +55,18 @@ final class Checkpointer: Sendable {
         }
     }
 
-    /// Stops checkpointing and closes the connection, after a checkpoint under way has finished.
-    func close() throws {
+    /// Stops checkpointing, after a checkpoint under way has finished.
+    func stop() {
         state.withLock { $0.closed = true }
         queue.sync {}
+    }
+
+    /// Stops checkpointing, copies the whole log into the database file and empties it, and closes the
+    /// connection. Closed as the database's last connection, it removes the log and its index (`-wal`, `-shm`).
+    func close() throws {
+        stop()
+        // A truncation that fails (another process is reading the file) loses nothing: the log stays for it.
+        _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try connection.close()
     }
 }

@@ -97,8 +97,11 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async throws {
-        try checkpointer.close()
+        checkpointer.stop()
+        // GRDB closes the pool's read-only readers last, and a read-only connection cannot remove the log: the
+        // checkpointer's connection, closed after them, is the last one, and removes the `-wal` and `-shm` files.
         try pool.close()
+        try checkpointer.close()
     }
 }
 

@@ -29,12 +29,17 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    /// Runs `body` with a client of the server, shutting it down afterwards.
+    /// Runs `body` with a client of the server, shutting it down afterwards; a server that does not answer is
+    /// an `UnreachableError` naming it.
     func withClient<Result: Sendable>(_ body: (BatonClient) async throws -> Result) async throws -> Result {
         let key = apiKey ?? ProcessInfo.processInfo.environment["BATON_API_KEY"]
-        return try await withBatonClient(baseURL: serverURL, apiKey: key,
-                                         configuration: .init(requestTimeout: .seconds(30), connectTimeout: .seconds(5)),
-                                         body)
+        do {
+            return try await withBatonClient(baseURL: serverURL, apiKey: key,
+                                             configuration: .init(requestTimeout: .seconds(30), connectTimeout: .seconds(5)),
+                                             body)
+        } catch let error as ClientError where error.isUnreachable {
+            throw UnreachableError(server: serverURL, reason: error.message)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ struct DefCommand: AsyncParsableCommand {
         abstract: "Register, list and show task and workflow definitions.",
         discussion: """
             Examples:
-              baton def register tasks.json hello.json
+              baton def register Examples/definitions/greet-task.json Examples/definitions/hello-workflow.json
               baton def list
               baton def list --tasks
               baton def get hello --version 2

@@ -15,12 +15,13 @@ struct WorkflowCommand: AsyncParsableCommand {
             Examples:
               baton workflow start hello --input '{"name":"Ada"}' --correlation-id order-17
               baton workflow get 5f6c…
+              baton workflow list --status RUNNING
               baton workflow search --name hello --status FAILED
               baton workflow retry ID1 ID2
               baton workflow terminate ID --reason "customer cancelled"
               baton workflow rerun ID --from-task greet --task-input '{"who":"Bob"}'
             """,
-        subcommands: [Start.self, Get.self, Search.self, Pause.self, Resume.self, Retry.self, Terminate.self,
+        subcommands: [Start.self, Get.self, List.self, Search.self, Pause.self, Resume.self, Retry.self, Terminate.self,
                       Delete.self, Restart.self, Rerun.self, SkipTask.self, Execute.self])
 
     struct Start: AsyncParsableCommand {
@@ -113,23 +114,72 @@ struct WorkflowCommand: AsyncParsableCommand {
 
         @OptionGroup var options: ClientOptions
 
-        func run() async throws {
-            let statuses = try status.map { text in
-                guard let status = WorkflowStatus(rawValue: text.uppercased()) else {
-                    throw ValidationError("Unknown status '\(text)'; use one of "
-                        + WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                return status
-            }
-            let search = WorkflowQuery(names: name, statuses: statuses, query: query, freeText: freeText,
-                                       sort: ["startTime:DESC"], start: start, size: size)
-            let result = try await options.withClient { client in try await client.workflows.search(search) }
-            if options.json { return try CLI.printJSON(result) }
-            CLI.printTable(["WORKFLOW ID", "NAME", "VERSION", "STATUS", "STARTED", "CORRELATION ID"], result.results.map {
-                [$0.workflowId, $0.workflowType, String($0.version), $0.status.rawValue, $0.startTime, $0.correlationId ?? ""]
-            })
-            print("\(result.results.count) shown of \(result.totalHits)")
+        func validate() throws {
+            _ = try CLI.workflowStatuses(status)
         }
+
+        func run() async throws {
+            let search = WorkflowQuery(names: name, statuses: try CLI.workflowStatuses(status), query: query,
+                                       freeText: freeText, sort: ["startTime:DESC"], start: start, size: size)
+            let result = try await options.withClient { client in try await client.workflows.search(search) }
+            try CLI.printExecutions(result, json: options.json)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the latest executions, newest first.",
+            discussion: """
+                Examples:
+                  baton workflow list
+                  baton workflow list --name hello --status RUNNING --status PAUSED --size 5
+                  baton workflow list --status FAILED --json | jq -r '.results[].workflowId'
+                """)
+
+        @Option(help: "Only executions of this workflow (repeatable).")
+        var name: [String] = []
+
+        @Option(help: "Only executions in this status: RUNNING, PAUSED, COMPLETED, FAILED, TIMED_OUT, TERMINATED (repeatable).")
+        var status: [String] = []
+
+        @Option(help: "How many executions to list at most.")
+        var size = 20
+
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            _ = try CLI.workflowStatuses(status)
+            guard (1...1000).contains(size) else { throw ValidationError("--size must be between 1 and 1000") }
+        }
+
+        func run() async throws {
+            let search = WorkflowQuery(names: name, statuses: try CLI.workflowStatuses(status), sort: ["startTime:DESC"],
+                                       size: size)
+            let result = try await options.withClient { client in try await client.workflows.search(search) }
+            try CLI.printExecutions(result, json: options.json)
+        }
+    }
+}
+
+extension CLI {
+    /// Workflow statuses given on the command line, in any case; a usage error names an unknown one.
+    static func workflowStatuses(_ texts: [String]) throws -> [WorkflowStatus] {
+        try texts.map { text in
+            guard let status = WorkflowStatus(rawValue: text.uppercased()) else {
+                throw ValidationError("Unknown status '\(text)'; use one of "
+                    + WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return status
+        }
+    }
+
+    /// Prints a page of executions as a table with its count, or as the server's JSON.
+    static func printExecutions(_ result: SearchResult<WorkflowSummary>, json: Bool) throws {
+        if json { return try printJSON(result) }
+        printTable(["WORKFLOW ID", "NAME", "VERSION", "STATUS", "STARTED", "CORRELATION ID"], result.results.map {
+            [$0.workflowId, $0.workflowType, String($0.version), $0.status.rawValue, $0.startTime, $0.correlationId ?? ""]
+        })
+        print("\(result.results.count) shown of \(result.totalHits)")
     }
 }
 

@@ -64,6 +64,13 @@ struct CommandLineTests {
             let text = try await baton(["workflow", "search", "--query", "correlationId IN (c-1)"], server: server)
             #expect(text.standardOutput.contains(id))
             #expect(!text.standardOutput.contains(second))
+
+            try await client.workflows.terminate(second, reason: "listed apart")
+            let running = try await baton(["workflow", "list", "--status", "running", "--json"], server: server)
+            #expect(try running.decode(SearchResult<WorkflowSummary>.self).results.map(\.workflowId) == [id])
+            let latest = try await baton(["workflow", "list", "--name", "hello", "--size", "1"], server: server)
+            #expect(latest.status == 0, "\(latest.standardError)")
+            #expect(latest.standardOutput.contains("1 shown of 2"))
         }
     }
 
@@ -168,17 +175,24 @@ struct CommandLineTests {
             for usage in [["workflow", "get"], ["workflow", "start", "x", "--input", "not json"],
                           ["workflow", "terminate", "some-id"], ["task", "update", "w", "ref", "DONE"],
                           ["workflow", "start", "x", "--input", "@/no/such/file.json"], ["workflow", "frobnicate"],
-                          ["workflow", "search", "--status", "SLEEPING"]] {
+                          ["workflow", "search", "--status", "SLEEPING"], ["workflow", "list", "--size", "0"]] {
                 let run = try await baton(usage, server: server)
                 #expect(run.status == 2, "\(usage): \(run.status) \(run.standardError)")
                 #expect(!run.standardError.isEmpty)
             }
             #expect(try await CommandLineRun.run(["workflow", "get", "x", "--server", "not a url"]).status == 2)
 
+            // A usage error found while the command runs names the command, as one found while parsing does.
+            let unreadable = try await baton(["def", "register", "/no/such/definition.json"], server: server)
+            #expect(unreadable.status == 2)
+            #expect(unreadable.standardError.contains("Usage: baton def register"), "\(unreadable.standardError)")
+            #expect(unreadable.standardError.contains("See 'baton def register --help'"), "\(unreadable.standardError)")
+
             let port = try freePort()
             let unreachable = try await CommandLineRun.run(["workflow", "get", "x", "--server", "http://127.0.0.1:\(port)"])
             #expect(unreachable.status == 3)
-            #expect(unreachable.standardError.contains("Cannot reach"))
+            #expect(unreachable.standardError
+                == "Cannot reach the Baton server at http://127.0.0.1:\(port): connection refused\n")
             let fromEnvironment = try await CommandLineRun.run(["def", "list"],
                                                                environment: ["BATON_SERVER_URL": "http://127.0.0.1:\(port)"])
             #expect(fromEnvironment.status == 3)
@@ -191,11 +205,12 @@ struct CommandLineTests {
 
     @Test("--help works everywhere and shows examples")
     func help() async throws {
-        for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "rerun"], ["workflow", "terminate"],
-                        ["task"], ["task", "update"], ["def"], ["def", "register"]] {
+        for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "list"], ["workflow", "rerun"],
+                        ["workflow", "terminate"], ["task"], ["task", "update"], ["def"], ["def", "register"]] {
             let run = try await CommandLineRun.run(command + ["--help"])
             #expect(run.status == 0, "\(command)")
             #expect(run.standardOutput.contains("Examples"), "\(command): \(run.standardOutput)")
+            #expect(run.standardOutput.contains((["USAGE: baton"] + command).joined(separator: " ")), "\(run.standardOutput)")
         }
     }
 }

@@ -240,6 +240,23 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// Closing copies the log into the database file and removes it: a closed store leaves the file alone.
+    @Test func closingRemovesTheLogAndItsIndex() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            let store = try SQLiteStore(path: path)
+            try await store.write { try $0.save(Self.workflow("wf-closed"), previous: nil) }
+            #expect(try await store.read { try $0.workflow(id: "wf-closed", includeTasks: false) } != nil)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            try await store.close()
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+            let reopened = try SQLiteStore(path: path)
+            #expect(try await reopened.read { try $0.workflow(id: "wf-closed", includeTasks: false) } != nil)
+            try await reopened.close()
+        }
+    }
+
     /// The writer leaves checkpoints to a connection of its own: a commit far below the writer's checkpoint
     /// threshold still reaches the database file itself (not only the log) shortly afterwards.
     @Test func commitsReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
