@@ -103,7 +103,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
                 var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
                 var copy = address
                 if inet_ntop(AF_INET6, &copy, &text, socklen_t(text.count)) != nil,
-                   let parsed = IPAddress(String(cString: text)) {
+                   let parsed = IPAddress(String(decoding: text.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)) {
                     addresses.append(parsed)
                 }
             }
