@@ -71,6 +71,11 @@ struct CrashUnderLoadTests {
             group.addTask {
                 for _ in 0..<3 {
                     try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+                    // Each server lives to take a signal (under a loaded machine, a restart can take most of a life).
+                    let signalled = ledger.signals, patience = ContinuousClock.now + .seconds(30)
+                    while ledger.signals == signalled, ContinuousClock.now < patience {
+                        try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                    }
                     ledger.server?.kill9()
                     ledger.use(try await ServerProcess.start(database: database))
                 }
