@@ -55,7 +55,7 @@ struct CrashUnderLoadTests {
         ledger.use(try await ServerProcess.start(database: database))
         let setup = try #require(ledger.client)
         var reply = try await setup.send(.POST, "/api/metadata/taskdefs", body: """
-            [{"name":"load_work","retryCount":20,"retryDelaySeconds":0,"responseTimeoutSeconds":2}]
+            [{"name":"load_work","retryCount":20,"retryDelaySeconds":0,"responseTimeoutSeconds":10}]
             """)
         try #require(reply.status == 200, "\(reply.text)")
         reply = try await setup.send(.POST, "/api/metadata/workflow", body: """
