@@ -37,7 +37,9 @@ cd "$work"   # schemathesis writes its reports to the working directory
 # One worker: with several threads, CPython 3.11's ast.parse (which hypothesis calls to describe its
 # filters) can fail with "AST constructor recursion depth mismatch" (CPython gh-106905), failing the run
 # for a reason that has nothing to do with the server.
-"$venv/bin/schemathesis" run "$base/api/openapi.json" --url "$base" \
+# A request may wait: POST /api/workflow/execute answers after waitForSeconds (10 s by default, as Conductor's),
+# so each request gets 30 s.
+"$venv/bin/schemathesis" run "$base/api/openapi.json" --url "$base" --request-timeout 30 \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "${FUZZ_MAX_EXAMPLES:-25}" --seed "${FUZZ_SEED:-20261127}" --workers 1 "$@" || status=$?
 if ! kill -0 "$server" 2>/dev/null; then
