@@ -22,14 +22,7 @@ extension Decider {
         reopen(taskAt: index, in: &parent, countingAttempt: false)
         if parent.status.isTerminal {
             effects.notes.append(DecisionNote(kind: "workflow.revived", detail: "\(cause); was \(parent.status.rawValue)"))
-            parent.status = .running
-            parent.endTime = 0
-            parent.lastRetriedTime = now
-            parent.pausedMillis = 0
-            parent.reasonForIncompletion = nil
-            parent.failedReferenceTaskNames = []
-            parent.failedTaskNames = []
-            parent.output = [:]
+            reopenEnded(&parent)
             let reopened = parent.tasks.indices.filter { reopening.contains(parent.tasks[$0].taskId) }
             for sibling in Set(canceledLatestAttempts(of: parent) + reopened).sorted() where sibling != index {
                 runAgain(taskAt: sibling, in: &parent, reopening: reopening, replacedBy: "revival", effects: &effects)

@@ -136,16 +136,7 @@ extension Decider {
             if workflow.tasks[index].endTime == 0 { workflow.tasks[index].endTime = now }
             workflow.tasks[index].updateTime = now
         }
-        if workflow.status.isTerminal {
-            workflow.status = .running
-            workflow.endTime = 0
-            workflow.lastRetriedTime = now
-            workflow.pausedMillis = 0
-            workflow.reasonForIncompletion = nil
-            workflow.failedReferenceTaskNames = []
-            workflow.failedTaskNames = []
-            workflow.output = [:]
-        }
+        if workflow.status.isTerminal { reopenEnded(&workflow) }
         workflow.updateTime = now
         // The new attempt starts from the given input (a SWITCH picks its case from it, a WAIT its end).
         let index = schedule(node, in: &workflow, retryCount: latest.retryCount + 1, retrying: latest,
@@ -245,6 +236,19 @@ extension Decider {
         workflow.tasks[index].updateTime = now
         let retry = schedule(node, in: &workflow, retryCount: previous.retryCount + 1, retrying: previous, effects: &effects)
         workflow.tasks[retry].reasonForIncompletion = nil
+    }
+
+    /// Makes an ended workflow RUNNING again for a run from one of its tasks (a rerun, a revival): no end, reason,
+    /// failures or output, and its timeout counted afresh.
+    func reopenEnded(_ workflow: inout Workflow) {
+        workflow.status = .running
+        workflow.endTime = 0
+        workflow.lastRetriedTime = now
+        workflow.pausedMillis = 0
+        workflow.reasonForIncompletion = nil
+        workflow.failedReferenceTaskNames = []
+        workflow.failedTaskNames = []
+        workflow.output = [:]
     }
 
     /// Puts an ended task back IN_PROGRESS under the same id (a loop, a join, or a sub-workflow whose
