@@ -75,7 +75,7 @@ struct MultiNodeTests {
 
         let admin = nodes[0].client
         var reply = try await admin.send(.POST, "/api/metadata/taskdefs", body: """
-            [{"name":"mn_work","retryCount":20,"retryDelaySeconds":0,"responseTimeoutSeconds":3}]
+            [{"name":"mn_work","retryCount":20,"retryDelaySeconds":0,"responseTimeoutSeconds":10}]
             """)
         try #require(reply.status == 200, "\(reply.text)")
         reply = try await admin.send(.POST, "/api/metadata/workflow", body: """
