@@ -152,7 +152,7 @@ struct HostileInputTests {
     func slowRequests() async throws {
         try await withRunningServer(configure: {
             // The body's timer is shorter than the idle timer, so a slow body meets its own bound first.
-            $0.idleTimeout = .seconds(2)
+            $0.idleTimeout = .seconds(4)
             $0.requestLimits.bodyReadTimeout = .seconds(1)
         }) { server in
             let slowHead = try RawConnection(to: server.baseURL)
