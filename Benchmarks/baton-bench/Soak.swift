@@ -19,6 +19,8 @@ struct Soak: AsyncParsableCommand {
     @Option(help: "Seconds between two rounds of hostile starts.") var every = 2.0
     @Option(help: "Seconds the server may take to calm down after the runaway phase before memory is read again.")
     var settle = 15.0
+    @Option(name: .customLong("runaway"), help: "Start only this runaway (by name without its soak_ prefix, e.g. endless_loop); repeatable. All of them by default.")
+    var runawayNames: [String] = []
 
     /// The hostile definitions, by name; each is started once a round.
     static let runaways: [(name: String, tasks: String, input: String)] = [
@@ -38,7 +40,20 @@ struct Soak: AsyncParsableCommand {
             + #""loopOver":[{"name":"step","taskReferenceName":"step","type":"NOOP"}]}"#, "{}"),
     ]
 
+    /// The runaways this run starts: those named with `--runaway`, or all of them.
+    private func selectedRunaways() throws -> [(name: String, tasks: String, input: String)] {
+        if runawayNames.isEmpty { return Self.runaways }
+        return try runawayNames.map { name in
+            guard let runaway = Self.runaways.first(where: { $0.name == "soak_" + name }) else {
+                let known = Self.runaways.map { $0.name.dropFirst("soak_".count) }.joined(separator: ", ")
+                throw ValidationError("No runaway named \(name); the runaways are \(known)")
+            }
+            return runaway
+        }
+    }
+
     func run() async throws {
+        let runaways = try selectedRunaways()
         guard FileManager.default.isExecutableFile(atPath: batonBinary) else {
             throw ValidationError("No baton executable at \(batonBinary): build it first (swift build -c release --product baton)")
         }
@@ -55,7 +70,7 @@ struct Soak: AsyncParsableCommand {
             let endpoint = try Endpoint(http: http, baseURL: "http://127.0.0.1:\(port)")
             try await waitUntilUp(endpoint, path: "/health", process: child)
             try await Definitions.register(on: endpoint)
-            for runaway in Self.runaways {
+            for runaway in runaways {
                 try await endpoint.expect(.POST, "/api/metadata/workflow?overwrite=true",
                                           body: #"{"name":"\#(runaway.name)","version":1,"tasks":[\#(runaway.tasks)]}"#)
             }
@@ -66,13 +81,13 @@ struct Soak: AsyncParsableCommand {
             Self.printLatencies("without runaways", calm)
 
             let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-            async let hostile = startRunaways(on: endpoint, until: end)
+            async let hostile = start(runaways, on: endpoint, until: end)
             async let memory = sampleMemory(of: child, until: end)
             let stormy = await normalLoad(load)
             let (rounds, refused) = await hostile
             let peak = await memory
             Self.printLatencies("beside runaways", stormy)
-            print("runaway rounds started: \(rounds) (\(rounds * Self.runaways.count) workflows; \(refused) starts refused)")
+            print("runaway rounds started: \(rounds) (\(rounds * runaways.count) workflows; \(refused) starts refused)")
             for (label, value) in [("start", (calm.start, stormy.start)), ("update-v2", (calm.update, stormy.update))] {
                 if let before = value.0.percentile(0.99), let after = value.1.percentile(0.99), before > 0 {
                     print(String(format: "p99 %@: %.2f ms → %.2f ms (%.2f×)", label, before, after, after / before))
@@ -99,11 +114,12 @@ struct Soak: AsyncParsableCommand {
     }
 
     /// Starts one of each runaway every `every` seconds until `end`; returns the rounds and the refused starts.
-    private func startRunaways(on endpoint: Endpoint, until end: ContinuousClock.Instant) async -> (Int, Int) {
+    private func start(_ runaways: [(name: String, tasks: String, input: String)], on endpoint: Endpoint,
+                       until end: ContinuousClock.Instant) async -> (Int, Int) {
         var rounds = 0
         var refused = 0
         while ContinuousClock.now < end {
-            for runaway in Self.runaways {
+            for runaway in runaways {
                 let answer = try? await endpoint.call(.POST, "/api/workflow/\(runaway.name)", body: runaway.input)
                 if answer?.status != 200 { refused += 1 }
             }

@@ -218,6 +218,16 @@ extension Decider {
     /// Starts the branches a FORK_JOIN_DYNAMIC's input describes — a list of tasks and a map of their
     /// inputs, or `forkTaskName` / `forkTaskType` with a list `forkTaskInputs` — and the JOIN after it,
     /// joining on every branch.
+    /// Fails the dynamic fork at `index` when `width` branches are more than one fork may start (checked before
+    /// any branch is built, so that a list of 100,000 costs no more than its count); returns whether it did.
+    private func refusesWidth(_ width: Int, ofForkAt index: Int, in workflow: inout Workflow) -> Bool {
+        guard width > limits.maximumForkWidth else { return false }
+        fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
+             reason: "The dynamic fork describes \(width) branches, more than the \(limits.maximumForkWidth) "
+                + "one fork may start (the server's --max-fork-width)")
+        return true
+    }
+
     func forkDynamically(atTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow,
                          effects: inout DecisionEffects) {
         let input = workflow.tasks[index].inputData
@@ -232,6 +242,7 @@ extension Decider {
                 return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
                             reason: "Input '\(node.dynamicForkTasksInputParamName ?? "")' of the dynamic fork must be a map of task inputs")
             }
+            if refusesWidth(described.count, ofForkAt: index, in: &workflow) { return }
             for element in described {
                 guard var branch = try? element.decode(as: WorkflowTask.self), !branch.taskReferenceName.isEmpty,
                       !branch.name.isEmpty else {
@@ -244,6 +255,7 @@ extension Decider {
                 branches.append(branch)
             }
         } else if let name = input["forkTaskName"]?.stringValue, case .array(let inputs)? = input["forkTaskInputs"] {
+            if refusesWidth(inputs.count, ofForkAt: index, in: &workflow) { return }
             let type = TaskType(input["forkTaskType"]?.stringValue ?? TaskType.simple.rawValue)
             for (position, element) in inputs.enumerated() {
                 var branchInput = element.objectValue ?? ["input": element]
@@ -254,11 +266,6 @@ extension Decider {
         } else {
             return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
                         reason: "A dynamic fork needs dynamicForkTasksParam, or the inputs forkTaskName and forkTaskInputs")
-        }
-        guard branches.count <= limits.maximumForkWidth else {
-            return fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
-                        reason: "The dynamic fork describes \(branches.count) branches, more than the \(limits.maximumForkWidth) "
-                            + "one fork may start (the server's --max-fork-width)")
         }
         let references = branches.map(\.taskReferenceName)
         guard Set(references).count == references.count,
@@ -378,7 +385,8 @@ extension Decider {
         guard !loop.awaitsLoopCondition else { return false }
         let iteration = Int(loop.outputData["iteration"]?.intValue ?? 1)
         let body = Set(node.loopOver.flatMap(\.allNodes).map(\.taskReferenceName))
-        let current = workflow.tasks.filter { body.contains($0.baseReferenceName) && $0.iteration == iteration && !$0.retried }
+        // The iteration first: it is a number, and the base reference name is a new string for each task.
+        let current = workflow.tasks.filter { $0.iteration == iteration && !$0.retried && body.contains($0.baseReferenceName) }
         if current.isEmpty, let first = node.loopOver.first {
             schedule(first, in: &workflow, iteration: iteration, effects: &effects)
             return true

@@ -153,9 +153,21 @@ public final class Engine: Sendable {
             try tx.save(bare, previous: nil)
             if let wakeUp { try tx.setWakeUp(workflowId: workflow.workflowId, at: wakeUp) }  // a new row has none
         }
-        let before = Dictionary(original?.tasks.map { ($0.taskId, $0) } ?? [], uniquingKeysWith: { first, _ in first })
-        for task in workflow.tasks {
-            let previous = before[task.taskId]
+        // Tasks keep their places (new ones are added after), so each is matched with the original at its
+        // position; the map of all of them is built only when one is not there: an execution of thousands of
+        // tasks is saved at the cost of what changed, not of hashing every id.
+        let originalTasks = original?.tasks ?? []
+        var byId: [String: Task]?
+        var allInPlace = true
+        for (position, task) in workflow.tasks.enumerated() {
+            let previous: Task?
+            if position < originalTasks.count, originalTasks[position].taskId == task.taskId {
+                previous = originalTasks[position]
+            } else {
+                if byId == nil { byId = Dictionary(originalTasks.map { ($0.taskId, $0) }, uniquingKeysWith: { first, _ in first }) }
+                previous = byId?[task.taskId]
+                if previous != nil || position < originalTasks.count { allInPlace = false }
+            }
             if previous != task { try tx.save(task, previous: previous) }
             let wanted = queueEntry(for: task, in: workflow)
             let had = previous.flatMap { queueEntry(for: $0, in: original ?? workflow) }
@@ -168,9 +180,11 @@ public final class Engine: Sendable {
                 }
             }
         }
-        let remaining = Set(workflow.tasks.map(\.taskId))
-        let removed = before.keys.filter { !remaining.contains($0) }
-        if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
+        if !allInPlace || workflow.tasks.count < originalTasks.count {
+            let remaining = Set(workflow.tasks.map(\.taskId))
+            let removed = Set(originalTasks.map(\.taskId)).filter { !remaining.contains($0) }
+            if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
+        }
         for note in effects.notes {
             try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
                                         actor: actor, taskId: note.taskId, detail: note.detail))

@@ -2,49 +2,216 @@ import Foundation
 
 /// One attempt of one task in a workflow execution, as Conductor's `Task` JSON.
 public struct Task: Codable, Sendable, Hashable, JSONObjectReadable {
-    public var taskId: String
-    public var taskType: String
-    public var taskDefName: String
-    public var referenceTaskName: String
-    public var status: TaskStatus
-    public var inputData: JSONObject
-    public var outputData: JSONObject
-    public var workflowInstanceId: String
-    public var workflowType: String?
-    public var correlationId: String?
-    public var seq: Int
-    public var retryCount: Int
-    public var retried: Bool
-    public var retriedTaskId: String?
-    public var executed: Bool
-    public var pollCount: Int
-    public var scheduledTime: Int64
-    public var startTime: Int64
-    public var endTime: Int64
-    public var updateTime: Int64
-    public var firstStartTime: Int64
-    public var startDelayInSeconds: Int
-    public var callbackAfterSeconds: Int64
-    public var callbackFromWorker: Bool
-    public var responseTimeoutSeconds: Int64
-    public var workerId: String?
-    public var reasonForIncompletion: String?
-    public var workflowTask: WorkflowTask?
-    public var domain: String?
-    public var workflowPriority: Int
-    public var iteration: Int
-    public var subWorkflowId: String?
-    public var subworkflowChanged: Bool
-    public var parentTaskId: String?
-    public var rateLimitPerFrequency: Int
-    public var rateLimitFrequencyInSeconds: Int
-    public var executionNameSpace: String?
-    public var isolationGroupId: String?
+    /// The members, behind one reference: an execution's tasks are copied whole far more often than one is
+    /// changed (every decision reads them all, the store keeps large executions' tasks between decisions), and a
+    /// copy of a task then costs one retain, an unchanged one compares equal by identity.
+    private var storage = CopyOnWrite(Fields())
 
+    private struct Fields: Hashable, Sendable {
+        var taskId: String = ""
+        var taskType: String = ""
+        var taskDefName: String = ""
+        var referenceTaskName: String = ""
+        var status: TaskStatus = .scheduled
+        var inputData: JSONObject = [:]
+        var outputData: JSONObject = [:]
+        var workflowInstanceId: String = ""
+        var workflowType: String? = nil
+        var correlationId: String? = nil
+        var seq: Int = 0
+        var retryCount: Int = 0
+        var retried: Bool = false
+        var retriedTaskId: String? = nil
+        var executed: Bool = false
+        var pollCount: Int = 0
+        var scheduledTime: Int64 = 0
+        var startTime: Int64 = 0
+        var endTime: Int64 = 0
+        var updateTime: Int64 = 0
+        var firstStartTime: Int64 = 0
+        var startDelayInSeconds: Int = 0
+        var callbackAfterSeconds: Int64 = 0
+        var callbackFromWorker: Bool = false
+        var responseTimeoutSeconds: Int64 = 0
+        var workerId: String? = nil
+        var reasonForIncompletion: String? = nil
+        var workflowTask: WorkflowTask? = nil
+        var domain: String? = nil
+        var workflowPriority: Int = 0
+        var iteration: Int = 0
+        var subWorkflowId: String? = nil
+        var subworkflowChanged: Bool = false
+        var parentTaskId: String? = nil
+        var rateLimitPerFrequency: Int = 0
+        var rateLimitFrequencyInSeconds: Int = 0
+        var executionNameSpace: String? = nil
+        var isolationGroupId: String? = nil
+        var waitUntil: Int64 = 0
+        var pausedMillis: Int64 = 0
+    }
+
+    public var taskId: String {
+        get { storage.fields.taskId }
+        set { storage.fields.taskId = newValue }
+    }
+    public var taskType: String {
+        get { storage.fields.taskType }
+        set { storage.fields.taskType = newValue }
+    }
+    public var taskDefName: String {
+        get { storage.fields.taskDefName }
+        set { storage.fields.taskDefName = newValue }
+    }
+    public var referenceTaskName: String {
+        get { storage.fields.referenceTaskName }
+        set { storage.fields.referenceTaskName = newValue }
+    }
+    public var status: TaskStatus {
+        get { storage.fields.status }
+        set { storage.fields.status = newValue }
+    }
+    public var inputData: JSONObject {
+        get { storage.fields.inputData }
+        set { storage.fields.inputData = newValue }
+    }
+    public var outputData: JSONObject {
+        get { storage.fields.outputData }
+        set { storage.fields.outputData = newValue }
+    }
+    public var workflowInstanceId: String {
+        get { storage.fields.workflowInstanceId }
+        set { storage.fields.workflowInstanceId = newValue }
+    }
+    public var workflowType: String? {
+        get { storage.fields.workflowType }
+        set { storage.fields.workflowType = newValue }
+    }
+    public var correlationId: String? {
+        get { storage.fields.correlationId }
+        set { storage.fields.correlationId = newValue }
+    }
+    public var seq: Int {
+        get { storage.fields.seq }
+        set { storage.fields.seq = newValue }
+    }
+    public var retryCount: Int {
+        get { storage.fields.retryCount }
+        set { storage.fields.retryCount = newValue }
+    }
+    public var retried: Bool {
+        get { storage.fields.retried }
+        set { storage.fields.retried = newValue }
+    }
+    public var retriedTaskId: String? {
+        get { storage.fields.retriedTaskId }
+        set { storage.fields.retriedTaskId = newValue }
+    }
+    public var executed: Bool {
+        get { storage.fields.executed }
+        set { storage.fields.executed = newValue }
+    }
+    public var pollCount: Int {
+        get { storage.fields.pollCount }
+        set { storage.fields.pollCount = newValue }
+    }
+    public var scheduledTime: Int64 {
+        get { storage.fields.scheduledTime }
+        set { storage.fields.scheduledTime = newValue }
+    }
+    public var startTime: Int64 {
+        get { storage.fields.startTime }
+        set { storage.fields.startTime = newValue }
+    }
+    public var endTime: Int64 {
+        get { storage.fields.endTime }
+        set { storage.fields.endTime = newValue }
+    }
+    public var updateTime: Int64 {
+        get { storage.fields.updateTime }
+        set { storage.fields.updateTime = newValue }
+    }
+    public var firstStartTime: Int64 {
+        get { storage.fields.firstStartTime }
+        set { storage.fields.firstStartTime = newValue }
+    }
+    public var startDelayInSeconds: Int {
+        get { storage.fields.startDelayInSeconds }
+        set { storage.fields.startDelayInSeconds = newValue }
+    }
+    public var callbackAfterSeconds: Int64 {
+        get { storage.fields.callbackAfterSeconds }
+        set { storage.fields.callbackAfterSeconds = newValue }
+    }
+    public var callbackFromWorker: Bool {
+        get { storage.fields.callbackFromWorker }
+        set { storage.fields.callbackFromWorker = newValue }
+    }
+    public var responseTimeoutSeconds: Int64 {
+        get { storage.fields.responseTimeoutSeconds }
+        set { storage.fields.responseTimeoutSeconds = newValue }
+    }
+    public var workerId: String? {
+        get { storage.fields.workerId }
+        set { storage.fields.workerId = newValue }
+    }
+    public var reasonForIncompletion: String? {
+        get { storage.fields.reasonForIncompletion }
+        set { storage.fields.reasonForIncompletion = newValue }
+    }
+    public var workflowTask: WorkflowTask? {
+        get { storage.fields.workflowTask }
+        set { storage.fields.workflowTask = newValue }
+    }
+    public var domain: String? {
+        get { storage.fields.domain }
+        set { storage.fields.domain = newValue }
+    }
+    public var workflowPriority: Int {
+        get { storage.fields.workflowPriority }
+        set { storage.fields.workflowPriority = newValue }
+    }
+    public var iteration: Int {
+        get { storage.fields.iteration }
+        set { storage.fields.iteration = newValue }
+    }
+    public var subWorkflowId: String? {
+        get { storage.fields.subWorkflowId }
+        set { storage.fields.subWorkflowId = newValue }
+    }
+    public var subworkflowChanged: Bool {
+        get { storage.fields.subworkflowChanged }
+        set { storage.fields.subworkflowChanged = newValue }
+    }
+    public var parentTaskId: String? {
+        get { storage.fields.parentTaskId }
+        set { storage.fields.parentTaskId = newValue }
+    }
+    public var rateLimitPerFrequency: Int {
+        get { storage.fields.rateLimitPerFrequency }
+        set { storage.fields.rateLimitPerFrequency = newValue }
+    }
+    public var rateLimitFrequencyInSeconds: Int {
+        get { storage.fields.rateLimitFrequencyInSeconds }
+        set { storage.fields.rateLimitFrequencyInSeconds = newValue }
+    }
+    public var executionNameSpace: String? {
+        get { storage.fields.executionNameSpace }
+        set { storage.fields.executionNameSpace = newValue }
+    }
+    public var isolationGroupId: String? {
+        get { storage.fields.isolationGroupId }
+        set { storage.fields.isolationGroupId = newValue }
+    }
     /// Engine bookkeeping, never sent: when a WAIT task with a duration or `until` completes (epoch ms, 0 = never).
-    public var waitUntil: Int64 = 0
+    public var waitUntil: Int64 {
+        get { storage.fields.waitUntil }
+        set { storage.fields.waitUntil = newValue }
+    }
     /// Engine bookkeeping, never sent: paused time (ms) that does not count toward this task's timeouts.
-    public var pausedMillis: Int64 = 0
+    public var pausedMillis: Int64 {
+        get { storage.fields.pausedMillis }
+        set { storage.fields.pausedMillis = newValue }
+    }
 
     /// Creates a task attempt in the SCHEDULED state.
     public init(taskId: String, taskType: String, taskDefName: String, referenceTaskName: String,

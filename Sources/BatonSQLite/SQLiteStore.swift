@@ -24,12 +24,19 @@ public final class SQLiteStore: Store {
     private let batcher: WriteBatcher
     private let checkpointer: Checkpointer
     let definitions: DefinitionSnapshots
+    /// The tasks of large live executions as last committed (see `ExecutionCache`).
+    let executions: ExecutionCache
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
     /// - Parameter busyTimeout: how long a write waits for a lock another process holds on the file
     ///   before it fails as unavailable (HTTP 503, retryable).
-    public init(path: String, durability: Durability = .full, busyTimeout: Duration = .seconds(10)) throws {
+    public convenience init(path: String, durability: Durability = .full, busyTimeout: Duration = .seconds(10)) throws {
+        try self.init(path: path, durability: durability, busyTimeout: busyTimeout, executionCache: ExecutionCache.Policy())
+    }
+
+    /// Opens the database as `init(path:durability:busyTimeout:)` does, caching large executions by `executionCache`.
+    init(path: String, durability: Durability, busyTimeout: Duration, executionCache: ExecutionCache.Policy) throws {
         _ = Self.processSettings
         var configuration = Configuration()
         let (seconds, attoseconds) = busyTimeout.components
@@ -59,16 +66,28 @@ public final class SQLiteStore: Store {
         } catch {
             throw StoreError(.failed, "Cannot open the SQLite database at \(path): \(error)")
         }
-        batcher = WriteBatcher(writer: pool, committed: { [checkpointer] in checkpointer.committed() })
+        let executions = ExecutionCache(policy: executionCache)
+        batcher = WriteBatcher(writer: pool, began: { executions.transactionBegan() },
+                               committed: { [checkpointer] in
+                                   executions.transactionCommitted()
+                                   checkpointer.committed()
+                               })
         definitions = DefinitionSnapshots()
+        self.executions = executions
     }
 
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
     ) async throws -> Result {
         let definitions = self.definitions
+        let executions = self.executions
         do {
-            return try await batcher.write { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+            return try await batcher.write { db in
+                let staging = ExecutionStaging(shared: executions)
+                let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
+                executions.jobSucceeded(staging)
+                return result
+            }
         } catch let error as DatabaseError {
             throw StoreError(error)
         }
@@ -78,8 +97,14 @@ public final class SQLiteStore: Store {
         _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
     ) async -> [Swift.Result<Result, any Error>] {
         let definitions = self.definitions
+        let executions = self.executions
         return await batcher.writeEach(bodies.map { body in
-            { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+            { db in
+                let staging = ExecutionStaging(shared: executions)
+                let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
+                executions.jobSucceeded(staging)
+                return result
+            }
         }).map { outcome in
             outcome.mapError { error in (error as? DatabaseError).map { StoreError($0) } ?? error }
         }

@@ -7,23 +7,65 @@ import GRDB
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
     let definitions: DefinitionSnapshots
+    /// On the writer: the large executions' tasks as last committed, and what this job reads and changes of
+    /// them. Nil on readers.
+    let cache: (shared: ExecutionCache, staging: ExecutionStaging)?
+
+    init(db: Database, definitions: DefinitionSnapshots, cache: (shared: ExecutionCache, staging: ExecutionStaging)? = nil) {
+        self.db = db
+        self.definitions = definitions
+        self.cache = cache
+    }
 
     // MARK: - Executions: reading
 
     func workflow(id: String, includeTasks: Bool) throws -> Workflow? {
-        guard let (loaded, snapshot) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(id, as: { row in
-            let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
-            return (try makeWorkflow(row, snapshot: snapshot), snapshot)
+        guard let (loaded, snapshot, key) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(id, as: { row in
+            let key: String = try WorkflowRow(row: row)[.definitionKey]
+            let snapshot = try definitions.snapshot(forKey: key, in: db)
+            return (try makeWorkflow(row, snapshot: snapshot), snapshot, key)
         })
         else { return nil }
         var workflow = loaded
-        if includeTasks {
-            workflow.tasks = try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(id) {
-                try makeTask($0, nodes: snapshot.nodes, workflowName: workflow.workflowName,
-                             correlationId: workflow.correlationId)
+        guard includeTasks else { return workflow }
+        if let served = try cachedTasks(of: workflow, definitionKey: key) {
+            workflow.tasks = served
+            return workflow
+        }
+        workflow.tasks = try tasksFromRows(of: workflow, nodes: snapshot.nodes)
+        cache?.staging.record(ExecutionCache.Entry(tasks: workflow.tasks, workflowName: workflow.workflowName,
+                                                   correlationId: workflow.correlationId, definitionKey: key,
+                                                   nodes: snapshot.nodes, isLive: workflow.status.isLive),
+                              for: id)
+        return workflow
+    }
+
+    /// The execution's tasks read from their rows.
+    private func tasksFromRows(of workflow: Workflow, nodes: [String: WorkflowTask]) throws -> [Task] {
+        try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(workflow.workflowId) {
+            try makeTask($0, nodes: nodes, workflowName: workflow.workflowName, correlationId: workflow.correlationId)
+        }
+    }
+
+    /// The execution's tasks as this job or the cache knows them, when they were built from the columns its
+    /// row holds now; nil when they must be read from the rows.
+    private func cachedTasks(of workflow: Workflow, definitionKey: String) throws -> [Task]? {
+        guard let cache else { return nil }
+        let id = workflow.workflowId
+        guard let known = cache.staging.entry(for: id), known.workflowName == workflow.workflowName, known.correlationId == workflow.correlationId,
+              known.definitionKey == definitionKey else { return nil }
+        if cache.shared.policy.verifies {
+            let stored = try tasksFromRows(of: workflow, nodes: known.nodes)
+            guard stored == known.tasks else {
+                let first = zip(stored, known.tasks).first { $0 != $1 }
+                throw StoreError(.corrupt, "The execution cache differs from the rows of \(id): \(stored.count) rows, "
+                    + "\(known.tasks.count) cached; first difference: \(String(describing: first))")
             }
         }
-        return workflow
+        var entry = known
+        entry.isLive = workflow.status.isLive
+        cache.staging.record(entry, for: id)
+        return known.tasks
     }
 
     func task(id: String) throws -> Task? {
@@ -111,6 +153,8 @@ struct SQLiteTransaction: StoreTransaction {
         try update(workflow, from: previous, wakeUp: .some(wakeUp))
     }
 
+
+
     private static func definition(of workflow: Workflow) throws -> WorkflowDef {
         guard let definition = workflow.workflowDefinition else {
             throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
@@ -120,6 +164,14 @@ struct SQLiteTransaction: StoreTransaction {
 
     private func insert(_ workflow: Workflow) throws {
         let key = try definitions.key(for: Self.definition(of: workflow), in: db)
+        if let cache {
+            // A new execution: its tasks, none yet, are followed from here on.
+            cache.staging.record(ExecutionCache.Entry(tasks: [], workflowName: workflow.workflowName,
+                                                      correlationId: workflow.correlationId, definitionKey: key,
+                                                      nodes: try definitions.snapshot(forKey: key, in: db).nodes,
+                                                      isLive: workflow.status.isLive),
+                                 for: workflow.workflowId)
+        }
         try db.cachedStatement(sql: """
             INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
                 parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,
@@ -163,7 +215,12 @@ struct SQLiteTransaction: StoreTransaction {
         update.set("paused_millis", \.pausedMillis)
         update.set("reason", \.reasonForIncompletion)
         // An execution keeps its definition unless a restart or rerun moved it to the latest one.
-        if previous.workflowDefinition != definition { update.set("definition_key", try definitions.key(for: definition, in: db)) }
+        var definitionKey: String?
+        if previous.workflowDefinition != definition {
+            let key = try definitions.key(for: definition, in: db)
+            update.set("definition_key", key)
+            definitionKey = key
+        }
         update.set("input", \.input) { $0.jsonText }
         update.set("output", \.output) { $0.jsonText }
         update.set("variables", \.variables) { $0.jsonText }
@@ -172,6 +229,7 @@ struct SQLiteTransaction: StoreTransaction {
         update.set("failed_task_names", \.failedTaskNames) { Self.text($0) }
         if let wakeUp { update.set("wake_at", wakeUp) }
         try update.execute(in: db, table: "workflows", key: "id", id: workflow.workflowId)
+        cache?.staging.saved(workflow, definitionKey: definitionKey)
     }
 
     /// A string map or list as the JSON text its column holds.
@@ -179,6 +237,7 @@ struct SQLiteTransaction: StoreTransaction {
     private static func text(_ list: [String]) -> String { JSONValue.array(list.map(JSONValue.string)).jsonText }
 
     func save(_ task: Task, previous: Task?) throws {
+        cache?.staging.saved(task)
         guard let previous else { return try insertOrReplace(task) }
         var update = RowUpdate(from: previous, to: task)
         update.set("seq", \.seq)
@@ -256,6 +315,15 @@ struct SQLiteTransaction: StoreTransaction {
             """
 
     func deleteTasks(ids: [String]) throws {
+        if let cache {
+            for taskId in cache.staging.deleted(taskIds: ids) {
+                // A task of an execution this job did not read: that execution's entry cannot follow.
+                if let workflowId = try String.fetchOne(db.cachedStatement(sql: "SELECT workflow_id FROM tasks WHERE id = ?"),
+                                                        arguments: [taskId]) {
+                    cache.staging.drop(workflowId)
+                }
+            }
+        }
         for id in ids {
             try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?").run(id)
             try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").run(id)
@@ -264,6 +332,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func deleteWorkflow(id: String) throws -> Bool {
+        cache?.staging.drop(id)
         try db.execute(sql: "DELETE FROM task_logs WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = ?)",
                        arguments: [id])
         try db.execute(sql: "DELETE FROM queue WHERE task_id IN (SELECT id FROM tasks WHERE workflow_id = ?)",

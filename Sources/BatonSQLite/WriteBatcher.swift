@@ -20,12 +20,15 @@ final class WriteBatcher: Sendable {
     private let state = Mutex(State())
     /// The most jobs one commit carries.
     private let maximumBatch: Int
-    /// Called on the writer after each commit.
+    /// Called on the writer as each transaction begins, and after each commit.
+    private let began: @Sendable () -> Void
     private let committed: @Sendable () -> Void
 
-    init(writer: DatabasePool, maximumBatch: Int = 512, committed: @escaping @Sendable () -> Void = {}) {
+    init(writer: DatabasePool, maximumBatch: Int = 512, began: @escaping @Sendable () -> Void = {},
+         committed: @escaping @Sendable () -> Void = {}) {
         self.writer = writer
         self.maximumBatch = maximumBatch
+        self.began = began
         self.committed = committed
     }
 
@@ -133,6 +136,7 @@ final class WriteBatcher: Sendable {
         var aJobFailed = false
         do {
             try db.inTransaction(.immediate) {
+                began()
                 for job in batch {
                     do {
                         try job.run(db)
@@ -159,6 +163,7 @@ final class WriteBatcher: Sendable {
         outcomes.reserveCapacity(batch.count)
         do {
             try db.inTransaction(.immediate) {
+                began()
                 for job in batch {
                     // The savepoint statements are prepared once (GRDB's `inSavepoint` prepares them per call).
                     try db.cachedStatement(sql: "SAVEPOINT job").execute()

@@ -69,7 +69,7 @@ struct ServerCommand: AsyncParsableCommand {
     var scriptMemoryLimit: Int?
     @Option(help: "Largest result a script may return, in bytes (default 10485760); a larger one fails its task.")
     var scriptOutputLimit: Int?
-    @Option(help: "How many scripts run at once (default: one per processor).")
+    @Option(help: "How many scripts run at once (default: half the processors, at least one).")
     var scriptConcurrency: Int?
 
     @Option(help: """

@@ -1,0 +1,143 @@
+import BatonModel
+import BatonPersistence
+@testable import BatonSQLite
+import Foundation
+import Testing
+
+/// The writer's cache of large executions' tasks: it serves what the rows hold after every commit, and
+/// nothing of a job or transaction that rolled back. Each store here compares every execution it serves
+/// from the cache with its rows, and throws on a difference.
+@Suite("SQLite execution cache")
+struct ExecutionCacheTests {
+    struct Refused: Error {}
+
+    static func withStore(capacity: Int = 1_000, _ body: (SQLiteStore) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path, durability: .normal,
+                                        busyTimeout: .seconds(10),
+                                        executionCache: ExecutionCache.Policy(minimumTasks: 3, capacity: capacity, verifies: true))
+            do {
+                try await body(store)
+            } catch {
+                try await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    /// Starts an execution with `count` tasks.
+    static func start(_ id: String, tasks count: Int, in store: SQLiteStore) async throws {
+        let workflow = SQLiteStoreTests.workflow(id)
+        try await store.write { tx in
+            try tx.save(workflow, previous: nil)
+            for seq in 1...count {
+                var task = SQLiteStoreTests.task("\(id)-t\(seq)", of: workflow)
+                task.seq = seq
+                try tx.save(task, previous: nil)
+            }
+        }
+    }
+
+    /// The execution's tasks as a write transaction reads them (from the cache when it holds them).
+    static func tasks(of id: String, in store: SQLiteStore) async throws -> [Task] {
+        try await store.write { tx in try tx.workflow(id: id, includeTasks: true)?.tasks ?? [] }
+    }
+
+    /// Changes one task's status in a write of its own, reading the execution first as the engine does.
+    static func setStatus(_ status: TaskStatus, ofTask taskId: String, in id: String, _ tx: any StoreTransaction) throws {
+        guard let workflow = try tx.workflow(id: id, includeTasks: true),
+              let task = workflow.tasks.first(where: { $0.taskId == taskId }) else { throw Refused() }
+        var changed = task
+        changed.status = status
+        try tx.save(changed, previous: task)
+    }
+
+    @Test("a large live execution is kept after its commit and served as its rows hold it; a small one is not kept")
+    func keepsLargeExecutions() async throws {
+        try await Self.withStore { store in
+            try await Self.start("large", tasks: 5, in: store)
+            try await Self.start("small", tasks: 2, in: store)
+            #expect(store.executions.held == (1, 5))
+            try await store.write { tx in try Self.setStatus(.inProgress, ofTask: "large-t2", in: "large", tx) }
+            let tasks = try await Self.tasks(of: "large", in: store)
+            #expect(tasks.map(\.seq) == [1, 2, 3, 4, 5])
+            #expect(tasks[1].status == .inProgress)
+            #expect(try await store.read { try $0.workflow(id: "large", includeTasks: true)?.tasks } == tasks)
+        }
+    }
+
+    @Test("a write that fails, alone or beside one that succeeds in the same commit, leaves nothing in the cache")
+    func rolledBackWritesLeaveNothing() async throws {
+        try await Self.withStore { store in
+            try await Self.start("large", tasks: 4, in: store)
+            await #expect(throws: Refused.self) {
+                try await store.write { tx in
+                    try Self.setStatus(.completed, ofTask: "large-t1", in: "large", tx)
+                    throw Refused()
+                }
+            }
+            #expect(try await Self.tasks(of: "large", in: store).map(\.status) == [.scheduled, .scheduled, .scheduled, .scheduled])
+
+            // Grouped in one commit: the whole group first runs as one transaction, is rolled back when the
+            // second fails, and runs again with a savepoint each.
+            let bodies: [@Sendable (any StoreTransaction) throws -> Void] = [
+                { tx in try Self.setStatus(.completed, ofTask: "large-t2", in: "large", tx) },
+                { tx in
+                    try Self.setStatus(.failed, ofTask: "large-t3", in: "large", tx)
+                    throw Refused()
+                },
+            ]
+            let outcomes = await store.writeEach(bodies)
+            #expect((try? outcomes[0].get()) != nil)
+            #expect((try? outcomes[1].get()) == nil)
+            #expect(try await Self.tasks(of: "large", in: store).map(\.status) == [.scheduled, .completed, .scheduled, .scheduled])
+        }
+    }
+
+    @Test("tasks saved and deleted without reading the execution first, and new attempts, are followed")
+    func followsWritesWithoutRead() async throws {
+        try await Self.withStore { store in
+            try await Self.start("large", tasks: 4, in: store)
+            let workflow = SQLiteStoreTests.workflow("large")
+            try await store.write { tx in
+                // As a poll does: one task read and saved, the execution never loaded.
+                guard let task = try tx.task(id: "large-t4") else { throw Refused() }
+                var polled = task
+                polled.status = .inProgress
+                polled.pollCount = 1
+                try tx.save(polled, previous: task)
+                var retry = SQLiteStoreTests.task("large-t5", of: workflow)
+                retry.seq = 5
+                try tx.save(retry, previous: nil)
+                try tx.deleteTasks(ids: ["large-t1"])
+            }
+            #expect(store.executions.held.executions == 1)
+            let tasks = try await Self.tasks(of: "large", in: store)
+            #expect(tasks.map(\.taskId) == ["large-t2", "large-t3", "large-t4", "large-t5"])
+            #expect(tasks[2].status == .inProgress)
+        }
+    }
+
+    @Test("an execution that ends, or is deleted, leaves the cache; the least recently used go first past the capacity")
+    func boundedToLiveExecutions() async throws {
+        try await Self.withStore(capacity: 8) { store in
+            try await Self.start("first", tasks: 4, in: store)
+            try await Self.start("second", tasks: 4, in: store)
+            #expect(store.executions.held == (2, 8))
+            _ = try await Self.tasks(of: "first", in: store)  // used last: "second" goes when a third comes
+            try await Self.start("third", tasks: 4, in: store)
+            #expect(store.executions.held == (2, 8))
+            #expect(try await Self.tasks(of: "first", in: store).count == 4)
+
+            try await store.write { tx in
+                guard let workflow = try tx.workflow(id: "first", includeTasks: false) else { throw Refused() }
+                var ended = workflow
+                ended.status = .completed
+                try tx.save(ended, previous: workflow)
+            }
+            try await store.write { tx in _ = try tx.deleteWorkflow(id: "third") }
+            #expect(store.executions.held == (0, 0))
+        }
+    }
+}
