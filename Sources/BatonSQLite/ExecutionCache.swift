@@ -169,12 +169,13 @@ final class ExecutionStaging {
         stored.workflowTask = entry.nodes[task.referenceTaskName] ?? entry.nodes[Task.baseReferenceName(of: task.referenceTaskName)]
         // Changed in place (the dictionary's entry is the array's only owner once adopted). Saves are mostly
         // of the newest tasks: look from the end.
-        if let index = entry.tasks.lastIndex(where: { $0.taskId == task.taskId }), entry.tasks[index].seq == stored.seq {
+        let index = entry.tasks.lastIndex { $0.taskId == task.taskId }
+        if let index, entry.tasks[index].seq == stored.seq {
             entries[id]!.tasks[index] = stored
-        } else {
-            if let index = entry.tasks.lastIndex(where: { $0.taskId == task.taskId }) { entries[id]!.tasks.remove(at: index) }
-            Self.insert(stored, into: &entries[id]!.tasks)
+            return
         }
+        if let index { entries[id]!.tasks.remove(at: index) }
+        Self.insert(stored, into: &entries[id]!.tasks)
     }
 
     /// Records that the tasks `ids` were deleted from the executions this job knows; returns the ids it did

@@ -79,15 +79,8 @@ public final class SQLiteStore: Store {
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
     ) async throws -> Result {
-        let definitions = self.definitions
-        let executions = self.executions
         do {
-            return try await batcher.write { db in
-                let staging = ExecutionStaging(shared: executions)
-                let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
-                executions.jobSucceeded(staging)
-                return result
-            }
+            return try await batcher.write(job(body))
         } catch let error as DatabaseError {
             throw StoreError(error)
         }
@@ -96,17 +89,23 @@ public final class SQLiteStore: Store {
     public func writeEach<Result: Sendable>(
         _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
     ) async -> [Swift.Result<Result, any Error>] {
+        return await batcher.writeEach(bodies.map(job)).map { outcome in
+            outcome.mapError { error in (error as? DatabaseError).map { StoreError($0) } ?? error }
+        }
+    }
+
+    /// `body` as a writer job: run on a transaction with this job's record of large executions, which joins
+    /// the cache's once the body succeeds.
+    private func job<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) -> @Sendable (Database) throws -> Result {
         let definitions = self.definitions
         let executions = self.executions
-        return await batcher.writeEach(bodies.map { body in
-            { db in
-                let staging = ExecutionStaging(shared: executions)
-                let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
-                executions.jobSucceeded(staging)
-                return result
-            }
-        }).map { outcome in
-            outcome.mapError { error in (error as? DatabaseError).map { StoreError($0) } ?? error }
+        return { db in
+            let staging = ExecutionStaging(shared: executions)
+            let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
+            executions.jobSucceeded(staging)
+            return result
         }
     }
 
