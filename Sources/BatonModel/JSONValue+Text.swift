@@ -32,14 +32,30 @@ extension JSONValue {
 
     /// Appends compact JSON text for an object, keys sorted, to `output`.
     public static func writeObject(_ members: JSONObject, to output: inout String) {
-        output += "{"
-        for (position, key) in members.keys.sorted().enumerated() {
-            if position > 0 { output += "," }
-            writeString(key, to: &output)
-            output += ":"
-            members[key, default: .null].write(to: &output)
+        // Empty and one-member objects (most of them: `{}` inputs, `{"result":…}` outputs) need no sort; larger
+        // ones are sorted as pairs, so no member is looked up again by its key.
+        switch members.count {
+        case 0:
+            output += "{}"
+        case 1:
+            let (key, value) = members.first!
+            output += "{"
+            writeMember(key, value, to: &output)
+            output += "}"
+        default:
+            output += "{"
+            for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { output += "," }
+                writeMember(member.key, member.value, to: &output)
+            }
+            output += "}"
         }
-        output += "}"
+    }
+
+    private static func writeMember(_ key: String, _ value: JSONValue, to output: inout String) {
+        writeString(key, to: &output)
+        output += ":"
+        value.write(to: &output)
     }
 
     static func writeString(_ text: String, to output: inout String) {

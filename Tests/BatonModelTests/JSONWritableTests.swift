@@ -13,6 +13,13 @@ struct JSONWritableTests {
         return expected != nil && expected == actual
     }
 
+    @Test("objects are written with their keys sorted at every level, empty and one-member objects too")
+    func objectKeysSorted() {
+        let value: JSONObject = ["b": 1, "a": ["z": [:], "y": [1, ["only": "x\"y"]]], "c": .null, "": []]
+        #expect(value.jsonText == #"{"":[],"a":{"y":[1,{"only":"x\"y"}],"z":{}},"b":1,"c":null}"#)
+        #expect(JSONObject().jsonText == "{}")
+    }
+
     @Test("a task with its node, definition, branches and sub-workflow parameters writes what its Encodable writes")
     func taskMatchesEncodable() throws {
         var definition = TaskDef(name: "work", retryCount: 2, retryLogic: .exponentialBackoff, retryDelaySeconds: 3)
