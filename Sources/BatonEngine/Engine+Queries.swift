@@ -11,6 +11,18 @@ extension Engine {
         return workflow
     }
 
+    /// A page of an execution's tasks in `seq` order, of the given statuses (all when empty), with the number of
+    /// all such tasks; only the page is read.
+    public func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus> = [], start: Int, count: Int)
+        async throws(EngineError) -> SearchResult<Task> {
+        guard let (total, tasks) = try await reading({
+            try $0.tasks(ofWorkflow: workflowId, statuses: statuses, start: start, count: count)
+        }) else {
+            throw EngineError.notFound("No such workflow found by id: \(workflowId)")
+        }
+        return SearchResult(totalHits: total, results: tasks)
+    }
+
     /// The executions matching a search, newest first unless sorted otherwise, without tasks.
     public func search(_ search: WorkflowSearch) async throws(EngineError) -> SearchResult<Workflow> {
         let (total, workflows) = try await reading { try $0.search(search) }

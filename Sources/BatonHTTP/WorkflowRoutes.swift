@@ -49,13 +49,17 @@ struct WorkflowRoutes {
             return try JSONResponse.make(status)
         }
         group.get("{id}/tasks") { request, context in
-            let workflow = try await engine.workflow(id: context.parameters.path("id"))
-            let statuses = Set(request.queryValues("status").flatMap { $0.split(separator: ",") }.map { $0.uppercased() })
-            let tasks = workflow.tasks.filter { statuses.isEmpty || statuses.contains($0.status.rawValue) }
+            // Conductor matches the names case-insensitively; a name no status has matches no task.
+            let names = request.queryValues("status").flatMap { $0.split(separator: ",") }.map { $0.uppercased() }
+            let statuses = Set(names.compactMap(TaskStatus.init(rawValue:)))
+            let id = try context.parameters.path("id")
             let start = max(0, try request.integer("start") ?? 0)
             let count = max(0, try request.integer("count") ?? 15)
-            let page = Array(tasks.dropFirst(start).prefix(count))
-            return try JSONResponse.make(SearchResult(totalHits: Int64(tasks.count), results: page))
+            guard names.isEmpty || !statuses.isEmpty else {
+                _ = try await engine.workflow(id: id, includeTasks: false)  // a missing workflow is still a 404
+                return try JSONResponse.make(SearchResult<Task>(totalHits: 0, results: []))
+            }
+            return try JSONResponse.make(await engine.tasks(ofWorkflow: id, statuses: statuses, start: start, count: count))
         }
         group.get("{id}/events") { _, context in
             try JSONResponse.make(await engine.events(workflowId: context.parameters.path("id")))

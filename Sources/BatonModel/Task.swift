@@ -1,7 +1,7 @@
 import Foundation
 
 /// One attempt of one task in a workflow execution, as Conductor's `Task` JSON.
-public struct Task: Codable, Sendable, Hashable, JSONObjectReadable {
+public struct Task: Codable, Sendable, Hashable, JSONObjectReadable, CustomReflectable {
     /// The members, behind one reference: an execution's tasks are copied whole far more often than one is
     /// changed (every decision reads them all, the store keeps large executions' tasks between decisions), and a
     /// copy of a task then costs one retain, an unchanged one compares equal by identity.
@@ -212,6 +212,9 @@ public struct Task: Codable, Sendable, Hashable, JSONObjectReadable {
         get { storage.fields.pausedMillis }
         set { storage.fields.pausedMillis = newValue }
     }
+
+    /// Shows the members, not the box that holds them (in test failures and `dump`).
+    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
 
     /// Creates a task attempt in the SCHEDULED state.
     public init(taskId: String, taskType: String, taskDefName: String, referenceTaskName: String,

@@ -72,6 +72,11 @@ public protocol ExecutionReading {
     func workflow(id: String, includeTasks: Bool) throws -> Workflow?
     /// The task attempt with `id`.
     func task(id: String) throws -> Task?
+    /// A page of an execution's tasks in `seq` order — those whose status is one of `statuses` (all when it is
+    /// empty) — with the number of all such tasks; nil when there is no execution `workflowId`. Only the page
+    /// is read: an execution of thousands of tasks is paged without building every one.
+    func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
+        -> (totalHits: Int64, tasks: [Task])?
     /// The executions that match `search`, without tasks, and the number of all matches.
     func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow])
     /// The task attempts that match `search`, and the number of all matches.

@@ -76,6 +76,23 @@ final class PostgresTransaction: StoreTransaction {
         return workflow
     }
 
+    func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
+        -> (totalHits: Int64, tasks: [Task])? {
+        guard let row = try rows("SELECT * FROM workflows WHERE id = $1", [workflowId]).first else { return nil }
+        let workflow = try makeWorkflow(row)
+        let snapshot = try definitions.snapshot(forKey: try row["definition_key"], in: self)
+        let names = statuses.map(\.rawValue).sorted()
+        let condition = names.isEmpty ? ""
+            : " AND status IN (\(names.indices.map { "$\($0 + 2)" }.joined(separator: ", ")))"
+        let filter: [any SQLBindable] = [workflowId] + names
+        let total = try column(Int64.self, "SELECT count(*) FROM tasks WHERE workflow_id = $1" + condition, filter).first ?? 0
+        let page = try rows("SELECT * FROM tasks WHERE workflow_id = $1" + condition
+                            + " ORDER BY seq LIMIT $\(names.count + 2) OFFSET $\(names.count + 3)",
+                            filter + [max(0, count), max(0, start)])
+            .map { try makeTask($0, nodes: snapshot.nodes, workflow: workflow) }
+        return (total, page)
+    }
+
     func task(id: String) throws -> Task? {
         let lock = locking ? " FOR UPDATE" : ""
         // In a write transaction the workflow row is locked first, then the task read at its latest.

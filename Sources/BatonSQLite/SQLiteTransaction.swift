@@ -77,6 +77,27 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
+    func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
+        -> (totalHits: Int64, tasks: [Task])? {
+        guard let (workflow, nodes) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(workflowId, as: { row in
+            let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
+            return (try makeWorkflow(row, snapshot: snapshot), snapshot.nodes)
+        })
+        else { return nil }
+        let names = statuses.map(\.rawValue).sorted()
+        let condition = names.isEmpty ? "" : " AND status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+        let filter = StatementArguments([workflowId] + names)
+        let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM tasks WHERE workflow_id = ?" + condition, arguments: filter) ?? 0
+        var page: [Task] = []
+        try db.cachedStatement(sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ?" + condition
+                               + " ORDER BY seq LIMIT ? OFFSET ?")
+            .forEachRow(arguments: filter + [max(0, count), max(0, start)]) { row in
+                page.append(try makeTask(row, nodes: nodes, workflowName: workflow.workflowName,
+                                         correlationId: workflow.correlationId))
+            }
+        return (total, page)
+    }
+
     // The hot path's queries, made once (interpolated per call, each was a new string to build and hash).
     private static let selectWorkflow = "SELECT \(WorkflowColumn.selectList) FROM workflows WHERE id = ?"
     private static let selectTasksOfWorkflow = "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ? ORDER BY seq"
@@ -153,8 +174,6 @@ struct SQLiteTransaction: StoreTransaction {
         try update(workflow, from: previous, wakeUp: .some(wakeUp))
     }
 
-
-
     private static func definition(of workflow: Workflow) throws -> WorkflowDef {
         guard let definition = workflow.workflowDefinition else {
             throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
@@ -164,14 +183,6 @@ struct SQLiteTransaction: StoreTransaction {
 
     private func insert(_ workflow: Workflow) throws {
         let key = try definitions.key(for: Self.definition(of: workflow), in: db)
-        if let cache {
-            // A new execution: its tasks, none yet, are followed from here on.
-            cache.staging.record(ExecutionCache.Entry(tasks: [], workflowName: workflow.workflowName,
-                                                      correlationId: workflow.correlationId, definitionKey: key,
-                                                      nodes: try definitions.snapshot(forKey: key, in: db).nodes,
-                                                      isLive: workflow.status.isLive),
-                                 for: workflow.workflowId)
-        }
         try db.cachedStatement(sql: """
             INSERT INTO workflows (id, name, version, status, correlation_id, parent_workflow_id,
                 parent_workflow_task_id, rerun_from_workflow_id, idempotency_key, event, created_by, priority,

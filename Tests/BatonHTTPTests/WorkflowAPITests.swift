@@ -133,6 +133,26 @@ struct WorkflowAPITests {
         }
     }
 
+    @Test("a workflow's tasks are paged from the store: start, count, statuses in any case; an unknown status matches none; an unknown workflow is a 404")
+    func taskPages() async throws {
+        try await withRunningServer { server in
+            try await server.registerChain("five", refs: ["a", "b", "c", "d", "e"])
+            let id = try await server.start("five")
+            for _ in 0..<4 { try await server.completeNext("work") }
+            func page(_ query: String) async throws -> (Int64, [String]) {
+                let result = try await server.client.get("/api/workflow/\(id)/tasks?\(query)").decode(SearchResult<BatonModel.Task>.self)
+                return (result.totalHits, result.results.map(\.referenceTaskName))
+            }
+            #expect(try await page("") == (5, ["a", "b", "c", "d", "e"]), "15 a page by default")
+            #expect(try await page("start=1&count=2") == (5, ["b", "c"]))
+            #expect(try await page("status=completed&start=3") == (4, ["d"]))
+            #expect(try await page("status=SCHEDULED&status=completed&count=1") == (5, ["a"]))
+            #expect(try await page("status=NOT_A_STATUS") == (0, []))
+            #expect(try await server.client.get("/api/workflow/no-such-id/tasks").status == 404)
+            #expect(try await server.client.get("/api/workflow/no-such-id/tasks?status=NOT_A_STATUS").status == 404)
+        }
+    }
+
     @Test("search with Conductor's query syntax, free text, sort and paging; a write is visible to the next search")
     func search() async throws {
         try await withRunningServer { server in

@@ -26,7 +26,8 @@ struct ExecutionCacheTests {
         }
     }
 
-    /// Starts an execution with `count` tasks.
+    /// Starts an execution with `count` tasks and reads it back in a write, as its first decision does (an
+    /// execution is kept from its first read on, not from its start: most never grow large).
     static func start(_ id: String, tasks count: Int, in store: SQLiteStore) async throws {
         let workflow = SQLiteStoreTests.workflow(id)
         try await store.write { tx in
@@ -37,6 +38,7 @@ struct ExecutionCacheTests {
                 try tx.save(task, previous: nil)
             }
         }
+        _ = try await tasks(of: id, in: store)
     }
 
     /// The execution's tasks as a write transaction reads them (from the cache when it holds them).

@@ -64,6 +64,33 @@ extension StoreConformance {
             try expectEqual(read?.tasks, [stored(first), expectedSecond, stored(third)], "tasks with the workflow")
             try expect(try await store.task("t-unknown") == nil, "an unknown task reads as nil")
         },
+        ConformanceCase("executions: a page of a workflow's tasks, by status, in seq order, with the count of all") { store in
+            let workflow = Fixtures.workflow(id: "wf-paged")
+            let tasks = (1...7).map { seq in
+                var task = Fixtures.task(id: "t-p\(seq)", of: workflow, seq: seq)
+                task.status = seq % 3 == 0 ? .completed : seq % 3 == 1 ? .scheduled : .inProgress
+                return task
+            }
+            try await store.insert(workflow)
+            try await store.insert(tasks.reversed())
+            func page(_ statuses: Set<TaskStatus>, _ start: Int, _ count: Int) async throws -> (Int64, [String])? {
+                try await store.read { try $0.tasks(ofWorkflow: "wf-paged", statuses: statuses, start: start, count: count) }
+                    .map { ($0.totalHits, $0.tasks.map(\.taskId)) }
+            }
+            let all = try await page([], 2, 3)
+            try expectEqual(all?.0, 7, "all tasks counted")
+            try expectEqual(all?.1, ["t-p3", "t-p4", "t-p5"], "the page from the third, in seq order")
+            let open = try await page([.scheduled, .inProgress], 0, 10)
+            try expectEqual(open?.0, 5, "only the statuses asked for are counted")
+            try expectEqual(open?.1, ["t-p1", "t-p2", "t-p4", "t-p5", "t-p7"], "only the statuses asked for")
+            try expectEqual(try await page([.completed], 5, 10)?.1, [], "a page past the end is empty")
+            try expectEqual(try await page([.completed], 5, 10)?.0, 2, "and still counts all")
+            let read = try await store.read { try $0.tasks(ofWorkflow: "wf-paged", statuses: [], start: 0, count: 1) }
+            let whole = try await store.workflow("wf-paged", includeTasks: true)
+            try expectEqual(read?.tasks, whole.map { Array($0.tasks.prefix(1)) }, "tasks read back as the workflow's")
+            let unknown = try await store.read { try $0.tasks(ofWorkflow: "wf-unknown", statuses: [], start: 0, count: 10) }
+            try expect(unknown == nil, "an unknown workflow is nil, not an empty page")
+        },
         ConformanceCase("executions: a task update with previous replaces every field") { store in
             let workflow = Fixtures.workflow(id: "wf-task-update")
             let original = Fixtures.task(id: "t-u", of: workflow)
