@@ -24,11 +24,9 @@ public struct ScriptLimits: Sendable, Hashable {
     /// The longest time limit a server accepts: a script task's lease (`Decider.scriptLeaseSeconds`) must
     /// outlast its evaluation.
     public static let maximumTimeLimit: Duration = .seconds(300)
-    /// The Linux scheduling policy scripts run under — the script runner's threads and jq's helper processes:
-    /// `SCHED_IDLE` (5), which gives them a processor only when no request or writer thread wants it, so that
-    /// scripts which spin cost the rest of the server nothing but idle time (nice 10 still cost it 10 %
-    /// and slices of several milliseconds before a woken request thread ran).
-    public static let schedulingPolicy: Int32 = 5
+    /// The scheduling niceness scripts run at — the script runner's threads and jq's helper processes — so
+    /// that scripts which spin leave the processors to requests and the writer (0 is normal, 19 the lowest).
+    public static let niceness: Int32 = 10
 
     public init(timeLimit: Duration = .seconds(4), memoryLimit: Int = 256 * 1024 * 1024,
                 outputLimit: Int = 10 * 1024 * 1024) {

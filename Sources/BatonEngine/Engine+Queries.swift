@@ -70,7 +70,12 @@ extension Engine {
 
     /// Decides a workflow now, as the sweeper does when its wake-up time comes.
     public func decide(workflowId: String) async throws(EngineError) {
-        try await mutate(workflowId: workflowId, actor: "baton") { workflow, decider, _, _ in
+        try await decide(workflowId: workflowId, inBackground: false)
+    }
+
+    /// Decides as `decide(workflowId:)` does; the sweeper's decisions are written behind requests'.
+    func decide(workflowId: String, inBackground: Bool) async throws(EngineError) {
+        try await mutate(workflowId: workflowId, actor: "baton", inBackground: inBackground) { workflow, decider, _, _ in
             ((), decider.decide(&workflow))
         }
     }

@@ -26,16 +26,18 @@ extension Engine {
         let deadline = ContinuousClock.now + .milliseconds(timeout)
         while true {
             let generation = notifier.generation(of: queue)
-            let tasks = try await claim(queue: queue, domain: domain, count: count, workerId: workerId)
+            let tasks = try await claim(queue: queue, domain: domain, count: count, workerId: workerId,
+                                        inBackground: access == .baton)
             let remaining = deadline - ContinuousClock.now
             if !tasks.isEmpty || remaining <= .zero { return tasks }
             await notifier.wait(for: queue, after: generation, timeout: remaining)
         }
     }
 
-    func claim(queue: String, domain: String?, count: Int, workerId: String?) async throws(EngineError) -> [Task] {
+    func claim(queue: String, domain: String?, count: Int, workerId: String?,
+               inBackground: Bool = false) async throws(EngineError) -> [Task] {
         let now = clock.now()
-        return try await transaction { tx, changes in
+        return try await transaction(inBackground: inBackground) { tx, changes in
             try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: now, in: tx,
                            changes: &changes)
         }
@@ -73,7 +75,7 @@ extension Engine {
                        access: TaskAccess = .unrestricted) async throws(EngineError) -> String {
         try Self.validate(result)
         let now = clock.now()
-        try await transaction { tx, changes in
+        try await transaction(inBackground: access == .baton) { tx, changes in
             _ = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes)
         }
         return result.taskId

@@ -39,12 +39,15 @@ public final class Engine: Sendable {
     func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, limits: limits) }
 
     /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
-    /// queue the transaction put a task in.
+    /// queue the transaction put a task in. Baton's own work (`inBackground`) is written behind requests'.
     func transaction<Result: Sendable>(
+        inBackground: Bool = false,
         _ body: @escaping @Sendable (any StoreTransaction, inout Changes) throws -> Result
     ) async throws(EngineError) -> Result {
         do {
-            let (result, changes) = try await store.write(Self.gatheringChanges(body))
+            let (result, changes) = inBackground
+                ? try await store.writeInBackground(Self.gatheringChanges(body))
+                : try await store.write(Self.gatheringChanges(body))
             if !changes.queued.isEmpty { notifier.signal(changes.queued) }
             applyCommitted(changes)
             return result
@@ -105,12 +108,12 @@ public final class Engine: Sendable {
 
     /// Loads a workflow with its tasks, applies `change` to it, and saves what changed.
     func mutate<Result: Sendable>(
-        workflowId: String, actor: String,
+        workflowId: String, actor: String, inBackground: Bool = false,
         _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction, inout Changes) throws
             -> (Result, DecisionEffects)
     ) async throws(EngineError) -> Result {
         let now = clock.now()
-        return try await transaction { tx, changes in
+        return try await transaction(inBackground: inBackground) { tx, changes in
             guard let original = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }

@@ -7,8 +7,8 @@ import Synchronization
 
 /// A thread of its own that runs blocking jobs one at a time — a script evaluation blocks for up to its
 /// time limit, which must not happen on the Swift concurrency pool. Named (`baton-script-N`, as the
-/// system shows it), so its CPU time can be told apart, and under the idle scheduling policy
-/// (`ScriptLimits.schedulingPolicy`), so scripts that spin leave the processors to requests and the writer; it keeps its JavaScriptCore VM
+/// system shows it), so its CPU time can be told apart, and at a lower scheduling priority (nice 10), so
+/// scripts that spin leave the processors to requests and the writer; it keeps its JavaScriptCore VM
 /// between jobs.
 final class ScriptThread: Sendable {
     /// Queued jobs; nil asks the thread to end.
@@ -26,7 +26,7 @@ final class ScriptThread: Sendable {
     }
 
     /// Names the calling thread as Linux shows it (Foundation's `Thread.name` does not reach the system
-    /// there, and Swift's Glibc declares neither `pthread_setname_np` nor `gettid`) and moves it to the idle scheduling policy.
+    /// there, and Swift's Glibc declares neither `pthread_setname_np` nor `gettid`) and lowers its priority.
     private static func prepareCurrentThread(name: String) {
         #if canImport(Glibc)
         let file = open("/proc/thread-self/comm", O_WRONLY)
@@ -38,8 +38,7 @@ final class ScriptThread: Sendable {
         let length = readlink("/proc/thread-self", &link, link.count - 1)
         guard length > 0, let id = id_t(String(decoding: link[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             .split(separator: "/").last ?? "") else { return }
-        var parameters = sched_param()
-        _ = sched_setscheduler(pid_t(id), ScriptLimits.schedulingPolicy, &parameters)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id, ScriptLimits.niceness)
         #endif
     }
 

@@ -67,7 +67,7 @@ public struct Sweeper: Service {
         }
         for workflowId in due {
             do {
-                try await engine.decide(workflowId: workflowId)
+                try await engine.decide(workflowId: workflowId, inBackground: true)
             } catch {
                 engine.logger.error("Sweeper could not decide a workflow",
                                     metadata: ["baton.workflow.id": "\(workflowId)", "baton.error": "\(error.message)"])

@@ -28,7 +28,7 @@ struct SystemTaskLoops: Sendable {
                     let tasks = try await engine.poll(taskType: taskType, workerId: workerId, domain: nil, count: 1,
                                                       timeout: 1_000, access: .baton)
                     for task in tasks {
-                        try await engine.update(await execute(number, task), actor: workerId)
+                        try await engine.update(await execute(number, task), actor: workerId, access: .baton)
                     }
                 } catch {
                     engine.logger.warning("System task runner failed a round",

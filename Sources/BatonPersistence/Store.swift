@@ -9,6 +9,10 @@ public protocol Store: Sendable {
     /// Runs `body` in a write transaction and returns its result once committed. `body` may run more than
     /// once (a store may roll back and retry), so it changes nothing outside the transaction.
     func write<Result: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> Result) async throws -> Result
+    /// Runs `body` as `write` does, behind the writes requests wait for: Baton's own background work (its script
+    /// and HTTP task runners, the sweeper's decisions) must not hold up a request's commit. A store with one
+    /// writer runs such bodies only when no request's write is waiting, a few at a time.
+    func writeInBackground<Result: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> Result) async throws -> Result
     /// Runs each of `bodies` in a write transaction of its own and returns their outcomes, in order, once
     /// every one has committed or failed; one failing does not stop the others.
     func writeEach<Result: Sendable>(
@@ -32,6 +36,13 @@ public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting
 }
 
 extension Store {
+    /// The default, for stores whose writes do not wait for each other (PostgreSQL's): an ordinary write.
+    public func writeInBackground<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        try await write(body)
+    }
+
     /// Runs the bodies as concurrent, separate `write`s.
     public func writeEach<Result: Sendable>(
         _ bodies: [@Sendable (any StoreTransaction) throws -> Result]

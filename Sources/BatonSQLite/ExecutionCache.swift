@@ -167,15 +167,12 @@ final class ExecutionStaging {
         stored.callbackFromWorker = true
         stored.subworkflowChanged = false
         stored.workflowTask = entry.nodes[task.referenceTaskName] ?? entry.nodes[Task.baseReferenceName(of: task.referenceTaskName)]
-        // Changed in place (the dictionary's entry is the array's only owner once adopted). Saves are mostly
-        // of the newest tasks: look from the end.
-        let index = entry.tasks.lastIndex { $0.taskId == task.taskId }
-        if let index, entry.tasks[index].seq == stored.seq {
+        // Changed in place (the dictionary's entry is the array's only owner once adopted).
+        if let index = Self.index(of: task, in: entry.tasks) {
             entries[id]!.tasks[index] = stored
-            return
+        } else {
+            Self.insert(stored, into: &entries[id]!.tasks)
         }
-        if let index { entries[id]!.tasks.remove(at: index) }
-        Self.insert(stored, into: &entries[id]!.tasks)
     }
 
     /// Records that the tasks `ids` were deleted from the executions this job knows; returns the ids it did
@@ -189,6 +186,24 @@ final class ExecutionStaging {
             missing.subtract(gone)
         }
         return ids.filter(missing.contains)
+    }
+
+    /// Where `task` (by id) is in `tasks`, which are in `seq` order: a binary search among the tasks of its `seq`
+    /// (a loop's own task, saved every iteration, is the first of thousands). A task keeps the `seq` it was made
+    /// with, so one not found there is new.
+    private static func index(of task: Task, in tasks: [Task]) -> Int? {
+        var low = 0
+        var high = tasks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tasks[middle].seq < task.seq { low = middle + 1 } else { high = middle }
+        }
+        var position = low
+        while position < tasks.count, tasks[position].seq == task.seq {
+            if tasks[position].taskId == task.taskId { return position }
+            position += 1
+        }
+        return nil
     }
 
     /// Puts `task` after the last task whose `seq` is not larger (rows are read in `seq` order, and a task

@@ -86,6 +86,16 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func writeInBackground<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await batcher.write(job(body), inBackground: true)
+        } catch let error as DatabaseError {
+            throw StoreError(error)
+        }
+    }
+
     public func writeEach<Result: Sendable>(
         _ bodies: [@Sendable (any StoreTransaction) throws -> Result]
     ) async -> [Swift.Result<Result, any Error>] {

@@ -12,9 +12,15 @@ final class WriteBatcher: Sendable {
     }
 
     private struct State {
+        /// Requests' jobs, run first.
         var pending: [Job] = []
+        /// Background jobs, run when no request's job waits, `maximumBackgroundBatch` at a time.
+        var background: [Job] = []
         var draining = false
     }
+
+    /// The most background jobs one commit carries: a request's write that arrives meanwhile waits for no more.
+    private static let maximumBackgroundBatch = 4
 
     private let writer: DatabasePool
     private let state = Mutex(State())
@@ -32,8 +38,10 @@ final class WriteBatcher: Sendable {
         self.committed = committed
     }
 
-    /// Runs `body` in a transaction and returns its result once the transaction has committed.
-    func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
+    /// Runs `body` in a transaction and returns its result once the transaction has committed; `inBackground`,
+    /// only when no request's job waits.
+    func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result,
+                                 inBackground: Bool = false) async throws -> Result {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let box = Mutex<Result?>(nil)
             submit([Job(
@@ -49,7 +57,7 @@ final class WriteBatcher: Sendable {
                     } else {
                         continuation.resume(throwing: StoreFailure.missingResult)
                     }
-                })])
+                })], inBackground: inBackground)
         }
     }
 
@@ -95,9 +103,13 @@ final class WriteBatcher: Sendable {
     }
 
     /// Queues `jobs` for the writer, starting it when it is idle.
-    private func submit(_ jobs: [Job]) {
+    private func submit(_ jobs: [Job], inBackground: Bool = false) {
         let startDrain = state.withLock { state -> Bool in
-            state.pending.append(contentsOf: jobs)
+            if inBackground {
+                state.background.append(contentsOf: jobs)
+            } else {
+                state.pending.append(contentsOf: jobs)
+            }
             guard !state.draining else { return false }
             state.draining = true
             return true
@@ -110,13 +122,19 @@ final class WriteBatcher: Sendable {
     private func drain(_ db: Database) {
         while true {
             let batch = state.withLock { state -> [Job] in
-                guard !state.pending.isEmpty else {
+                if !state.pending.isEmpty {
+                    let count = min(state.pending.count, maximumBatch)
+                    let batch = Array(state.pending.prefix(count))
+                    state.pending.removeFirst(count)
+                    return batch
+                }
+                guard !state.background.isEmpty else {
                     state.draining = false
                     return []
                 }
-                let count = min(state.pending.count, maximumBatch)
-                let batch = Array(state.pending.prefix(count))
-                state.pending.removeFirst(count)
+                let count = min(state.background.count, Self.maximumBackgroundBatch)
+                let batch = Array(state.background.prefix(count))
+                state.background.removeFirst(count)
                 return batch
             }
             if batch.isEmpty { return }

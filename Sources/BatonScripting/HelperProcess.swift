@@ -47,8 +47,7 @@ struct HelperProcess {
         do {
             defer { close(outputPipe[1]); close(errorPipe[1]) }
             pid = try spawn(arguments, input: inputFile, output: outputPipe[1], error: errorPipe[1])
-            var parameters = sched_param()
-            _ = sched_setscheduler(pid, ScriptLimits.schedulingPolicy, &parameters)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), ScriptLimits.niceness)
         } catch {
             close(outputPipe[0]); close(errorPipe[0])
             throw error

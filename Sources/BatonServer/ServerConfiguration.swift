@@ -44,10 +44,10 @@ public struct ServerConfiguration: Sendable {
     }
     /// How far one script (INLINE, JSON_JQ_TRANSFORM, JavaScript conditions) may go: time, jq's memory, output.
     public var scriptLimits = ScriptLimits()
-    /// How many scripts run at once (default: half the processors, at least one). Scripts run under the idle
-    /// scheduling policy, but on a virtual machine a processor kept busy by a spinning script still answers
-    /// late (its host schedules it away for milliseconds at a time): measured on 2 cores beside 400 starts/s,
-    /// two endless scripts at once raised the starts' p99 7×, one 1.6×. The other half stays for requests.
+    /// How many scripts run at once (default: half the processors, at least one). Scripts run at nice 10,
+    /// but a processor kept busy by a spinning script still answers late (on a virtual machine its host schedules
+    /// it away for milliseconds at a time, whatever the priority inside): measured on 2 cores beside 400
+    /// starts/s, two endless scripts at once raised the starts' p99 7×, one 1.6×. The other half stays for requests.
     public var scriptConcurrency = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// How long a connection may wait for its next request, or take to send a request's head, before it is
     /// closed (Hummingbird's idle timer runs from the last complete part of a request or response, so a head

@@ -5,33 +5,31 @@ public enum ProcessInspection {
     /// How many children of this process have `text` in their command line (NUL-separated arguments
     /// joined by spaces).
     public static func children(runningCommandContaining text: String) -> Int {
-        childSchedulingPolicies(runningCommandContaining: text).count
+        childNiceness(runningCommandContaining: text).count
     }
 
-    /// The scheduling policy (0 normal, 5 idle) of each child of this process that has `text` in its command line.
-    public static func childSchedulingPolicies(runningCommandContaining text: String) -> [Int] {
+    /// The niceness of each child of this process that has `text` in its command line.
+    public static func childNiceness(runningCommandContaining text: String) -> [Int] {
         let me = String(getpid())
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
-            guard Int(entry) != nil, let (_, fields) = stat(of: "/proc/\(entry)/stat"), fields.count > policyField, fields[1] == me,
+            guard Int(entry) != nil, let (_, fields) = stat(of: "/proc/\(entry)/stat"), fields.count > 16, fields[1] == me,
                   let arguments = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
                   String(decoding: arguments.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text) else { return nil }
-            return Int(fields[policyField])
+            return Int(fields[16])
         }
     }
 
-    /// The scheduling policy (0 normal, 5 idle) of each thread of this process whose name starts with `prefix`.
-    public static func threadSchedulingPolicies(namedWith prefix: String) -> [Int] {
+    /// The niceness of each thread of this process whose name starts with `prefix`.
+    public static func threadNiceness(namedWith prefix: String) -> [Int] {
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         return threads.compactMap { thread in
+            // The niceness is the 19th field of the line, the 17th after the command name.
             guard let (name, fields) = stat(of: "/proc/self/task/\(thread)/stat"), name.hasPrefix(prefix),
-                  fields.count > policyField else { return nil }
-            return Int(fields[policyField])
+                  fields.count > 16 else { return nil }
+            return Int(fields[16])
         }
     }
-
-    /// Where the scheduling policy is among a stat line's fields after the command name (the 41st of the line).
-    private static let policyField = 38
 
     /// CPU time (user + system, in clock ticks) each thread of this process whose name starts with `prefix`
     /// has used, by thread id.

@@ -2,6 +2,7 @@ import BatonModel
 import BatonPersistence
 @testable import BatonSQLite
 import Foundation
+import Synchronization
 import Testing
 
 /// The writer's cache of large executions' tasks: it serves what the rows hold after every commit, and
@@ -140,6 +141,40 @@ struct ExecutionCacheTests {
             }
             try await store.write { tx in _ = try tx.deleteWorkflow(id: "third") }
             #expect(store.executions.held == (0, 0))
+        }
+    }
+}
+
+/// Baton's own work is written behind requests: a request's write that arrives while background writes wait
+/// commits before them.
+@Suite("SQLite writer lanes")
+struct WriterLaneTests {
+    final class Order: Sendable {
+        let names = Mutex<[String]>([])
+        func append(_ name: String) { names.withLock { $0.append(name) } }
+    }
+
+    @Test("a request's write arriving behind ten waiting background writes runs before all of them")
+    func requestsGoFirst() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path)
+            let order = Order()
+            // Holds the writer until the others are queued behind it.
+            async let holding: Void = store.write { _ in Thread.sleep(forTimeInterval: 1) }
+            try await _Concurrency.Task.sleep(for: .milliseconds(50))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<10 {
+                    group.addTask { try await store.writeInBackground { _ in order.append("background \(index)") } }
+                }
+                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                group.addTask { try await store.write { _ in order.append("request") } }
+                try await group.waitForAll()
+            }
+            try await holding
+            let written = order.names.withLock { $0 }
+            #expect(written.count == 11)
+            #expect(written.first == "request", "\(written)")
+            try await store.close()
         }
     }
 }
