@@ -137,13 +137,11 @@ final class ExecutionStaging {
         dropped.insert(id)
     }
 
-    /// Makes `id`'s entry this job's own, to change in place; false when there is none to follow.
+    /// Makes `id`'s entry this job's own, to change in place; false when there is none to follow (nothing is
+    /// held for it then, so nothing needs dropping: the usual case of a small execution).
     private func adopt(_ id: String) -> Bool {
         if entries[id] != nil { return true }
-        guard let entry = entry(for: id) else {
-            drop(id)
-            return false
-        }
+        guard let entry = entry(for: id) else { return false }
         entries[id] = entry
         return true
     }
