@@ -34,6 +34,11 @@ final class ExecutionCache: Sendable {
         var nodes: [String: WorkflowTask]
         /// Whether the execution is RUNNING or PAUSED (only those are kept).
         var isLive: Bool
+
+        /// The task with `id` and `seq`, if held.
+        func task(id: String, seq: Int) -> Task? {
+            ExecutionStaging.index(ofTask: id, seq: seq, in: tasks).map { tasks[$0] }
+        }
     }
 
     private struct State {
@@ -166,7 +171,7 @@ final class ExecutionStaging {
         stored.subworkflowChanged = false
         stored.workflowTask = entry.nodes[task.referenceTaskName] ?? entry.nodes[Task.baseReferenceName(of: task.referenceTaskName)]
         // Changed in place (the dictionary's entry is the array's only owner once adopted).
-        if let index = Self.index(of: task, in: entry.tasks) {
+        if let index = Self.index(ofTask: task.taskId, seq: task.seq, in: entry.tasks) {
             entries[id]!.tasks[index] = stored
         } else {
             Self.insert(stored, into: &entries[id]!.tasks)
@@ -186,19 +191,19 @@ final class ExecutionStaging {
         return ids.filter(missing.contains)
     }
 
-    /// Where `task` (by id) is in `tasks`, which are in `seq` order: a binary search among the tasks of its `seq`
-    /// (a loop's own task, saved every iteration, is the first of thousands). A task keeps the `seq` it was made
-    /// with, so one not found there is new.
-    private static func index(of task: Task, in tasks: [Task]) -> Int? {
+    /// Where the task with `id` and `seq` is in `tasks`, which are in `seq` order: a binary search among the tasks
+    /// of its `seq` (a loop's own task, saved every iteration, is the first of thousands). A task keeps the `seq`
+    /// it was made with, so one not found there is new.
+    static func index(ofTask id: String, seq: Int, in tasks: [Task]) -> Int? {
         var low = 0
         var high = tasks.count
         while low < high {
             let middle = (low + high) / 2
-            if tasks[middle].seq < task.seq { low = middle + 1 } else { high = middle }
+            if tasks[middle].seq < seq { low = middle + 1 } else { high = middle }
         }
         var position = low
-        while position < tasks.count, tasks[position].seq == task.seq {
-            if tasks[position].taskId == task.taskId { return position }
+        while position < tasks.count, tasks[position].seq == seq {
+            if tasks[position].taskId == id { return position }
             position += 1
         }
         return nil

@@ -21,7 +21,7 @@ public final class SQLiteStore: Store {
     private static let processSettings: Void = { _ = baton_sqlite_disable_memory_statistics() }()
 
     private let pool: DatabasePool
-    private let batcher: WriteBatcher
+    let batcher: WriteBatcher
     private let checkpointer: Checkpointer
     let definitions: DefinitionSnapshots
     /// The tasks of large live executions as last committed (see `ExecutionCache`).

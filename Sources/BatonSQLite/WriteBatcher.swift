@@ -38,6 +38,11 @@ final class WriteBatcher: Sendable {
         self.committed = committed
     }
 
+    /// How many requests' and background jobs wait for the writer (for tests).
+    var waiting: (requests: Int, background: Int) {
+        state.withLock { ($0.pending.count, $0.background.count) }
+    }
+
     /// Runs `body` in a transaction and returns its result once the transaction has committed; `inBackground`,
     /// only when no request's job waits.
     func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result,

@@ -2,6 +2,7 @@ import BatonModel
 import BatonPersistence
 @testable import BatonSQLite
 import Foundation
+import Dispatch
 import Synchronization
 import Testing
 
@@ -159,15 +160,25 @@ struct WriterLaneTests {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path)
             let order = Order()
+            let held = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
             // Holds the writer until the others are queued behind it.
-            async let holding: Void = store.write { _ in Thread.sleep(forTimeInterval: 1) }
-            try await _Concurrency.Task.sleep(for: .milliseconds(50))
+            async let holding: Void = store.write { _ in
+                held.signal()
+                release.wait()
+            }
+            func waitUntil(_ condition: @escaping () -> Bool) async throws {
+                while !condition() { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+            }
+            try await waitUntil { held.wait(timeout: .now()) == .success }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<10 {
                     group.addTask { try await store.writeInBackground { _ in order.append("background \(index)") } }
                 }
-                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                try await waitUntil { store.batcher.waiting.background == 10 }
                 group.addTask { try await store.write { _ in order.append("request") } }
+                try await waitUntil { store.batcher.waiting.requests == 1 }
+                release.signal()
                 try await group.waitForAll()
             }
             try await holding
