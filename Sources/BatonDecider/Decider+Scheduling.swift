@@ -27,8 +27,15 @@ extension Decider {
         if let given {
             task.inputData = given
         } else {
-            var input = resolver(for: workflow).resolve(node.inputParameters, currentTaskId: task.taskId)
-            for (key, value) in taskDef?.inputTemplate ?? [:] where input[key] == nil || input[key] == .null {
+            // As Conductor: the task definition's template fills what the node leaves out and is resolved with
+            // it; an input that resolves to null then takes the template's value as written.
+            let template = taskDef?.inputTemplate ?? [:]
+            var parameters = node.inputParameters
+            for (key, value) in template where parameters[key] == nil || parameters[key] == .null {
+                parameters[key] = value
+            }
+            var input = resolver(for: workflow).resolve(parameters, currentTaskId: task.taskId)
+            for (key, value) in template where input[key] == .null {
                 input[key] = value
             }
             task.inputData = input
@@ -149,7 +156,7 @@ extension Decider {
         schedule(node, in: &workflow, iteration: iteration, effects: &effects)
     }
 
-    /// Retries a failed task, lets the workflow go on past an optional one, or ends the workflow.
+    /// Retries a failed task, lets the workflow go on past an optional or permissive one, or ends the workflow.
     func handleFailure(ofTaskAt index: Int, in workflow: inout Workflow, definition: WorkflowDef,
                        effects: inout DecisionEffects) {
         let failed = workflow.tasks[index]
@@ -157,7 +164,8 @@ extension Decider {
         let node = failed.workflowTask ?? definition.node(referenceName: failed.baseReferenceName)
         let policy = RetryPolicy(definition: node?.taskDefinition ?? TaskDef(name: failed.taskDefName, retryCount: 0),
                                  overrideCount: node?.retryCount)
-        if let node, failed.status.isRetriable, failed.retryCount < policy.allowedRetries,
+        if let node, !TaskType.operators.contains(node.type), failed.status.isRetriable,
+           failed.retryCount < policy.allowedRetries,
            !totalTimeoutExceeded(failed, in: workflow, policy: policy) {
             workflow.tasks[index].retried = true
             let delay = policy.delaySeconds(afterAttempt: failed.retryCount)
@@ -173,6 +181,11 @@ extension Decider {
         }
         if node?.optional == true {
             workflow.tasks[index].status = .completedWithErrors
+            scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
+            return
+        }
+        if node?.permissive == true {
+            // The workflow goes on; it fails when it reaches its end (`permissiveFailures(of:)`).
             scheduleSuccessor(ofTaskAt: index, in: &workflow, definition: definition, effects: &effects)
             return
         }
@@ -212,9 +225,9 @@ extension Decider {
             return true
         }
         let kind = TaskKind(task)
-        guard kind.isPolled else { return false }
+        guard task.hasTaskTimeouts else { return false }
         let taskDef = task.workflowTask?.taskDefinition
-        if task.isLeased, task.responseTimeoutSeconds > 0,
+        if kind.isPolled, task.isLeased, task.responseTimeoutSeconds > 0,
            now - task.updateTime >= (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000 {
             if kind == .script {
                 // Evaluating a script again is harmless: a runner that stopped mid-evaluation loses nothing.
@@ -236,7 +249,7 @@ extension Decider {
             breach = "Task timed out after \((now - task.startTime - task.pausedMillis) / 1000) seconds. "
                 + "Timeout configured as \(taskDef.timeoutSeconds) seconds. Timeout policy configured to "
                 + taskDef.timeoutPolicy.rawValue
-        } else if task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+        } else if kind.isPolled, task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
                   now - task.scheduledTime - task.pausedMillis >= (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000 {
             let elapsed = now - task.scheduledTime - task.pausedMillis - Int64(task.startDelayInSeconds) * 1000
             breach = "Task poll timed out after \(elapsed / 1000) seconds. Poll timeout configured as \(pollTimeout) "
@@ -265,6 +278,14 @@ extension Task {
     /// Whether a worker holds the task, so its response timeout runs: IN_PROGRESS, or back in the queue
     /// after an IN_PROGRESS result with a callback (Conductor keeps such a task IN_PROGRESS).
     var isLeased: Bool { status == .inProgress || (status == .scheduled && startTime > 0) }
+
+    /// Whether its definition's `timeoutSeconds` and `pollTimeoutSeconds` apply: to tasks that wait in a queue, to
+    /// WAIT and HUMAN tasks and to SUB_WORKFLOW tasks (Conductor times out every task with a definition; Baton's
+    /// other system tasks end within their decision).
+    var hasTaskTimeouts: Bool {
+        let kind = TaskKind(self)
+        return kind.isPolled || kind == .waiting || workflowTask?.type == .subWorkflow
+    }
 
     /// Whether the task waits for its first poll, so its poll timeout runs.
     var awaitsFirstPoll: Bool { status == .scheduled && startTime == 0 }

@@ -134,7 +134,9 @@ extension Decider {
         }
         finish(taskAt: index, in: &workflow, output: output)
         workflow.tasks[index].executed = true
-        if status == .completed {
+        if status == .completed, let failures = permissiveFailures(of: workflow) {
+            end(&workflow, status: .failed, reason: failures, effects: &effects)
+        } else if status == .completed {
             cancelLiveTasks(of: &workflow)
             workflow.status = .completed
             workflow.reasonForIncompletion = reason

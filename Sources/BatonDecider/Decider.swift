@@ -39,7 +39,7 @@ public struct Decider: Sendable {
         if timeOutWorkflowIfDue(&workflow, definition: definition, effects: &effects) { return effects }
         if workflow.tasks.isEmpty {
             guard let first = definition.tasks.first else {
-                complete(&workflow, definition: definition)
+                complete(&workflow, definition: definition, effects: &effects)
                 return effects
             }
             schedule(first, in: &workflow, effects: &effects)
@@ -85,7 +85,7 @@ public struct Decider: Sendable {
                 _ = evaluateOperator(at: index, in: &workflow, definition: definition, effects: &effects)
             }
         } else if workflow.status == .running, workflow.tasks.allSatisfy({ $0.status.isTerminal && $0.executed }) {
-            complete(&workflow, definition: definition)
+            complete(&workflow, definition: definition, effects: &effects)
         }
         return effects
     }
@@ -113,15 +113,16 @@ public struct Decider: Sendable {
         }
         for task in workflow.tasks where !task.status.isTerminal {
             if task.waitUntil > 0 { consider(task.waitUntil) }
-            guard TaskKind(task).isPolled else { continue }
-            if task.isLeased, task.responseTimeoutSeconds > 0 {
+            guard task.hasTaskTimeouts else { continue }
+            let polled = TaskKind(task).isPolled
+            if polled, task.isLeased, task.responseTimeoutSeconds > 0 {
                 consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
             }
             guard let taskDef = task.workflowTask?.taskDefinition else { continue }
             if taskDef.timeoutSeconds > 0, task.startTime > 0, taskDef.timeoutPolicy != .alertOnly {
                 consider(task.startTime + task.pausedMillis + taskDef.timeoutSeconds * 1000)
             }
-            if task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
+            if polled, task.awaitsFirstPoll, let pollTimeout = taskDef.pollTimeoutSeconds, pollTimeout > 0,
                taskDef.timeoutPolicy != .alertOnly {
                 consider(task.scheduledTime + task.pausedMillis + (Int64(pollTimeout) + task.callbackAfterSeconds) * 1000)
             }
@@ -146,13 +147,31 @@ public struct Decider: Sendable {
         return true
     }
 
-    /// Completes the workflow and computes its output.
-    func complete(_ workflow: inout Workflow, definition: WorkflowDef) {
+    /// Completes the workflow and computes its output, or fails it when a permissive task failed on the way.
+    func complete(_ workflow: inout Workflow, definition: WorkflowDef, effects: inout DecisionEffects) {
+        if let reason = permissiveFailures(of: workflow) {
+            return end(&workflow, status: .failed, reason: reason, effects: &effects)
+        }
         workflow.status = .completed
         workflow.endTime = now
         workflow.updateTime = now
         recordFailedTasks(of: &workflow)
         workflow.output = output(of: workflow, definition: definition)
+    }
+
+    /// Why a workflow that ran to its end fails after all: its permissive tasks (not optional) whose last attempt
+    /// failed, in Conductor's words; `nil` when there are none.
+    func permissiveFailures(of workflow: Workflow) -> String? {
+        var latest: [String: Task] = [:]
+        for task in workflow.tasks where task.workflowTask?.permissive == true && task.workflowTask?.optional != true {
+            if let seen = latest[task.referenceTaskName], seen.retryCount >= task.retryCount { continue }
+            latest[task.referenceTaskName] = task
+        }
+        let failed = latest.values.filter { $0.status.isTerminal && !$0.status.isSuccessful }.sorted { $0.seq < $1.seq }
+        guard !failed.isEmpty else { return nil }
+        return failed.map {
+            "Task \($0.taskId) failed with status: \($0.status.rawValue) and reason: '\($0.reasonForIncompletion ?? "")'"
+        }.joined(separator: ". ")
     }
 
     /// Adds every task that failed to the workflow's failure lists, as Conductor does when a workflow ends

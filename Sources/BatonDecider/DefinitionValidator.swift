@@ -47,20 +47,24 @@ public enum DefinitionValidator {
                     problems.append("WAIT task '\(label)' has an invalid until '\(text)'")
                 }
             }
-            if let taskDef = node.taskDefinition { problems += Self.problems(in: taskDef).map { "task '\(label)': \($0)" } }
+            if let taskDef = node.taskDefinition {
+                // Conductor does not validate a definition given inline; only values that make no sense are refused.
+                problems += Self.problems(in: taskDef, registered: false).map { "task '\(label)': \($0)" }
+            }
         }
         problems += ParameterResolver.validate(.object(definition.outputParameters)).map { "outputParameters: \($0)" }
         return problems
     }
 
-    /// The problems with a task definition; empty when valid.
-    public static func problems(in taskDef: TaskDef) -> [String] {
+    /// The problems with a task definition; empty when valid. A definition given inline in a workflow's node
+    /// (not `registered`) may have a response timeout longer than its timeout, as Conductor lets it.
+    public static func problems(in taskDef: TaskDef, registered: Bool = true) -> [String] {
         var problems: [String] = []
         if taskDef.name.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("TaskDef name cannot be null or empty") }
         if taskDef.retryCount < 0 { problems.append("TaskDef retryCount: must be >= 0") }
         if taskDef.timeoutSeconds < 0 { problems.append("TaskDef timeoutSeconds: must be >= 0") }
         if taskDef.responseTimeoutSeconds < 1 { problems.append("TaskDef responseTimeoutSeconds: must be >= 1") }
-        if taskDef.timeoutSeconds > 0, taskDef.responseTimeoutSeconds > taskDef.timeoutSeconds {
+        if registered, taskDef.timeoutSeconds > 0, taskDef.responseTimeoutSeconds > taskDef.timeoutSeconds {
             problems.append("TaskDef: \(taskDef.name) responseTimeoutSeconds: \(taskDef.responseTimeoutSeconds) must be "
                 + "less than timeoutSeconds: \(taskDef.timeoutSeconds)")
         }

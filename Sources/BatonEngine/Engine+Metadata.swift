@@ -6,7 +6,7 @@ extension Engine {
     /// Registers task definitions, replacing any with the same name.
     public func register(taskDefs: [TaskDef], actor: String = "anonymous") async throws(EngineError) {
         guard !taskDefs.isEmpty else { throw EngineError.invalid("TaskDef list cannot be empty") }
-        let problems = taskDefs.flatMap(DefinitionValidator.problems(in:))
+        let problems = taskDefs.flatMap { DefinitionValidator.problems(in: $0) }
         guard problems.isEmpty else { throw EngineError.invalid(problems.joined(separator: "; ")) }
         let now = clock.now()
         try await transaction { tx, _ in

@@ -87,29 +87,29 @@ extension Engine {
         return workflow
     }
 
-    /// The definition with each worker node's registered task definition attached (an ad-hoc one with
-    /// Conductor's defaults when none is registered), so the execution keeps running on the
-    /// definitions it started with.
+    /// The definition with each node's registered task definition attached, system nodes' too, as Conductor
+    /// does (an ad-hoc one with Conductor's defaults when none is registered), so the execution keeps running
+    /// on the definitions it started with.
     func withTaskDefinitions(_ definition: WorkflowDef, from tx: any StoreReader) throws -> WorkflowDef {
-        var cache: [String: TaskDef] = [:]
+        var registered: [String: TaskDef?] = [:]
+        func lookUp(_ name: String) throws -> TaskDef? {
+            if let known = registered[name] { return known }
+            let found = try tx.taskDef(named: name)
+            registered[name] = found
+            return found
+        }
         func attach(_ nodes: [WorkflowTask]) throws -> [WorkflowTask] {
             try nodes.map { original in
                 var node = original
                 if node.taskDefinition == nil {
-                    if TaskKind(node.type).isWorkerTask {
-                        if let known = cache[node.name] {
-                            node.taskDefinition = known
-                        } else {
-                            // Conductor's ad-hoc definitions: SIMPLE tasks retry 3 times, system tasks not at all.
-                            let adHoc = node.type == .simple || node.type == .dynamic
-                                ? TaskDef(name: node.name) : TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 600)
-                            let found = try tx.taskDef(named: node.name) ?? adHoc
-                            cache[node.name] = found
-                            node.taskDefinition = found
-                        }
-                    } else {
-                        node.taskDefinition = TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 0)
+                    // Conductor's ad-hoc definitions: SIMPLE tasks retry 3 times, system tasks not at all.
+                    let adHoc = switch node.type {
+                    case .simple, .dynamic: TaskDef(name: node.name)
+                    case _ where TaskKind(node.type).isWorkerTask:
+                        TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 600)
+                    default: TaskDef(name: node.name, retryCount: 0, responseTimeoutSeconds: 0)
                     }
+                    node.taskDefinition = try lookUp(node.name) ?? adHoc
                 }
                 node.decisionCases = try node.decisionCases.mapValues(attach)
                 node.defaultCase = try attach(node.defaultCase)

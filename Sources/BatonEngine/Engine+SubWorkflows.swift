@@ -110,7 +110,8 @@ extension Engine {
     }
 
     /// Passes a status change on to the workflow's children and parent: a parent's pause, resume or
-    /// termination reaches its running children (and theirs); a child's end moves its parent's task.
+    /// termination, and a SUB_WORKFLOW task's timeout, reach its running children (and theirs); a child's end
+    /// moves its parent's task.
     func cascade(from original: Workflow, to workflow: Workflow, actor: String, decider: Decider,
                  in tx: any StoreTransaction, changes: inout Changes) throws {
         // Built at the first sub-workflow only: most workflows have none.
@@ -118,10 +119,12 @@ extension Engine {
         for task in workflow.tasks where task.workflowTask?.type == .subWorkflow {
             guard let childId = task.subWorkflowId else { continue }
             let wasLive = before[task.taskId].map { !$0.status.isTerminal } ?? false
-            if wasLive, task.status == .canceled {
-                let reason = workflow.reasonForIncompletion.flatMap {
-                    $0.isEmpty ? nil : "Parent workflow has been terminated with reason: \($0)"
-                } ?? "Parent workflow has been terminated with status \(workflow.status.rawValue)"
+            if wasLive, task.status == .canceled || task.status == .timedOut {
+                let reason = task.status == .timedOut
+                    ? "The parent workflow's task \(task.referenceTaskName) timed out: \(task.reasonForIncompletion ?? "")"
+                    : workflow.reasonForIncompletion.flatMap {
+                        $0.isEmpty ? nil : "Parent workflow has been terminated with reason: \($0)"
+                    } ?? "Parent workflow has been terminated with status \(workflow.status.rawValue)"
                 try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, _ in
                     try decider.terminate(&child, reason: reason, triggerFailureWorkflow: false) ?? DecisionEffects()
                 }

@@ -140,6 +140,12 @@ public struct TaskType: RawRepresentable, Hashable, Sendable, Codable, CustomStr
         .noop, .http, .event, .dynamic, .kafkaPublish,
     ]
 
+    /// The operators that only steer the graph: Conductor never retries them, whatever a task definition of
+    /// the same name says.
+    public static let operators: Set<TaskType> = [
+        .decision, .switchTask, .fork, .forkJoin, .forkJoinDynamic, .join, .exclusiveJoin, .doWhile,
+    ]
+
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }

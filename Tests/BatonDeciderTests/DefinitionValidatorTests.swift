@@ -72,10 +72,9 @@ struct DefinitionValidatorTests {
         Case(testDescription: "WAIT with a bad until", expected: "WAIT task 'later' has an invalid until 'someday'") {
             $0.tasks.append(DefinitionValidatorTests.wait("later", input: ["until": "someday"]))
         },
-        Case(testDescription: "TaskDef response timeout above its timeout",
-             expected: "task 't5': TaskDef: task_5 responseTimeoutSeconds: 120 must be less than timeoutSeconds: 60") {
-            $0.tasks.append(Fixtures.simple(5, taskDef: TaskDef(name: "task_5", timeoutSeconds: 60,
-                                                                responseTimeoutSeconds: 120)))
+        Case(testDescription: "inline TaskDef with a negative retry count",
+             expected: "task 't5': TaskDef retryCount: must be >= 0") {
+            $0.tasks.append(Fixtures.simple(5, taskDef: TaskDef(name: "task_5", retryCount: -1)))
         },
         Case(testDescription: "negative startDelay", expected: "startDelay must not be negative (task 't6')") {
             var node = Fixtures.simple(6)
@@ -93,6 +92,16 @@ struct DefinitionValidatorTests {
         testCase.change(&definition)
         let problems = DefinitionValidator.problems(in: definition)
         #expect(problems.contains { $0.contains(testCase.expected) }, "\(problems)")
+    }
+
+    @Test("an inline TaskDef may have a response timeout above its timeout, as Conductor lets it (a registered one may not)")
+    func inlineTaskDefTimeouts() {
+        var definition = Self.valid()
+        let taskDef = TaskDef(name: "task_5", timeoutSeconds: 60, responseTimeoutSeconds: 120)
+        definition.tasks.append(Fixtures.simple(5, taskDef: taskDef))
+        #expect(DefinitionValidator.problems(in: definition).isEmpty)
+        #expect(DefinitionValidator.problems(in: taskDef)
+            == ["TaskDef: task_5 responseTimeoutSeconds: 120 must be less than timeoutSeconds: 60"])
     }
 
     @Test("a WAIT duration given by an expression is checked when it runs, not when stored")

@@ -7,7 +7,7 @@ import Testing
 
 /// Scenarios of Conductor's WorkflowAndTaskConfigurationSpec (test-harness), ported to the HTTP API: task and
 /// workflow timeouts, retry of a timed-out workflow, optional tasks, callbackAfterSeconds, skipping, pause and
-/// resume, rerun, WAIT timeouts, input templates. Time is the server's manual clock, never the wall clock.
+/// resume, rerun, WAIT timeouts, input templates, permissive tasks, task definition templates. Time is the server's manual clock, never the wall clock.
 /// Where Baton keeps a replaced attempt (decision 19), the task lists hold one attempt more than Conductor's.
 @Suite("Workflow and task configuration (Conductor's WorkflowAndTaskConfigurationSpec)")
 struct WorkflowAndTaskConfigurationTests {
@@ -87,6 +87,37 @@ struct WorkflowAndTaskConfigurationTests {
           {"name":"integration_task_1","taskReferenceName":"t1","type":"SIMPLE","inputParameters":{}}],
          "inputParameters":[],"outputParameters":{},"schemaVersion":2,"restartable":true,
          "timeoutPolicy":"ALERT_ONLY","timeoutSeconds":0,"ownerEmail":"test@harness.com"}
+        """#
+
+    /// `permissive_task_wf` (simple_workflow_with_permissive_task_integration_test.json): both tasks permissive,
+    /// each with its task definition inline.
+    static let permissiveTaskWorkflow = #"""
+        {"name":"permissive_task_wf","version":1,"tasks":[
+          {"name":"task_permissive","taskReferenceName":"t1","type":"SIMPLE","optional":false,"permissive":true,
+           "retryCount":1,"inputParameters":{"p1":"${workflow.input.param1}","p2":"${workflow.input.param2}"},
+           "taskDefinition":{"name":"task_permissive","retryCount":1,"timeoutSeconds":120,"timeoutPolicy":"TIME_OUT_WF",
+             "retryLogic":"FIXED","retryDelaySeconds":0,"responseTimeoutSeconds":3600}},
+          {"name":"integration_task_2","taskReferenceName":"t2","type":"SIMPLE","optional":false,"permissive":true,
+           "retryCount":1,"inputParameters":{"tp1":"${workflow.input.param1}","tp2":"${t1.output.op}"},
+           "taskDefinition":{"name":"integration_task_2","retryCount":1,"timeoutSeconds":120,"timeoutPolicy":"TIME_OUT_WF",
+             "retryLogic":"FIXED","retryDelaySeconds":0,"responseTimeoutSeconds":3600}}],
+         "inputParameters":["param1","param2"],
+         "outputParameters":{"o1":"${workflow.input.param1}","o2":"${t2.output.uuid}","o3":"${t1.output.op}"},
+         "schemaVersion":2,"restartable":true,"timeoutPolicy":"ALERT_ONLY","timeoutSeconds":0,
+         "ownerEmail":"test@harness.com"}
+        """#
+
+    /// `permissive_optional_task_wf` (simple_workflow_with_permissive_optional_task_integration_test.json).
+    static let permissiveOptionalTaskWorkflow = #"""
+        {"name":"permissive_optional_task_wf","version":1,"tasks":[
+          {"name":"task_optional","taskReferenceName":"t1","type":"SIMPLE","optional":true,"permissive":true,
+           "inputParameters":{"p1":"${workflow.input.param1}","p2":"${workflow.input.param2}"}},
+          {"name":"integration_task_2","taskReferenceName":"t2","type":"SIMPLE","optional":false,"permissive":true,
+           "inputParameters":{"tp1":"${workflow.input.param1}","tp2":"${t1.output.op}"}}],
+         "inputParameters":["param1","param2"],
+         "outputParameters":{"o1":"${workflow.input.param1}","o2":"${t2.output.uuid}","o3":"${t1.output.op}"},
+         "schemaVersion":2,"restartable":true,"timeoutPolicy":"ALERT_ONLY","timeoutSeconds":0,
+         "ownerEmail":"test@harness.com"}
         """#
 
     static let input = #"{"param1":"p1 value","param2":"p2 value"}"#
@@ -346,6 +377,144 @@ struct WorkflowAndTaskConfigurationTests {
             #expect(workflow.status == .completed)
             #expect(Self.tasks(workflow) == ["task_optional:FAILED", "task_optional:COMPLETED_WITH_ERRORS",
                                              "integration_task_2:COMPLETED"])
+        }
+    }
+
+    @Test("Test simple workflow which has a permissive task")
+    func permissiveTask() async throws {
+        try await withRunningServer { server in
+            try await Self.register([Self.permissiveTaskWorkflow], on: server)
+            let id = try await server.start("permissive_task_wf", input: Self.input)
+            var workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_permissive:SCHEDULED"])
+
+            let try1 = try #require(try await server.poll("task_permissive"))
+            #expect(try await server.report(try1, "FAILED", reason: "NETWORK ERROR").status == 200)
+            try await Self.decide(id, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_permissive:FAILED", "task_permissive:SCHEDULED"])
+
+            // Its retry fails too: no retry is left, and being permissive it lets the workflow go on.
+            let try2 = try #require(try await server.poll("task_permissive"))
+            #expect(try await server.report(try2, "FAILED", reason: "NETWORK ERROR").status == 200)
+            try await Self.decide(id, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_permissive:FAILED", "task_permissive:FAILED",
+                                             "integration_task_2:SCHEDULED"])
+
+            // At its end the workflow fails after all, with the permissive task's failure as its reason.
+            await server.sweep()
+            try await Self.pollAndComplete("integration_task_2", on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .failed)
+            #expect(workflow.reasonForIncompletion
+                == "Task \(workflow.tasks[1].taskId) failed with status: FAILED and reason: 'NETWORK ERROR'")
+            #expect(Self.tasks(workflow) == ["task_permissive:FAILED", "task_permissive:FAILED",
+                                             "integration_task_2:COMPLETED"])
+        }
+    }
+
+    @Test("Test simple workflow which has a permissive optional task")
+    func permissiveOptionalTask() async throws {
+        try await withRunningServer { server in
+            try await Self.register([Self.permissiveOptionalTaskWorkflow], on: server)
+            let id = try await server.start("permissive_optional_task_wf", input: Self.input)
+            var workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_optional:SCHEDULED"])
+
+            let try1 = try #require(try await server.poll("task_optional"))
+            #expect(try await server.report(try1, "FAILED", reason: "NETWORK ERROR").status == 200)
+            try await Self.decide(id, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_optional:FAILED", "task_optional:SCHEDULED"])
+
+            // The retry is polled and never answered: it times out and, optional, ends COMPLETED_WITH_ERRORS.
+            _ = try #require(try await server.poll("task_optional"))
+            server.clock.advance(by: 5_000)
+            try await Self.decide(id, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["task_optional:FAILED", "task_optional:COMPLETED_WITH_ERRORS",
+                                             "integration_task_2:SCHEDULED"])
+
+            // Permissive and optional: the optional side wins, and the workflow completes.
+            await server.sweep()
+            try await Self.pollAndComplete("integration_task_2", on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(Self.tasks(workflow) == ["task_optional:FAILED", "task_optional:COMPLETED_WITH_ERRORS",
+                                             "integration_task_2:COMPLETED"])
+        }
+    }
+
+    @Test("Test wait time out task based simple workflow")
+    func waitTimeout() async throws {
+        try await withRunningServer { server in
+            try await Self.register([Self.waitTimeoutWorkflow], on: server)
+            let id = try await server.start("test_wait_timeout", input: "{}")
+            var workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["WAIT:IN_PROGRESS"])
+
+            // The registered `waitTimeout` definition (timeout 2 s, RETRY, one retry) applies to the WAIT node.
+            server.clock.advance(by: 3_000)
+            try await Self.decide(id, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            // Conductor shows the replacement SCHEDULED until its system-task worker starts it; Baton starts a
+            // WAIT when it schedules it.
+            #expect(Self.tasks(workflow) == ["WAIT:TIMED_OUT", "WAIT:IN_PROGRESS"])
+            #expect(workflow.tasks[0].reasonForIncompletion?.hasPrefix("Task timed out after 3 seconds") == true)
+            #expect(workflow.tasks[1].retryCount == 1)
+
+            let wait = workflow.tasks[1]
+            #expect(try await server.report(wait, "COMPLETED").status == 200)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(Self.tasks(workflow) == ["WAIT:TIMED_OUT", "WAIT:COMPLETED", "integration_task_1:SCHEDULED"])
+
+            try await Self.pollAndComplete("integration_task_1", output: #"{"op":"task1.done"}"#, on: server)
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(Self.tasks(workflow) == ["WAIT:TIMED_OUT", "WAIT:COMPLETED", "integration_task_1:COMPLETED"])
+        }
+    }
+
+    @Test("Test task def template")
+    func taskDefTemplate() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"""
+                [{"name":"templated_task","ownerEmail":"test@harness.com","inputTemplate":{"http_request":{
+                  "method":"GET","vipStack":"${STACK2}","uri":"/get/something","body":{
+                    "inputPaths":["${workflow.input.path1}","${workflow.input.path2}"],
+                    "requestDetails":"${workflow.input.requestDetails}","outputPath":"${workflow.input.outputPath}"}}}}]
+                """#)
+            try await server.registerWorkflow(#"""
+                {"name":"template_workflow","schemaVersion":2,"ownerEmail":"test@harness.com",
+                 "tasks":[{"name":"templated_task","taskReferenceName":"t0","type":"SIMPLE"}]}
+                """#)
+            let id = try await server.start("template_workflow", input: #"""
+                {"path1":"file://path1","path2":"file://path2","outputPath":"s3://bucket/outputPath",
+                 "requestDetails":{"key1":"value1","key2":42}}
+                """#)
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .running)
+            #expect(workflow.tasks.count == 1)
+            let request = try #require(workflow.tasks.first?.inputData["http_request"]?.objectValue)
+            #expect(request["method"] == "GET")
+            #expect(request["uri"] == "/get/something")
+            let body = try #require(request["body"]?.objectValue)
+            #expect(body["requestDetails"] == ["key1": "value1", "key2": 42])
+            #expect(body["outputPath"] == "s3://bucket/outputPath")
+            #expect(body["inputPaths"] == ["file://path1", "file://path2"])
+            // Conductor fills `${STACK2}` from a JVM system property or an environment variable; Baton never
+            // reads the server's environment into a workflow (docs/compatibility.md), so it resolves to null.
+            #expect(request["vipStack"] == .null)
         }
     }
 
