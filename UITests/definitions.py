@@ -38,6 +38,21 @@ FLAKY = {
     "outputParameters": {"by": "${approval.output.by}"},
 }
 
+# A parent whose only task is a child that waits for a signal (`ui_child_wait`, a `wait_only`).
+PARENT_OF_WAIT = {
+    "name": "ui_parent_of_wait", "version": 1, "schemaVersion": 2, "restartable": True, "ownerEmail": "ui@example.com",
+    "tasks": [{"name": "child", "taskReferenceName": "child", "type": "SUB_WORKFLOW",
+               "subWorkflowParam": {"name": "ui_child_wait", "version": 1}}],
+}
+
+# A parent whose child is TWO_STEPS: a worker task that can fail, then an approval.
+PARENT_OF_TWO = {
+    "name": "ui_parent_of_two", "version": 1, "schemaVersion": 2, "restartable": True, "ownerEmail": "ui@example.com",
+    "inputParameters": ["who"],
+    "tasks": [{"name": "child", "taskReferenceName": "child", "type": "SUB_WORKFLOW",
+               "subWorkflowParam": {"name": "ui_two", "version": 1}, "inputParameters": {"who": "${workflow.input.who}"}}],
+}
+
 # Every kind of node the diagram draws, for the definition editor's preview.
 RICH = {
     "name": "ui_rich", "version": 1, "schemaVersion": 2, "restartable": True, "ownerEmail": "ui@example.com",

@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from definitions import FLAKY, RICH, TASK_DEFS, TWO_STEPS
+from definitions import FLAKY, PARENT_OF_TWO, PARENT_OF_WAIT, RICH, TASK_DEFS, TWO_STEPS, wait_only
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -14,6 +14,9 @@ def definitions(api):
     api.register_workflow(TWO_STEPS)
     api.register_workflow(FLAKY)
     api.register_workflow(RICH)
+    api.register_workflow(wait_only("ui_child_wait"))
+    api.register_workflow(PARENT_OF_WAIT)
+    api.register_workflow(PARENT_OF_TWO)
 
 
 def attempts(workflow, ref):
@@ -168,6 +171,50 @@ def test_signal_the_blocked_task(ui, api):
     events = api.call("GET", f"/workflow/{workflow_id}/events")
     assert any(e["kind"] == "signal.task" for e in events)
     ui.status_shown("COMPLETED")
+
+
+def child_of(api, workflow_id):
+    """The child workflow of the parent's `child` task, once it started."""
+    parent = api.wait_for(workflow_id, lambda w: attempts(w, "child") and attempts(w, "child")[-1].get("subWorkflowId"),
+                          what="a child workflow")
+    return attempts(parent, "child")[-1]["subWorkflowId"]
+
+
+def test_signal_from_the_parent_reaches_the_childs_blocked_task(ui, api):
+    workflow_id = api.start("ui_parent_of_wait")
+    child_id = child_of(api, workflow_id)
+    ui.open_execution(workflow_id)
+    ui.select_node("child")
+    ui.set_value("[data-role=update-output]", json.dumps({"by": "parent"}))
+    ui.click("[data-role=signal-task]")
+    dialog = ui.dialog().text
+    assert f"/tasks/{workflow_id}/COMPLETED/signal" in dialog and "sub-workflow" in dialog
+    ui.confirm()
+    ui.dialog_closed()
+    child = api.wait_status(child_id, "COMPLETED")
+    assert attempts(child, "approval")[-1]["outputData"] == {"by": "parent"}
+    api.wait_status(workflow_id, "COMPLETED")
+    ui.status_shown("COMPLETED")
+
+
+def test_retry_of_a_child_shows_its_parent_revived(ui, api):
+    workflow_id = api.start("ui_parent_of_two", {"who": "Eve"})
+    child_id = child_of(api, workflow_id)
+    task = api.poll("ui_step", child_id)
+    api.complete(child_id, task["taskId"], status="FAILED")
+    api.wait_status(workflow_id, "FAILED")
+    ui.open_execution(child_id)
+    ui.status_shown("FAILED")
+    ui.wait_text("[data-role=parent-status]", "FAILED")
+    ui.action("retry")
+    ui.confirm()
+    ui.dialog_closed()
+    ui.status_shown("RUNNING")
+    ui.wait_text("[data-role=parent-status]", "RUNNING")  # the parent was revived with its child
+    parent = api.wait_status(workflow_id, "RUNNING")
+    assert attempts(parent, "child")[-1]["status"] == "IN_PROGRESS"
+    events = api.call("GET", f"/workflow/{workflow_id}/events")
+    assert any(e["kind"] == "workflow.revived" for e in events)
 
 
 def test_skip_a_task_not_yet_run(ui, api):

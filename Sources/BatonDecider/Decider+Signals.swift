@@ -82,7 +82,8 @@ extension Decider {
     ///
     /// From the start: ended workflows only; the input, correlation id and task-to-domain mapping
     /// are replaced when given. From a task: also a RUNNING or PAUSED workflow; the task runs again as a
-    /// new attempt, the attempts it replaces are kept (CANCELED, `retried`), later tasks are removed.
+    /// new attempt, the attempts it replaces are kept (CANCELED, `retried`), later tasks are removed except in
+    /// the other branches of an enclosing fork, where what the workflow's end canceled runs again.
     public func rerun(_ workflow: inout Workflow, _ request: RerunWorkflowRequest) throws(DeciderError) -> DecisionEffects {
         guard let taskId = request.reRunFromTaskId, !taskId.isEmpty else {
             guard workflow.status.isTerminal else {
@@ -136,7 +137,13 @@ extension Decider {
             if workflow.tasks[index].endTime == 0 { workflow.tasks[index].endTime = now }
             workflow.tasks[index].updateTime = now
         }
-        if workflow.status.isTerminal { reopenEnded(&workflow) }
+        if workflow.status.isTerminal {
+            reopenEnded(&workflow)
+            // What the end canceled in the branches the rerun keeps runs again, as after a revival.
+            for index in canceledLatestAttempts(of: workflow) where workflow.tasks[index].referenceTaskName != reference {
+                runAgain(taskAt: index, in: &workflow, reopening: [], replacedBy: "rerun", effects: &effects)
+            }
+        }
         workflow.updateTime = now
         // The new attempt starts from the given input (a SWITCH picks its case from it, a WAIT its end).
         let index = schedule(node, in: &workflow, retryCount: latest.retryCount + 1, retrying: latest,

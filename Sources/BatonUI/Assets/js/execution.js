@@ -598,8 +598,9 @@
           requireObject: true, allowBlank: true, role: 'update-output', onInput: (text) => { drafts.output = text; },
         });
         const submit = h('button', { type: 'button', class: 'primary', 'data-role': 'update-task', onclick: () => updateTask(task, statusSelect.value, output) }, 'Update');
-        // The workflow's blocked task (its first running WAIT or HUMAN) can also be signalled as the API's /signal does.
-        const signalButton = task === blockedTask() ? h('button', { type: 'button', 'data-role': 'signal-task', onclick: () => signalTask(task, statusSelect.value, output) }, 'Signal') : null;
+        // What the API's /signal reaches can also be signalled: the workflow's blocked task, or the running
+        // sub-workflow it descends into.
+        const signalButton = task === signalTarget() ? h('button', { type: 'button', 'data-role': 'signal-task', onclick: () => signalTask(task, statusSelect.value, output) }, 'Signal') : null;
         content.appendChild(h('div', { class: 'section', 'data-role': 'update-section' },
           h('h3', {}, 'Update task'),
           h('p', { class: 'hint', style: 'margin-top:0' }, 'Set this task\'s status as a worker or signal would, with the output below.'),
@@ -651,18 +652,24 @@
       renderPanel(true);
     }
 
-    // The task a signal to this workflow reaches first: its first running WAIT or HUMAN task.
-    function blockedTask() {
-      const waiting = state.workflow.tasks.filter((t) => (t.taskType === 'WAIT' || t.taskType === 'HUMAN') && !TERMINAL_TASK.has(t.status));
-      return waiting.sort((a, b) => a.seq - b.seq)[0];
+    // The task a signal to this workflow reaches first, as the server finds it: its first running WAIT or HUMAN
+    // task; without one, its first running SUB_WORKFLOW task, whose child (or theirs) holds the blocked task.
+    function signalTarget() {
+      const live = state.workflow.tasks.filter((t) => !TERMINAL_TASK.has(t.status)).sort((a, b) => a.seq - b.seq);
+      return live.find((t) => t.taskType === 'WAIT' || t.taskType === 'HUMAN') ||
+        live.find((t) => t.taskType === 'SUB_WORKFLOW' && t.subWorkflowId);
     }
 
     function signalTask(task, status, editor) {
+      const child = task.taskType === 'SUB_WORKFLOW';
       return sendStatus(task, status, editor, {
         path: `/tasks/${encodeURIComponent(state.workflow.workflowId)}/${status}/signal`,
-        title: `Signal ${task.referenceTaskName} ${status}?`, confirmLabel: 'Signal',
-        explanation: 'The task this workflow is blocked on gets this status and output, as an external signal would.',
-        done: `${task.referenceTaskName}: signalled ${status}`,
+        title: child ? `Signal the task ${task.referenceTaskName}'s workflow is blocked on: ${status}?` : `Signal ${task.referenceTaskName} ${status}?`,
+        confirmLabel: 'Signal',
+        explanation: child
+          ? 'The signal descends into the sub-workflow: the WAIT or HUMAN task it (or its own sub-workflow) is blocked on gets this status and output.'
+          : 'The task this workflow is blocked on gets this status and output, as an external signal would.',
+        done: child ? `${task.referenceTaskName}: its blocked task signalled ${status}` : `${task.referenceTaskName}: signalled ${status}`,
       });
     }
 
