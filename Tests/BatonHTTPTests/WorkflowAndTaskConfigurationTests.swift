@@ -656,4 +656,37 @@ struct WorkflowAndTaskConfigurationTests {
             #expect(workflow.tasks.first?.taskDefName == "task_not_registered")
         }
     }
+
+    // MARK: - Beyond the spec: registered definitions on other system nodes
+
+    @Test("a registered task definition times out a SUB_WORKFLOW task and a HUMAN task; the child is terminated",
+          arguments: ["SUB_WORKFLOW", "HUMAN"])
+    func systemNodeTimeouts(type: String) async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"slow_node","retryCount":0,"timeoutSeconds":5,"#
+                + #""responseTimeoutSeconds":5,"timeoutPolicy":"RETRY"}]"#)
+            try await server.registerWorkflow(#"{"name":"child_waits","tasks":[{"name":"hold","taskReferenceName":"hold","type":"WAIT"}]}"#)
+            let parameters = type == "SUB_WORKFLOW" ? #","subWorkflowParam":{"name":"child_waits"}"# : ""
+            try await server.registerWorkflow(#"{"name":"times_out_\#(type)","tasks":[{"name":"slow_node","#
+                + #""taskReferenceName":"slow","type":"\#(type)"\#(parameters)}]}"#)
+            let id = try await server.start("times_out_\(type)")
+            let child = try await server.workflow(id).tasks.first?.subWorkflowId
+            server.clock.advance(by: 4_000)
+            await server.sweep()
+            #expect(try await server.workflow(id).status == .running, "timed out before its 5 s")
+            server.clock.advance(by: 2_000)
+            await server.sweep()
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .timedOut)
+            #expect(workflow.tasks.map(\.status) == [.timedOut])
+            #expect(workflow.tasks[0].reasonForIncompletion?.hasPrefix("Task timed out after 6 seconds") == true)
+            if let child {
+                let childRun = try await server.workflow(child)
+                #expect(childRun.status == .terminated)
+                #expect(childRun.reasonForIncompletion?.contains("timed out") == true)
+            } else {
+                #expect(type == "HUMAN")
+            }
+        }
+    }
 }
