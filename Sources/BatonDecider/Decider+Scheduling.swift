@@ -46,9 +46,15 @@ extension Decider {
             task.responseTimeoutSeconds = taskDef?.responseTimeoutSeconds ?? 3600
             task.rateLimitPerFrequency = taskDef?.rateLimitPerFrequency ?? 0
             task.rateLimitFrequencyInSeconds = taskDef?.rateLimitFrequencyInSeconds ?? 1
-            task.isolationGroupId = taskDef?.isolationGroupId
-            task.executionNameSpace = taskDef?.executionNameSpace
-            task.domain = domain(for: task.taskType, in: workflow.taskToDomain)
+            if node.type == .http {
+                // A system task, as in Conductor: no domain; its isolation group and namespace are recorded (Baton's
+                // HTTP runner serves them all from the one `HTTP` queue).
+                task.isolationGroupId = taskDef?.isolationGroupId
+                task.executionNameSpace = taskDef?.executionNameSpace
+            } else {
+                // Conductor isolates system tasks only: SIMPLE and DYNAMIC tasks stay in their type's queue.
+                task.domain = domain(for: task.taskType, in: workflow.taskToDomain)
+            }
             task.startDelayInSeconds = node.startDelay
             task.callbackAfterSeconds = Int64(node.startDelay)
         case .waiting:
@@ -113,13 +119,19 @@ extension Decider {
         }
     }
 
-    /// The domain a task of `taskType` is scheduled in: the last domain listed for its type (or `*`),
-    /// or none for `NO_DOMAIN`.
+    /// The domain a worker task of `taskType` is queued in, by Conductor's rules: the mapping for its type, else
+    /// `*`; of a comma-separated list, the first domain a worker polled lately (`activeDomains`), else the last;
+    /// `NO_DOMAIN` is no domain.
     func domain(for taskType: String, in taskToDomain: [String: String]) -> String? {
         guard let mapping = taskToDomain[taskType] ?? taskToDomain["*"] else { return nil }
         let domains = mapping.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let chosen = domains.last, !chosen.isEmpty, chosen != "NO_DOMAIN" else { return nil }
-        return chosen
+        func isNoDomain(_ domain: String) -> Bool { domain.isEmpty || domain.uppercased() == "NO_DOMAIN" }
+        if domains.count > 1,
+           let active = domains.first(where: { !isNoDomain($0) && activeDomains.isActive($0, for: taskType) }) {
+            return active
+        }
+        guard let last = domains.last, !isNoDomain(last) else { return nil }
+        return last
     }
 
     /// Schedules what follows a task that ended well: the next node in its list, or what follows

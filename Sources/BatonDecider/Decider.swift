@@ -12,6 +12,8 @@ public struct Decider: Sendable {
     public var makeId: @Sendable () -> String
     /// How many tasks an execution, and a dynamic fork, may make.
     public var limits: ExecutionLimits
+    /// The domains with a worker polling lately, for `taskToDomain` lists of several domains.
+    public var activeDomains = ActiveDomains()
 
     /// The most rounds one decision runs (each round may schedule tasks that complete at once). A workflow
     /// that still has work when they are spent is due at once (`nextWakeUp(of:)`): the next decision goes on.

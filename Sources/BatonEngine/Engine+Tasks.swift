@@ -46,6 +46,7 @@ extension Engine {
     /// Claims up to `count` tasks of `queue` inside a transaction, marking them IN_PROGRESS.
     func claim(queue: String, domain: String?, count: Int, workerId: String?, now: Int64,
                in tx: any StoreTransaction, changes: inout Changes) throws -> [Task] {
+        if let domain, !domain.isEmpty { domainActivity.note(queue: queue, at: now) }
         if pollRecords.isDue(queue: queue, workerId: workerId, at: now) {
             let poll = PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now)
             try tx.recordPoll(poll)
@@ -64,6 +65,15 @@ extension Engine {
             claimed.append(task)
         }
         return claimed
+    }
+
+    /// Reads the recent polls of domain queues, every server's, into what decides where a task mapped to several
+    /// domains is queued (the sweeper calls it every few seconds).
+    public func refreshDomainActivity() async throws(EngineError) {
+        let since = clock.now() - DomainActivity.window
+        for poll in try await reading({ try $0.domainPolls(since: since) }) {
+            domainActivity.note(queue: poll.queueName, at: poll.lastPollTime)
+        }
     }
 
     /// Records a worker's result for a task and moves its workflow on. Returns the task id.

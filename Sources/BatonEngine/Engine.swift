@@ -14,6 +14,8 @@ public final class Engine: Sendable {
     /// Told the ids of the workflows each committed transaction saved.
     let workflowWatch = WorkflowWatch()
     let pollRecords = PollRecords()
+    /// The domain queues polled lately, on this server and (through the sweeper) on every server.
+    let domainActivity = DomainActivity()
     let makeId: @Sendable () -> String
     let metrics: EngineMetrics
     let limits: ExecutionLimits
@@ -36,7 +38,11 @@ public final class Engine: Sendable {
     }
 
     /// A Decider for the current instant.
-    func decider(at now: Int64) -> Decider { Decider(now: now, makeId: makeId, limits: limits) }
+    func decider(at now: Int64) -> Decider {
+        var decider = Decider(now: now, makeId: makeId, limits: limits)
+        decider.activeDomains = domainActivity.activeDomains(at: now)
+        return decider
+    }
 
     /// Runs `body` in one store transaction, translating failures, and wakes the long polls of every
     /// queue the transaction put a task in. Baton's own work (`inBackground`) is written behind requests'.
@@ -215,12 +221,12 @@ public final class Engine: Sendable {
                           visibleAt: task.updateTime + task.callbackAfterSeconds * 1000)
     }
 
-    /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them;
-    /// every script task waits in the script runner's queue.
+    /// The queue a task waits in: `[domain:]taskType`, as Conductor names them; every script task waits in the
+    /// script runner's queue. (Only system tasks carry an isolation group or namespace, and Baton's runners serve
+    /// them all from their type's queue.)
     static func queueName(for task: Task) -> String {
         if TaskKind(task) == .script { return ScriptTask.queueName }
-        return queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
-                  isolationGroup: task.isolationGroupId)
+        return queueName(taskType: task.taskType, domain: task.domain)
     }
 
     /// The queue name for a task type polled in a domain.

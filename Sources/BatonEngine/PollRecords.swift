@@ -1,3 +1,4 @@
+import BatonDecider
 import Synchronization
 
 /// Decides when a poll is worth recording: at most once a second per queue and worker, so idle long
@@ -25,6 +26,32 @@ final class PollRecords: Sendable {
         lastRecorded.withLock { records in
             if records.count >= capacity { records.removeAll(keepingCapacity: true) }
             records[Key(queue: queue, workerId: workerId ?? "")] = now
+        }
+    }
+}
+
+/// When each domain queue (`domain:taskType`) was last polled, as far as this server knows: its own polls at once,
+/// the other servers' from the store's poll records (`Engine.refreshDomainActivity()`). Feeds the Decider's
+/// `ActiveDomains`.
+final class DomainActivity: Sendable {
+    /// Conductor's `activeWorkerLastPollTimeout`: a domain with a poll this recent (ms) has an active worker.
+    static let window: Int64 = 10_000
+
+    private let lastPolls = Mutex<[String: Int64]>([:])
+
+    /// Notes a poll of a domain's queue.
+    func note(queue: String, at time: Int64) {
+        lastPolls.withLock { polls in
+            if polls[queue].map({ $0 < time }) ?? true { polls[queue] = time }
+        }
+    }
+
+    /// The domains polled within the window before `now`.
+    func activeDomains(at now: Int64) -> ActiveDomains {
+        lastPolls.withLock { polls in
+            guard !polls.isEmpty else { return ActiveDomains() }
+            polls = polls.filter { now - $0.value <= Self.window * 6 }  // forget long-idle queues
+            return ActiveDomains(polledQueues: Set(polls.filter { now - $0.value <= Self.window }.keys))
         }
     }
 }

@@ -3,7 +3,8 @@ import Logging
 public import ServiceLifecycle
 
 /// The background service that fires timers: it decides every workflow whose wake-up time has come
-/// (WAIT durations, timeouts), in batches, and stops on graceful shutdown.
+/// (WAIT durations, timeouts), in batches, and stops on graceful shutdown. Every two seconds it also reads which
+/// task domains every server's workers polled lately.
 public struct Sweeper: Service {
     let engine: Engine
     let interval: Duration
@@ -20,7 +21,15 @@ public struct Sweeper: Service {
 
     public func run() async throws {
         await reclaimLeases()
+        var domainsRead = ContinuousClock.now - .seconds(60)
         while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
+            if ContinuousClock.now - domainsRead >= .seconds(2) {
+                // Other servers' workers count toward a domain's activity too.
+                domainsRead = ContinuousClock.now
+                do { try await engine.refreshDomainActivity() } catch {
+                    engine.logger.warning("Sweeper could not read domain polls", metadata: ["baton.error": "\(error.message)"])
+                }
+            }
             let fired = await sweepOnce()
             if fired < batchSize {
                 try? await gracefulShutdownSleep(for: interval)

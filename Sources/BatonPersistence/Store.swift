@@ -166,6 +166,8 @@ public protocol QueueReading {
     func queueSizes() throws -> [String: Int]
     /// The last polls of a task type's queues (every domain).
     func pollData(taskType: String) throws -> [PollData]
+    /// The polls of queues in a domain (`domain:taskType`) made at or after `time`.
+    func domainPolls(since time: Int64) throws -> [PollData]
 }
 
 /// The queues of tasks waiting for a worker.

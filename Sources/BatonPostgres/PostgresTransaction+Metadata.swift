@@ -84,6 +84,13 @@ extension PostgresTransaction {
         }
     }
 
+    func domainPolls(since time: Int64) throws -> [PollData] {
+        try rows("SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= $1", [time]).map {
+            PollData(queueName: try $0["queue_name"], domain: try $0["domain"], workerId: try $0["worker_id"],
+                     lastPollTime: try $0["last_poll_time"])
+        }
+    }
+
     func enqueue(_ entry: QueueEntry) throws {
         // A new seq on every enqueue: a moved entry counts as the newest of its priority and visibility.
         try execute("""

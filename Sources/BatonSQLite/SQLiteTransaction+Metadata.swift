@@ -92,6 +92,14 @@ extension SQLiteTransaction {
         }
     }
 
+    func domainPolls(since time: Int64) throws -> [PollData] {
+        try Row.fetchAll(db, sql: "SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= ?",
+                         arguments: [time]).map {
+            PollData(queueName: $0["queue_name"], domain: $0["domain"], workerId: $0["worker_id"],
+                     lastPollTime: $0["last_poll_time"])
+        }
+    }
+
     func enqueue(_ entry: QueueEntry) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO queue (task_id, workflow_id, queue_name, priority, visible_at) VALUES (?, ?, ?, ?, ?)

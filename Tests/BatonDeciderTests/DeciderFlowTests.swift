@@ -155,6 +155,48 @@ struct DeciderFlowTests {
         #expect(task.domain == domain)
     }
 
+    @Test(
+        "of a list of domains, the first with a worker polling lately wins; NO_DOMAIN is never active",
+        arguments: [
+            ("d1,d2,d3", ["d2", "d3"], "d2"),
+            ("d1,d2,d3", [], "d3"),
+            ("d1,d2,NO_DOMAIN", [], nil),
+            ("NO_DOMAIN,d2", ["d2"], "d2"),
+            ("d1, d2", ["d1"], "d1"),
+            ("d1", ["d2"], "d1"),
+        ] as [(String, [String], String?)]
+    )
+    func activeDomains(mapping: String, polled: [String], domain: String?) throws {
+        var execution = Workflow(workflowId: "wf-1", definition: Fixtures.definition(simpleTasks: 1), input: [:],
+                                 createTime: t0)
+        execution.taskToDomain = ["*": mapping]
+        var decider = decider(at: t0)
+        decider.activeDomains = ActiveDomains(polledQueues: Set(polled.map { "\($0):task_1" } + ["d1:other_type"]))
+        _ = decider.decide(&execution)
+        #expect(try #require(execution.tasks.first).domain == domain)
+    }
+
+    @Test("an HTTP task gets no domain, as a system task in Conductor; a SIMPLE task is not isolated")
+    func systemTasksHaveNoDomain() throws {
+        var isolated = TaskDef(name: "call")
+        (isolated.isolationGroupId, isolated.executionNameSpace) = ("group", "ns")
+        var http = WorkflowTask(name: "call", taskReferenceName: "call", type: .http)
+        http.taskDefinition = isolated
+        isolated.name = "task_1"
+        var run = Run(Fixtures.definition([http, Fixtures.simple(1, taskDef: isolated)]))
+        run.workflow.taskToDomain = ["*": "blue"]
+        _ = run.decide()
+        run.workflow.tasks.removeAll()  // scheduled before the mapping was set: schedule it again
+        _ = run.decide()
+        let call = try run.task("call")
+        #expect(call.domain == nil)
+        #expect(call.isolationGroupId == "group" && call.executionNameSpace == "ns")
+        try run.finish("call")
+        let task = try run.task("t1")
+        #expect(task.domain == "blue")
+        #expect(task.isolationGroupId == nil && task.executionNameSpace == nil)
+    }
+
     @Test("a PAUSED or ended workflow is left as it is")
     func decideLeavesNonRunning() throws {
         for status in [WorkflowStatus.paused, .completed, .failed, .timedOut, .terminated] {

@@ -88,6 +88,10 @@ extension StoreConformance {
             try expectEqual(Set(polls), [PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 200),
                                          PollData(queueName: "eu:charge", domain: "eu", workerId: "w2", lastPollTime: 150)])
             try expectEqual(try await store.read { try $0.pollData(taskType: "unknown") }, [])
+            // Only domain queues, from the given time on.
+            try expectEqual(try await store.read { try $0.domainPolls(since: 150) },
+                            [PollData(queueName: "eu:charge", domain: "eu", workerId: "w2", lastPollTime: 150)])
+            try expectEqual(try await store.read { try $0.domainPolls(since: 151) }, [])
         },
     ]
 }
