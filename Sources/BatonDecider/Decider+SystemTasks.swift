@@ -401,6 +401,11 @@ extension Decider {
         var output = loop.outputData
         output[String(iteration)] = .object(iterationOutput)
         output["iteration"] = .int(Int64(iteration))
+        if let keep = node.keepLastN {
+            // Conductor's keepLastN: the output keeps the last `keep` iterations (their tasks go at the decision's end).
+            var old = iteration - keep
+            while old >= 1, output.removeValue(forKey: String(old)) != nil { old -= 1 }
+        }
         if let failed = current.first(where: { !$0.status.isSuccessful }) {
             fail(taskAt: index, in: &workflow,
                  reason: "Task \(failed.referenceTaskName) in iteration \(iteration) is \(failed.status.rawValue)", output: output)
@@ -422,6 +427,28 @@ extension Decider {
             finish(taskAt: index, in: &workflow)  // an empty condition is false, as an empty script's undefined
         }
         return true
+    }
+
+    /// Removes the tasks of the iterations a DO_WHILE with `keepLastN` no longer keeps (those its output dropped),
+    /// as Conductor does; returns whether any went.
+    func removeDroppedIterations(in workflow: inout Workflow, effects: inout DecisionEffects) -> Bool {
+        var dropped: [(body: Set<String>, through: Int)] = []
+        for loop in workflow.tasks where !loop.retried {
+            guard let node = loop.workflowTask, node.type == .doWhile, let keep = node.keepLastN,
+                  let recorded = loop.outputData.keys.compactMap({ Int($0) }).max(), recorded > keep else { continue }
+            dropped.append((Set(node.loopOver.flatMap(\.allNodes).map(\.taskReferenceName)), recorded - keep))
+        }
+        guard !dropped.isEmpty else { return false }
+        let before = workflow.tasks.count
+        workflow.tasks.removeAll { task in
+            task.iteration > 0 && task.status.isTerminal
+                && dropped.contains { task.iteration <= $0.through && $0.body.contains(task.baseReferenceName) }
+        }
+        if workflow.tasks.count < before {
+            effects.notes.append(DecisionNote(kind: "loop.iterations_removed",
+                                              detail: "\(before - workflow.tasks.count) tasks of iterations beyond keepLastN"))
+        }
+        return workflow.tasks.count < before
     }
 
     /// Starts the next iteration's count (and item) of a DO_WHILE whose condition held; its first task is

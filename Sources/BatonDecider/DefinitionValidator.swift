@@ -34,6 +34,9 @@ public enum DefinitionValidator {
             }
             if node.startDelay < 0 { problems.append("startDelay must not be negative (task '\(label)')") }
             problems += ParameterResolver.validate(.object(node.inputParameters)).map { "task '\(label)' inputParameters: \($0)" }
+            if node.type == .doWhile, let keep = node.inputParameters["keepLastN"], (keep.intValue ?? 0) < 1 {
+                problems.append("DO_WHILE task '\(label)': keepLastN must be a whole number of at least 1, not \(keep.interpolated)")
+            }
             if node.type == .wait {
                 if node.inputParameters["duration"] != nil, node.inputParameters["until"] != nil {
                     problems.append("WAIT task '\(label)' cannot have both 'duration' and 'until'")

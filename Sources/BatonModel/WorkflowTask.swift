@@ -251,6 +251,11 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
         _modify { yield &storage.fields.joinStatus }
     }
 
+    /// A DO_WHILE's `keepLastN` input parameter: how many of the latest iterations it keeps, when given.
+    public var keepLastN: Int? {
+        inputParameters["keepLastN"]?.intValue.flatMap { $0 >= 1 ? Int($0) : nil }
+    }
+
     public var permissive: Bool {
         _read { yield storage.fields.permissive }
         _modify { yield &storage.fields.permissive }

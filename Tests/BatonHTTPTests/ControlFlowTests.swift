@@ -393,4 +393,47 @@ struct ControlFlowTests {
             #expect(try await server.workflow(empty).status == .completed)
         }
     }
+
+    @Test("DO_WHILE with keepLastN keeps only the latest iterations, in its output and in the execution")
+    func keepLastN() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow("""
+                {"name":"kept","tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "inputParameters":{"keepLastN":2},"loopCondition":"$.loop['iteration'] < 5",
+                  "loopOver":[{"name":"gate","taskReferenceName":"gate","type":"WAIT"},
+                              {"name":"tick","taskReferenceName":"tick","type":"NOOP"}]}]}
+                """)
+            let id = try await server.start("kept")
+            for round in 1...5 {
+                let reply = try await server.client.send(.POST, "/api/tasks/\(id)/gate/COMPLETED", body: #"{"round":\#(round)}"#)
+                #expect(reply.status == 200, "\(reply.text)")
+                let workflow = try await server.workflowAfterScripts(id)
+                let loop = try #require(workflow.tasks.first)
+                let kept = (max(1, round - 1)...round).map(String.init)
+                #expect(Set(loop.outputData.keys.filter { Int($0) != nil }) == Set(kept), "round \(round)")
+                let iterations = Set(workflow.tasks.dropFirst().map(\.iteration))
+                let live = round < 5 ? [round + 1] : []
+                #expect(iterations == Set(kept.compactMap(Int.init) + live), "round \(round): \(workflow.tasks.map(\.referenceTaskName))")
+            }
+            let workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.map(\.referenceTaskName) == ["loop", "gate__4", "tick__4", "gate__5", "tick__5"])
+            #expect(workflow.tasks[0].outputData["5"]?.objectValue?["gate"]?.objectValue?["round"] == 5)
+            let events = try await server.client.get("/api/workflow/\(id)/events")
+            #expect(events.text.contains("loop.iterations_removed"))
+        }
+    }
+
+    @Test("a keepLastN that is not a whole number of at least 1 is refused at registration, naming it")
+    func keepLastNRefused() async throws {
+        try await withRunningServer { server in
+            let reply = try await server.client.send(.POST, "/api/metadata/workflow", body: """
+                {"name":"kept_badly","tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "inputParameters":{"keepLastN":0},"loopCondition":"false",
+                  "loopOver":[{"name":"tick","taskReferenceName":"tick","type":"NOOP"}]}]}
+                """)
+            #expect(reply.status == 400)
+            #expect(reply.text.contains("keepLastN"), "\(reply.text)")
+        }
+    }
 }
