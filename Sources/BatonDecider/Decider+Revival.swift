@@ -31,8 +31,7 @@ extension Decider {
         parent.updateTime = now
         if child.status.isTerminal { follow(child, taskAt: index, in: &parent) }
         let decided = decide(&parent)
-        effects.notes += decided.notes
-        effects.failureWorkflow = decided.failureWorkflow
+        effects.follow(with: decided)
         return effects
     }
 

@@ -217,13 +217,18 @@ extension Decider {
     func totalTimeoutExceeded(_ task: Task, in workflow: Workflow, policy: RetryPolicy) -> Bool {
         let total = policy.definition.totalTimeoutSeconds
         guard total > 0 else { return false }
+        return now - firstScheduledTime(of: task, in: workflow) >= total * 1000
+    }
+
+    /// When the first attempt of `task` was scheduled (its `retriedTaskId` chain followed back).
+    func firstScheduledTime(of task: Task, in workflow: Workflow) -> Int64 {
         var first = task
         for _ in workflow.tasks.indices {
             guard let previousId = first.retriedTaskId,
                   let previous = workflow.tasks.first(where: { $0.taskId == previousId }) else { break }
             first = previous
         }
-        return now - first.scheduledTime >= total * 1000
+        return first.scheduledTime
     }
 
     /// Fires whatever is due on a live task: a WAIT's end, or a response, poll or task timeout.
@@ -256,7 +261,13 @@ extension Decider {
         }
         guard let taskDef, taskDef.timeoutPolicy != .alertOnly else { return false }
         var breach: String?
-        if taskDef.timeoutSeconds > 0, task.startTime > 0,
+        if taskDef.totalTimeoutSeconds > 0,
+           case let elapsed = now - firstScheduledTime(of: task, in: workflow), elapsed >= taskDef.totalTimeoutSeconds * 1000 {
+            // Conductor's total budget across all attempts, retry delays included: checked before the others.
+            breach = "Task \(task.taskDefName)/\(task.taskId) exceeded total timeout of \(taskDef.totalTimeoutSeconds) seconds "
+                + "(elapsed \(elapsed / 1000) seconds across all attempts including retry delays). Timeout policy: "
+                + taskDef.timeoutPolicy.rawValue
+        } else if taskDef.timeoutSeconds > 0, task.startTime > 0,
            now - task.startTime - task.pausedMillis >= taskDef.timeoutSeconds * 1000 {
             breach = "Task timed out after \((now - task.startTime - task.pausedMillis) / 1000) seconds. "
                 + "Timeout configured as \(taskDef.timeoutSeconds) seconds. Timeout policy configured to "

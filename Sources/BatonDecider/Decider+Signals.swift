@@ -150,8 +150,7 @@ extension Decider {
                              input: request.taskInput ?? target.inputData, effects: &effects)
         workflow.tasks[index].reasonForIncompletion = nil
         let decided = decide(&workflow)
-        effects.notes += decided.notes
-        effects.failureWorkflow = decided.failureWorkflow
+        effects.follow(with: decided)
         return effects
     }
 
@@ -200,8 +199,7 @@ extension Decider {
             runAgain(taskAt: index, in: &workflow, reopening: reopening, replacedBy: "retry", effects: &effects)
         }
         let decided = decide(&workflow)
-        effects.notes += decided.notes
-        effects.failureWorkflow = decided.failureWorkflow
+        effects.follow(with: decided)
         return effects
     }
 

@@ -111,8 +111,10 @@ public struct Decider: Sendable {
         var earliest: Int64?
         func consider(_ instant: Int64) { earliest = min(earliest ?? instant, instant) }
         if !pendingTerminalTasks(of: workflow).isEmpty { consider(now) }
-        if definition.timeoutSeconds > 0, definition.timeoutPolicy == .timeOutWorkflow {
-            consider(workflowTimeoutBase(workflow) + definition.timeoutSeconds * 1000)
+        if definition.timeoutSeconds > 0 {
+            let deadline = workflowTimeoutBase(workflow) + definition.timeoutSeconds * 1000
+            // An ALERT_ONLY timeout wakes the workflow once, to be noted (`timeOutWorkflowIfDue`).
+            if definition.timeoutPolicy == .timeOutWorkflow || workflow.updateTime < deadline { consider(deadline) }
         }
         for task in workflow.tasks where !task.status.isTerminal {
             if task.waitUntil > 0 { consider(task.waitUntil) }
@@ -122,6 +124,9 @@ public struct Decider: Sendable {
                 consider(task.updateTime + (task.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000)
             }
             guard let taskDef = task.workflowTask?.taskDefinition else { continue }
+            if taskDef.totalTimeoutSeconds > 0, taskDef.timeoutPolicy != .alertOnly {
+                consider(firstScheduledTime(of: task, in: workflow) + taskDef.totalTimeoutSeconds * 1000)
+            }
             if taskDef.timeoutSeconds > 0, task.startTime > 0, taskDef.timeoutPolicy != .alertOnly {
                 consider(task.startTime + task.pausedMillis + taskDef.timeoutSeconds * 1000)
             }
@@ -139,13 +144,24 @@ public struct Decider: Sendable {
         (workflow.lastRetriedTime > 0 ? workflow.lastRetriedTime : workflow.createTime) + workflow.pausedMillis
     }
 
+    /// Ends the workflow when its timeout has passed under TIME_OUT_WF. Under ALERT_ONLY it runs on, as in Conductor,
+    /// and the first decision past the deadline notes the alert (event log, `workflowTimeoutAlert`): Conductor logs
+    /// and counts it.
     func timeOutWorkflowIfDue(_ workflow: inout Workflow, definition: WorkflowDef,
                               effects: inout DecisionEffects) -> Bool {
-        guard definition.timeoutSeconds > 0, definition.timeoutPolicy == .timeOutWorkflow else { return false }
-        let elapsed = now - workflowTimeoutBase(workflow)
-        guard elapsed >= definition.timeoutSeconds * 1000 else { return false }
-        let reason = "Workflow timed out after \(elapsed / 1000) seconds. Timeout configured as "
-            + "\(definition.timeoutSeconds) seconds. Timeout policy configured to TIME_OUT_WF"
+        guard definition.timeoutSeconds > 0 else { return false }
+        let deadline = workflowTimeoutBase(workflow) + definition.timeoutSeconds * 1000
+        guard now >= deadline else { return false }
+        let reason = "Workflow timed out after \((now - workflowTimeoutBase(workflow)) / 1000) seconds. Timeout configured as "
+            + "\(definition.timeoutSeconds) seconds. Timeout policy configured to \(definition.timeoutPolicy.rawValue)"
+        guard definition.timeoutPolicy == .timeOutWorkflow else {
+            if workflow.updateTime < deadline {
+                effects.notes.append(DecisionNote(kind: "workflow.timeout_alert", detail: reason))
+                effects.workflowTimeoutAlert = true
+                workflow.updateTime = now
+            }
+            return false
+        }
         end(&workflow, status: .timedOut, reason: reason, effects: &effects)
         return true
     }
@@ -256,8 +272,17 @@ public struct DecisionEffects: Sendable, Hashable {
     public var failureWorkflow: FailureWorkflowStart?
     /// State changes worth recording in the workflow's event log.
     public var notes: [DecisionNote] = []
+    /// The workflow's timeout passed under ALERT_ONLY (it runs on): worth counting, once.
+    public var workflowTimeoutAlert = false
 
     public init() {}
+
+    /// Adds what a decision made after these effects did: its notes after these, its failure workflow, its alert.
+    mutating func follow(with later: DecisionEffects) {
+        notes += later.notes
+        failureWorkflow = later.failureWorkflow
+        workflowTimeoutAlert = workflowTimeoutAlert || later.workflowTimeoutAlert
+    }
 }
 
 /// A state change the Decider made that belongs in the workflow's event log.

@@ -2,7 +2,7 @@ public import CoreMetrics
 import BatonModel
 import Synchronization
 
-/// The engine's swift-metrics: workflow starts and completions by workflow name and status, sent to
+/// The engine's swift-metrics: workflow starts, completions by workflow name and status, and ALERT_ONLY timeouts, sent to
 /// one engine's factory (the server passes its own Prometheus registry), so several engines in one
 /// process never mix their counts.
 public struct EngineMetrics: Sendable {
@@ -26,12 +26,19 @@ public struct EngineMetrics: Sendable {
         }
     }
 
+    /// Counts a workflow whose timeout passed under ALERT_ONLY (it runs on).
+    func recordTimeoutAlert(workflowName: String) {
+        guard let factory else { return }
+        counters.counter(.timeoutAlert, workflowName, factory: factory).increment()
+    }
+
     /// The counters made so far, by what they count: a factory makes a counter by building its name and
     /// looking it up in its registry, which cost more per start than the rest of its bookkeeping.
     private final class Counters: Sendable {
         enum Kind: Hashable {
             case started
             case ended(WorkflowStatus)
+            case timeoutAlert
         }
 
         private struct Key: Hashable {
@@ -51,6 +58,8 @@ public struct EngineMetrics: Sendable {
                 case .ended(let status):
                     Counter(label: "baton_workflow_completions_total",
                             dimensions: [("name", workflowName), ("status", status.rawValue)], factory: factory)
+                case .timeoutAlert:
+                    Counter(label: "baton_workflow_timeout_alerts_total", dimensions: [("name", workflowName)], factory: factory)
                 }
                 made[key] = counter
                 return counter

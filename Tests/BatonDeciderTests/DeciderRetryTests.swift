@@ -200,6 +200,35 @@ struct DeciderRetryTests {
         #expect(run.status == .failed)
     }
 
+    @Test("totalTimeoutSeconds ends the running attempt when the budget runs out, by its policy", arguments: [
+        (TaskTimeoutPolicy.retry, WorkflowStatus.timedOut, TaskStatus.timedOut),
+        (.timeOutWorkflow, .timedOut, .timedOut),
+        (.alertOnly, .running, .inProgress),
+    ])
+    func totalTimeoutEndsTheAttempt(policy: TaskTimeoutPolicy, workflowStatus: WorkflowStatus, taskStatus: TaskStatus) throws {
+        let taskDef = Fixtures.taskDef(1) {
+            $0.retryCount = 5
+            $0.retryDelaySeconds = 0
+            $0.totalTimeoutSeconds = 100
+            $0.timeoutPolicy = policy
+        }
+        var run = Run(Fixtures.definition([Fixtures.simple(1, taskDef: taskDef)]))
+        run.at(t0 + seconds(60))
+        try run.finish("t1", .failed, reason: "slow")
+        try run.poll("t1")
+        let budgetEnds = Decider(now: t0, makeId: { "unused" }).nextWakeUp(of: run.workflow)
+        if policy != .alertOnly { #expect(budgetEnds == t0 + seconds(100), "the budget's end is a wake-up") }
+        run.at(t0 + seconds(100))
+        _ = run.decide()
+        #expect(run.status == workflowStatus)
+        let attempt = try #require(run.attempts("t1").last)
+        #expect(attempt.status == taskStatus)
+        #expect(run.attempts("t1").count == 2, "no retry once the budget is spent")
+        if taskStatus == .timedOut {
+            #expect(attempt.reasonForIncompletion?.contains("exceeded total timeout of 100 seconds") == true)
+        }
+    }
+
     @Test("the failure workflow is asked for with the failed workflow's facts")
     func failureWorkflow() throws {
         var definition = Self.definition(retryCount: 0)

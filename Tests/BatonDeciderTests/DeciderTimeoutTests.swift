@@ -296,16 +296,22 @@ struct DeciderTimeoutTests {
         #expect(run.decider.nextWakeUp(of: run.workflow) == nil)
     }
 
-    @Test("a workflow timeout under ALERT_ONLY changes nothing and sets no wake-up")
+    @Test("a workflow timeout under ALERT_ONLY lets it run on: one wake-up at the deadline notes the alert, once")
     func workflowTimeoutAlertOnly() throws {
         var definition = Fixtures.definition(simpleTasks: 1)
         definition.timeoutSeconds = 100
         definition.timeoutPolicy = .alertOnly
         var run = Run(definition)
-        #expect(run.decider.nextWakeUp(of: run.workflow) == nil)
+        #expect(run.decider.nextWakeUp(of: run.workflow) == t0 + seconds(100))
         run.at(t0 + seconds(10_000))
         run.decide()
         #expect(run.status == .running)
+        #expect(run.effects.workflowTimeoutAlert)
+        #expect(run.effects.notes.map(\.kind) == ["workflow.timeout_alert"])
+        #expect(run.effects.notes.first?.detail?.hasSuffix("Timeout policy configured to ALERT_ONLY") == true)
+        #expect(run.decider.nextWakeUp(of: run.workflow) == nil)
+        run.decide()
+        #expect(!run.effects.workflowTimeoutAlert, "noted once")
         try run.finish("t1")
         #expect(run.status == .completed)
     }
