@@ -72,6 +72,7 @@ public enum DefinitionValidator {
                 + "less than timeoutSeconds: \(taskDef.timeoutSeconds)")
         }
         if taskDef.retryDelaySeconds < 0 { problems.append("TaskDef retryDelaySeconds: must be >= 0") }
+        if taskDef.backoffJitterMs < 0 { problems.append("TaskDef backoffJitterMs: must be >= 0") }
         if taskDef.backoffScaleFactor < 1 { problems.append("TaskDef backoffScaleFactor: must be >= 1") }
         if taskDef.totalTimeoutSeconds < 0 { problems.append("TaskDef totalTimeoutSeconds: must be >= 0") }
         if let poll = taskDef.pollTimeoutSeconds, poll < 0 { problems.append("TaskDef pollTimeoutSeconds: must be >= 0") }

@@ -98,6 +98,7 @@ public final class Engine: Sendable {
         if !changes.workflows.isEmpty { workflowWatch.changed(changes.workflows) }
         for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
         for change in changes.statusChanges { metrics.record(change) }
+        for name in changes.timeoutAlerts { metrics.recordTimeoutAlert(workflowName: name) }
         for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }
     }
 
@@ -206,6 +207,7 @@ public final class Engine: Sendable {
         if let original {
             try cascade(from: original, to: workflow, actor: actor, decider: decider, in: tx, changes: &changes)
         }
+        if effects.workflowTimeoutAlert { changes.timeoutAlerts.append(workflow.workflowName) }
         if original?.status != workflow.status {
             changes.statusChanges.append(StatusChange(workflowName: workflow.workflowName, from: original?.status,
                                                       to: workflow.status))
@@ -218,7 +220,20 @@ public final class Engine: Sendable {
         guard workflow.status == .running, task.status == .scheduled, TaskKind(task).isPolled else { return nil }
         return QueueEntry(taskId: task.taskId, workflowId: task.workflowInstanceId,
                           queueName: Engine.queueName(for: task), priority: task.workflowPriority,
-                          visibleAt: task.updateTime + task.callbackAfterSeconds * 1000)
+                          visibleAt: task.updateTime + task.callbackAfterSeconds * 1000 + Engine.retryJitter(of: task, in: workflow))
+    }
+
+    /// Conductor's `backoffJitterMs`: an automatic retry not polled yet waits up to that many milliseconds more than
+    /// its delay, an amount drawn from its task id (every server computes the same). A manual retry, which replaces a
+    /// CANCELED attempt, waits no more.
+    static func retryJitter(of task: Task, in workflow: Workflow) -> Int64 {
+        guard let jitter = task.workflowTask?.taskDefinition?.backoffJitterMs, jitter > 0, task.startTime == 0,
+              let previousId = task.retriedTaskId,
+              let previous = workflow.tasks.first(where: { $0.taskId == previousId }), previous.status != .canceled
+        else { return 0 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for byte in task.taskId.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int64(hash % UInt64(jitter + 1))
     }
 
     /// The queue a task waits in: `[domain:]taskType`, as Conductor names them; every script task waits in the
@@ -249,6 +264,8 @@ struct Changes: Sendable {
     var logLines: [LogLine] = []
     /// Workflows' changes of status, counted in the metrics once the transaction has committed.
     var statusChanges: [StatusChange] = []
+    /// The names of workflows whose timeout passed under ALERT_ONLY, counted once the transaction has committed.
+    var timeoutAlerts: [String] = []
     /// Polls recorded in the store, noted once the transaction has committed (see `PollRecords`).
     var polls: [PollData] = []
     /// The workflows saved, whose waiters wake once the transaction has committed.

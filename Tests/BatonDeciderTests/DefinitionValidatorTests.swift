@@ -121,6 +121,8 @@ struct DefinitionValidatorTests {
              "TaskDef: late responseTimeoutSeconds: 11 must be less than timeoutSeconds: 10"),
             (TaskDef(name: "zero", responseTimeoutSeconds: 0), "TaskDef responseTimeoutSeconds: must be >= 1"),
             (TaskDef(name: "neg", retryCount: -1), "TaskDef retryCount: must be >= 0"),
+            ({ var jittery = TaskDef(name: "jittery"); jittery.backoffJitterMs = -1; return jittery }(),
+             "TaskDef backoffJitterMs: must be >= 0"),
         ] as [(TaskDef, String?)]
     )
     func taskDef(taskDef: TaskDef, expected: String?) {

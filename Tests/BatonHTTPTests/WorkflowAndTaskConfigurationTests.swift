@@ -689,4 +689,56 @@ struct WorkflowAndTaskConfigurationTests {
             }
         }
     }
+
+    @Test("a workflow timeout under ALERT_ONLY lets the workflow run on, noted once in its event log and counted")
+    func alertOnlyWorkflowTimeout() async throws {
+        try await withRunningServer { server in
+            try await Self.register([Self.threeTaskWorkflow(timeoutPolicy: "ALERT_ONLY", timeoutSeconds: 5)], on: server)
+            let id = try await server.start("integration_test_wf3", input: Self.input)
+            server.clock.advance(by: 4_000)
+            await server.sweep()
+            func alerts() async throws -> Int {
+                try await server.client.get("/api/workflow/\(id)/events").text.components(separatedBy: "workflow.timeout_alert").count - 1
+            }
+            #expect(try await alerts() == 0)
+            server.clock.advance(by: 2_000)
+            await server.sweep()
+            #expect(try await server.workflow(id).status == .running)
+            #expect(try await alerts() == 1)
+            server.clock.advance(by: 10_000)
+            await server.sweep()
+            try await Self.pollAndComplete("integration_task_1", on: server)
+            #expect(try await alerts() == 1, "noted once")
+            let scrape = try await server.client.get("/metrics").text
+            #expect(scrape.contains(#"baton_workflow_timeout_alerts_total{name="integration_test_wf3"} 1"#), "\(scrape.prefix(2000))")
+            try await Self.pollAndComplete("integration_task_2", on: server)
+            try await Self.pollAndComplete("integration_task_3", on: server)
+            #expect(try await server.workflow(id).status == .completed)
+        }
+    }
+
+    @Test("backoffJitterMs spreads automatic retries over up to that many milliseconds after their delay")
+    func backoffJitter() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"jittery","retryCount":1,"retryDelaySeconds":0,"backoffJitterMs":5000}]"#)
+            try await server.registerWorkflow(#"{"name":"jitter","tasks":[{"name":"jittery","taskReferenceName":"j"}]}"#)
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await server.start("jitter")) }
+            for _ in ids {
+                let attempt = try #require(try await server.poll("jittery"))
+                #expect(try await server.report(attempt, "FAILED", reason: "flaky").status == 200)
+            }
+            // Each retry waits a different share of the 5 s; all three at once would be a one-in-a-million draw.
+            var early = 0
+            while try await server.poll("jittery") != nil { early += 1 }
+            #expect(early < 3)
+            server.clock.advance(by: 5_001)
+            var late = 0
+            while let retry = try await server.poll("jittery") {
+                late += 1
+                #expect(retry.retryCount == 1)
+            }
+            #expect(early + late == 3, "every retry is handed out within its delay plus the jitter")
+        }
+    }
 }
