@@ -18,6 +18,7 @@ extension Engine {
                 try tx.save(taskDef)
             }
         }
+        handOutLimits.forget()
     }
 
     /// Updates a registered task definition, keeping its creation time.
@@ -36,6 +37,7 @@ extension Engine {
             updated.updatedBy = actor
             try tx.save(updated)
         }
+        handOutLimits.forget()
     }
 
     /// The task definition named `name`.
@@ -58,6 +60,7 @@ extension Engine {
                 throw EngineError.notFound("No such taskType found by name: \(name)")
             }
         }
+        handOutLimits.forget()
     }
 
     /// Registers a workflow definition; an existing name and version is a conflict unless `overwrite`.

@@ -53,12 +53,28 @@ extension Engine {
             changes.polls.append(poll)
         }
         let decider = self.decider(at: now)
+        var count = count
+        let taskType = domain.map { $0.isEmpty ? queue : String(queue.dropFirst($0.count + 1)) } ?? queue
+        let limits = try handOutLimits.limits(of: taskType, at: now, reading: tx)
+        if let limits {
+            // Conductor's concurrentExecLimit and rate limit, counted over every server's hand-outs.
+            try tx.lockLimits(of: taskType)
+            let handedOut = try tx.limitedTasks(of: taskType, startedSince: now - limits.window)
+            let allowed = min(limits.concurrency > 0 ? limits.concurrency - handedOut.inProgress : count,
+                              limits.perFrequency > 0 ? limits.perFrequency - handedOut.started : count)
+            if allowed < count { changes.limitedPolls.append(taskType) }
+            count = max(0, allowed)
+            guard count > 0 else { return [] }
+        }
         var claimed: [Task] = []
         for id in try tx.claim(queueName: queue, count: count, now: now) {
             guard var task = try tx.task(id: id), task.status == .scheduled else { continue }
             let previous = task
             decider.start(&task, workerId: workerId)
             try tx.save(task, previous: previous)
+            if let limits {
+                try tx.recordLimitedStart(of: taskType, taskId: task.taskId, at: now, forgettingBefore: now - limits.window)
+            }
             if task.responseTimeoutSeconds > 0 {
                 try tx.advanceWakeUp(workflowId: task.workflowInstanceId, to: now + task.responseTimeoutSeconds * 1000)
             }

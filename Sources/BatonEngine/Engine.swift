@@ -16,6 +16,8 @@ public final class Engine: Sendable {
     let pollRecords = PollRecords()
     /// The domain queues polled lately, on this server and (through the sweeper) on every server.
     let domainActivity = DomainActivity()
+    /// The registered task definitions' hand-out limits, read now and then.
+    let handOutLimits = HandOutLimits()
     let makeId: @Sendable () -> String
     let metrics: EngineMetrics
     let limits: ExecutionLimits
@@ -99,6 +101,7 @@ public final class Engine: Sendable {
         for line in changes.logLines { logger.log(level: line.level, line.message, metadata: line.metadata) }
         for change in changes.statusChanges { metrics.record(change) }
         for name in changes.timeoutAlerts { metrics.recordTimeoutAlert(workflowName: name) }
+        for taskType in changes.limitedPolls { metrics.recordLimitedPoll(taskType: taskType) }
         for poll in changes.polls { pollRecords.note(queue: poll.queueName, workerId: poll.workerId, at: poll.lastPollTime) }
     }
 
@@ -266,6 +269,8 @@ struct Changes: Sendable {
     var statusChanges: [StatusChange] = []
     /// The names of workflows whose timeout passed under ALERT_ONLY, counted once the transaction has committed.
     var timeoutAlerts: [String] = []
+    /// The task types of polls that a concurrency or rate limit cut short, counted once the transaction has committed.
+    var limitedPolls: [String] = []
     /// Polls recorded in the store, noted once the transaction has committed (see `PollRecords`).
     var polls: [PollData] = []
     /// The workflows saved, whose waiters wake once the transaction has committed.

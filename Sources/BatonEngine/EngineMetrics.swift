@@ -2,7 +2,8 @@ public import CoreMetrics
 import BatonModel
 import Synchronization
 
-/// The engine's swift-metrics: workflow starts, completions by workflow name and status, and ALERT_ONLY timeouts, sent to
+/// The engine's swift-metrics: workflow starts, completions by workflow name and status, ALERT_ONLY timeouts, and
+/// polls cut short by a task definition's limits, sent to
 /// one engine's factory (the server passes its own Prometheus registry), so several engines in one
 /// process never mix their counts.
 public struct EngineMetrics: Sendable {
@@ -32,6 +33,13 @@ public struct EngineMetrics: Sendable {
         counters.counter(.timeoutAlert, workflowName, factory: factory).increment()
     }
 
+    /// Counts a poll of `taskType` that handed out fewer tasks than asked (or none) because of its definition's
+    /// concurrency or rate limit.
+    func recordLimitedPoll(taskType: String) {
+        guard let factory else { return }
+        counters.counter(.limitedPoll, taskType, factory: factory).increment()
+    }
+
     /// The counters made so far, by what they count: a factory makes a counter by building its name and
     /// looking it up in its registry, which cost more per start than the rest of its bookkeeping.
     private final class Counters: Sendable {
@@ -39,27 +47,31 @@ public struct EngineMetrics: Sendable {
             case started
             case ended(WorkflowStatus)
             case timeoutAlert
+            case limitedPoll
         }
 
         private struct Key: Hashable {
             let kind: Kind
-            let workflowName: String
+            let name: String
         }
 
         private let made = Mutex<[Key: Counter]>([:])
 
-        func counter(_ kind: Kind, _ workflowName: String, factory: any MetricsFactory) -> Counter {
-            let key = Key(kind: kind, workflowName: workflowName)
+        /// The counter of `kind` for `name` (a workflow's name, or a task type's for `limitedPoll`).
+        func counter(_ kind: Kind, _ name: String, factory: any MetricsFactory) -> Counter {
+            let key = Key(kind: kind, name: name)
             return made.withLock { made in
                 if let counter = made[key] { return counter }
                 let counter = switch kind {
                 case .started:
-                    Counter(label: "baton_workflow_starts_total", dimensions: [("name", workflowName)], factory: factory)
+                    Counter(label: "baton_workflow_starts_total", dimensions: [("name", name)], factory: factory)
                 case .ended(let status):
                     Counter(label: "baton_workflow_completions_total",
-                            dimensions: [("name", workflowName), ("status", status.rawValue)], factory: factory)
+                            dimensions: [("name", name), ("status", status.rawValue)], factory: factory)
                 case .timeoutAlert:
-                    Counter(label: "baton_workflow_timeout_alerts_total", dimensions: [("name", workflowName)], factory: factory)
+                    Counter(label: "baton_workflow_timeout_alerts_total", dimensions: [("name", name)], factory: factory)
+                case .limitedPoll:
+                    Counter(label: "baton_task_polls_limited_total", dimensions: [("task_type", name)], factory: factory)
                 }
                 made[key] = counter
                 return counter

@@ -242,6 +242,7 @@ extension WorkflowTask: JSONWritable {
         o.string("joinStatus", joinStatus, &output)
         o.bool("permissive", permissive, &output)
         o.object("metadata", metadata, &output)
+        o.value("cacheConfig", cacheConfig, &output)
         o.finish(&output)
     }
 }

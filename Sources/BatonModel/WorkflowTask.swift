@@ -39,6 +39,7 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
         var joinStatus: String?
         var permissive: Bool
         var metadata: JSONObject
+        var cacheConfig: JSONValue?
 
         init(name: String, taskReferenceName: String, inputParameters: JSONObject, type: TaskType, optional: Bool) {
             self.name = name
@@ -93,6 +94,7 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
             joinStatus = try c.decodeIfPresent(String.self, forKey: .joinStatus)
             permissive = try c.value(.permissive, or: false)
             metadata = try c.value(.metadata, or: [:])
+            cacheConfig = try c.decodeIfPresent(JSONValue.self, forKey: .cacheConfig)
         }
     }
 
@@ -264,6 +266,12 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
     public var metadata: JSONObject {
         _read { yield storage.fields.metadata }
         _modify { yield &storage.fields.metadata }
+    }
+
+    /// Conductor's `cacheConfig` (`key`, `ttlInSecond`), kept as given: Conductor OSS's engine does not read it either.
+    public var cacheConfig: JSONValue? {
+        _read { yield storage.fields.cacheConfig }
+        _modify { yield &storage.fields.cacheConfig }
     }
 
     /// Creates a task node of the given type (SIMPLE unless said otherwise).

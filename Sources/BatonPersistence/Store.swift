@@ -28,7 +28,7 @@ public protocol Store: Sendable {
 public protocol StoreReader: ExecutionReading, MetadataReading, QueueReading {}
 
 /// Everything a write transaction can read and change.
-public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue {
+public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue, TaskLimiting {
     /// Takes up to `limit` RUNNING executions whose wake-up time is due at `now`, earliest first, and moves
     /// their wake-up to `leaseUntil`, so that other servers sweeping the same database pass them over
     /// until then (deciding one sets its real next wake-up). Returns their ids.
@@ -181,6 +181,20 @@ public protocol TaskQueue {
     func claim(queueName: String, count: Int, now: Int64) throws -> [String]
     /// Records that a worker polled a queue.
     func recordPoll(_ poll: PollData) throws
+}
+
+/// What a task definition's `concurrentExecLimit` and rate limit are checked against when tasks are handed out:
+/// the tasks handed out under a limit, kept while they run and for the rate limit's window.
+public protocol TaskLimiting {
+    /// Holds other servers' checks of `taskDefName`'s limits until this transaction ends (so two servers never
+    /// both see room for the last task); nothing where writes are serialized anyway.
+    func lockLimits(of taskDefName: String) throws
+    /// Of the tasks of `taskDefName` handed out under a limit: how many are IN_PROGRESS now, and how many were
+    /// handed out at or after `since`.
+    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int)
+    /// Records that a task of `taskDefName` was handed out under a limit at `time`, and forgets the records of
+    /// tasks no longer IN_PROGRESS that were handed out before `keepSince`.
+    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws
 }
 
 /// A task waiting in a queue for a worker.

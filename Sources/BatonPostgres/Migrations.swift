@@ -162,5 +162,17 @@ enum Migrations {
         Migration(version: 2, name: "v2-search-by-name-and-status", statements: [
             "CREATE INDEX workflows_by_name_status ON workflows(name, status, create_time)",
         ]),
+        // The tasks handed out under a task definition's concurrentExecLimit or rate limit (only those), while they
+        // run and for the rate limit's window.
+        Migration(version: 3, name: "v3-limited-tasks", statements: [
+            """
+            CREATE TABLE limited_tasks (
+                task_def_name TEXT COLLATE "C" NOT NULL,
+                started_at BIGINT NOT NULL,
+                task_id TEXT COLLATE "C" NOT NULL,
+                PRIMARY KEY (task_def_name, started_at, task_id)
+            )
+            """,
+        ]),
     ]
 }

@@ -84,6 +84,31 @@ extension PostgresTransaction {
         }
     }
 
+    func lockLimits(of taskDefName: String) throws {
+        // Serializes the limit checks of one task definition across nodes until this transaction ends.
+        try execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))", [taskDefName])
+    }
+
+    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int) {
+        guard let row = try rows("""
+            SELECT count(*) FILTER (WHERE tasks.status = 'IN_PROGRESS') AS in_progress,
+                   count(*) FILTER (WHERE limited.started_at >= $2) AS started
+            FROM limited_tasks AS limited LEFT JOIN tasks ON tasks.id = limited.task_id
+            WHERE limited.task_def_name = $1
+            """, [taskDefName, since]).first else { return (0, 0) }
+        return (Int(try row["in_progress"] as Int64), Int(try row["started"] as Int64))
+    }
+
+    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
+        try execute("""
+            DELETE FROM limited_tasks AS limited WHERE limited.task_def_name = $1
+              AND (limited.task_id = $2 OR (limited.started_at < $3
+                AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = limited.task_id AND tasks.status = 'IN_PROGRESS')))
+            """, [taskDefName, taskId, keepSince])
+        try execute("INSERT INTO limited_tasks (task_def_name, started_at, task_id) VALUES ($1, $2, $3)",
+                    [taskDefName, time, taskId])
+    }
+
     func domainPolls(since time: Int64) throws -> [PollData] {
         try rows("SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= $1", [time]).map {
             PollData(queueName: try $0["queue_name"], domain: try $0["domain"], workerId: try $0["worker_id"],

@@ -92,6 +92,28 @@ extension SQLiteTransaction {
         }
     }
 
+    func lockLimits(of taskDefName: String) throws {}  // one writer at a time
+
+    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int) {
+        let row = try db.cachedStatement(sql: """
+            SELECT count(*) FILTER (WHERE tasks.status = 'IN_PROGRESS'), count(*) FILTER (WHERE limited.started_at >= ?)
+            FROM limited_tasks AS limited LEFT JOIN tasks ON tasks.id = limited.task_id
+            WHERE limited.task_def_name = ?
+            """).rows(since, taskDefName) { (try $0.value(at: 0) as Int, try $0.value(at: 1) as Int) }
+        return row.first ?? (0, 0)
+    }
+
+    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
+        try db.cachedStatement(sql: """
+            DELETE FROM limited_tasks WHERE task_def_name = ? AND started_at < ?
+              AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = limited_tasks.task_id AND tasks.status = 'IN_PROGRESS')
+            """).run(taskDefName, keepSince)
+        // A task handed out again (after an IN_PROGRESS result with a callback) keeps one record, its latest.
+        try db.cachedStatement(sql: "DELETE FROM limited_tasks WHERE task_def_name = ? AND task_id = ?").run(taskDefName, taskId)
+        try db.cachedStatement(sql: "INSERT INTO limited_tasks (task_def_name, started_at, task_id) VALUES (?, ?, ?)")
+            .run(taskDefName, time, taskId)
+    }
+
     func domainPolls(since time: Int64) throws -> [PollData] {
         try Row.fetchAll(db, sql: "SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= ?",
                          arguments: [time]).map {

@@ -211,6 +211,18 @@ enum Schema {
                 ALTER TABLE events_v5 RENAME TO events;
                 """)
         }
+        // The tasks handed out under a task definition's concurrentExecLimit or rate limit (only those: tasks of
+        // unlimited types never touch it), while they run and for the rate limit's window.
+        migrator.registerMigration("v6-limited-tasks") { db in
+            try db.execute(sql: """
+                CREATE TABLE limited_tasks (
+                    task_def_name TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    task_id TEXT NOT NULL,
+                    PRIMARY KEY (task_def_name, started_at, task_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

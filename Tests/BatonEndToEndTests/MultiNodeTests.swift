@@ -59,6 +59,11 @@ private final class ClusterLedger: Sendable {
     func handed(_ taskId: String, to worker: String) { state.withLock { $0.handedOut[taskId, default: []].append(worker) } }
 }
 
+/// How many tasks the workers of `limitAcrossNodes` hold at once, the most ever, and how many they completed.
+private final class RunningCount: Sendable {
+    let state = Mutex((now: 0, most: 0, done: 0))
+}
+
 @Suite("End to end: several nodes on PostgreSQL", .enabled(if: postgresURL != nil, "set BATON_TEST_POSTGRES_URL to run"))
 struct MultiNodeTests {
     @Test("three nodes on one PostgreSQL: kill -9 one midway, every workflow completes, no task is handed out twice")
@@ -149,6 +154,62 @@ struct MultiNodeTests {
         for node in ledger.liveNodes {
             #expect(node.terminate() == 0, "graceful shutdown on SIGTERM should exit 0")
         }
+    }
+
+    @Test("three nodes on one PostgreSQL: a concurrentExecLimit of 2 is never exceeded while workers poll every node")
+    func limitAcrossNodes() async throws {
+        let base = try #require(postgresURL)
+        let schema = "limits_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&pool_size=8"
+        async let first = ServerProcess.start(database: database)
+        async let second = ServerProcess.start(database: database)
+        async let third = ServerProcess.start(database: database)
+        let nodes = try await [first, second, third]
+        defer { for node in nodes { _ = node.terminate() } }
+        let admin = nodes[0].client
+        var reply = try await admin.send(.POST, "/api/metadata/taskdefs", body: """
+            [{"name":"mn_fragile","retryCount":0,"responseTimeoutSeconds":60,"concurrentExecLimit":2}]
+            """)
+        try #require(reply.status == 200, "\(reply.text)")
+        reply = try await admin.send(.POST, "/api/metadata/workflow", body: """
+            {"name":"limited_multinode","version":1,"tasks":[{"name":"mn_fragile","taskReferenceName":"a"}]}
+            """)
+        try #require(reply.status == 200, "\(reply.text)")
+        let workflowCount = 30
+        for n in 0..<workflowCount {
+            reply = try await nodes[n % 3].client.send(.POST, "/api/workflow/limited_multinode", body: "{}")
+            try #require(reply.status == 200, "\(reply.text)")
+        }
+        // Each worker holds what it gets for a moment, so that any excess would overlap.
+        let running = RunningCount()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<9 {
+                let client = nodes[worker % 3].client
+                group.addTask {
+                    let deadline = ContinuousClock.now + .seconds(120)
+                    while running.state.withLock({ $0.done }) < workflowCount, ContinuousClock.now < deadline {
+                        let polled = try await client.get("/api/tasks/poll/batch/mn_fragile?count=3&timeout=100&workerid=w\(worker)")
+                        guard polled.status == 200, let tasks = try? polled.decode([BatonModel.Task].self), !tasks.isEmpty else {
+                            continue
+                        }
+                        running.state.withLock { $0.now += tasks.count; $0.most = max($0.most, $0.now) }
+                        try await _Concurrency.Task.sleep(for: .milliseconds(30))
+                        for task in tasks {
+                            // The count drops before the completion is sent: the server frees the slot no earlier.
+                            running.state.withLock { $0.now -= 1 }
+                            let body = #"{"workflowInstanceId":"\#(task.workflowInstanceId)","taskId":"\#(task.taskId)","status":"COMPLETED"}"#
+                            let update = try await client.send(.POST, "/api/tasks", body: body)
+                            if update.status == 200 { running.state.withLock { $0.done += 1 } }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let result = running.state.withLock { $0 }
+        #expect(result.done == workflowCount, "every task was handed out and completed")
+        #expect(result.most <= 2, "at most 2 tasks of the type ran at once across the three nodes; saw \(result.most)")
+        #expect(result.most == 2, "the limit, not less, was used")
     }
 
     /// Polls one node (another when it dies) and completes tasks until every workflow has completed.

@@ -30,6 +30,26 @@ struct MetadataAPITests {
         }
     }
 
+    @Test("fields Conductor's engine does not read are kept and returned as given (cacheConfig, rateLimitConfig, schemas)")
+    func fieldsKept() async throws {
+        try await withRunningServer { server in
+            try await server.registerWorkflow(#"""
+                {"name":"kept_fields","rateLimitConfig":{"rateLimitKey":"k","concurrentExecLimit":2},
+                 "inputSchema":{"name":"s","type":"JSON"},"maskedFields":["secret"],
+                 "tasks":[{"name":"work","taskReferenceName":"w","cacheConfig":{"key":"${workflow.input.id}","ttlInSecond":60},
+                           "rateLimited":true,"joinStatus":"x"}]}
+                """#)
+            let reply = try await server.client.get("/api/metadata/workflow/kept_fields")
+            try #require(reply.status == 200, "\(reply.text)")
+            let definition = try reply.decode(WorkflowDef.self)
+            #expect(definition.tasks.first?.cacheConfig == ["key": "${workflow.input.id}", "ttlInSecond": 60])
+            #expect(definition.tasks.first?.rateLimited == true)
+            #expect(definition.rateLimitConfig == ["rateLimitKey": "k", "concurrentExecLimit": 2])
+            #expect(definition.maskedFields == ["secret"])
+            #expect(definition.inputSchema == ["name": "s", "type": "JSON"])
+        }
+    }
+
     @Test("updating an unknown task definition is a 404")
     func updateUnknownTaskDefinition() async throws {
         try await withRunningServer { server in

@@ -40,6 +40,7 @@ struct JSONWritableTests {
         parameters.priority = 3
         node.subWorkflowParam = parameters
         node.metadata = ["k": ["nested": [1, true, nil]]]
+        node.cacheConfig = ["key": "${workflow.input.x}", "ttlInSecond": 60]
         var task = Task(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
                         workflowInstanceId: "w-1", seq: 3, scheduledTime: 1_000)
         task.status = .inProgress

@@ -77,6 +77,39 @@ extension StoreConformance {
             try expectEqual(try await store.write { try $0.claim(queueName: "ship", count: 5, now: 500) },
                             ["moving", "rival"], "its new priority applies")
         },
+        ConformanceCase("limits: tasks handed out under a limit are counted while IN_PROGRESS and within the window") { store in
+            let workflow = Fixtures.workflow(id: "limited-wf")
+            try await store.write { tx in
+                try tx.save(workflow, previous: nil)
+                for (index, id) in ["l1", "l2", "l3"].enumerated() {
+                    var task = Fixtures.task(id: id, of: workflow, reference: "charge_\(id)", seq: index + 1)
+                    task.status = .inProgress
+                    try tx.save(task, previous: nil)
+                }
+                try tx.lockLimits(of: "charge")
+                try tx.recordLimitedStart(of: "charge", taskId: "l1", at: 1_000, forgettingBefore: 0)
+                try tx.recordLimitedStart(of: "charge", taskId: "l2", at: 2_000, forgettingBefore: 0)
+                try tx.recordLimitedStart(of: "charge", taskId: "l3", at: 3_000, forgettingBefore: 0)
+                try tx.recordLimitedStart(of: "other", taskId: "l3", at: 3_000, forgettingBefore: 0)
+            }
+            var counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 2_000) }
+            try expectEqual([counts.inProgress, counts.started], [3, 2])
+            // l1 completes: no longer IN_PROGRESS, still in the window it started in.
+            try await store.write { tx in
+                guard var done = try tx.task(id: "l1") else { throw ConformanceFailure("task l1 was not stored") }
+                let previous = done
+                done.status = .completed
+                try tx.save(done, previous: previous)
+            }
+            counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 0) }
+            try expectEqual([counts.inProgress, counts.started], [2, 3])
+            // Handing l2 out again keeps one record of it; records of ended tasks before the window are forgotten.
+            try await store.write { try $0.recordLimitedStart(of: "charge", taskId: "l2", at: 5_000, forgettingBefore: 4_000) }
+            counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 0) }
+            try expectEqual([counts.inProgress, counts.started], [2, 2], "l1 forgotten, l2 once")
+            counts = try await store.write { try $0.limitedTasks(of: "unknown", startedSince: 0) }
+            try expectEqual([counts.inProgress, counts.started], [0, 0])
+        },
         ConformanceCase("queue: polls are recorded per queue and worker") { store in
             try await store.write { tx in
                 try tx.recordPoll(PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 100))
