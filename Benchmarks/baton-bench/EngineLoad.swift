@@ -26,6 +26,8 @@ struct EngineLoad: AsyncParsableCommand {
     @Option(help: "FULL or NORMAL.") var durability = "FULL"
     @Option(help: "Seconds.") var seconds = 8.0
     @Option(help: "Concurrent worker loops (each polls up to 16 tasks).") var workers = 32
+    @Option(help: "The task type's concurrentExecLimit (0: none). One above the load never holds a task back and measures what checking it costs.")
+    var concurrentExecLimit = 0
 
     private final class Counters: Sendable {
         let started = Atomic(0)
@@ -41,7 +43,9 @@ struct EngineLoad: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteStore(path: directory + "/baton.sqlite", durability: durability)
         let engine = Engine(store: store)
-        try await engine.register(taskDefs: [TaskDef(name: "engine_t", retryCount: 0, responseTimeoutSeconds: 300)])
+        var taskDef = TaskDef(name: "engine_t", retryCount: 0, responseTimeoutSeconds: 300)
+        taskDef.concurrentExecLimit = concurrentExecLimit > 0 ? concurrentExecLimit : nil
+        try await engine.register(taskDefs: [taskDef])
         let nodes = (1...tasks).map { index in
             WorkflowTask(name: "engine_t", taskReferenceName: "t\(index)",
                          inputParameters: ["n": .string(index == 1 ? "${workflow.input.n}" : "${t\(index - 1).output.n}")])
@@ -99,9 +103,11 @@ struct EngineLoad: AsyncParsableCommand {
         let cpu = Self.processCPUSeconds() - cpuBefore
         let done = counters.done.load(ordering: .relaxed)
         try await store.close()
-        print(String(format: "engine in-process, %d-task workflows, results %@, %@: %.0f task executions/s, "
+        let limit = concurrentExecLimit > 0 ? ", concurrentExecLimit \(concurrentExecLimit)" : ""
+        print(String(format: "engine in-process, %d-task workflows, results %@, %@%@: %.0f task executions/s, "
                      + "%.2f cores, %.0f µs of CPU per task execution (starts included)",
-                     tasks, results.rawValue, durability.rawValue, Double(done) / elapsed, cpu / elapsed, cpu / Double(max(done, 1)) * 1e6))
+                     tasks, results.rawValue, durability.rawValue, limit, Double(done) / elapsed, cpu / elapsed,
+                     cpu / Double(max(done, 1)) * 1e6))
     }
 
     /// User and system CPU time of this process so far.

@@ -51,6 +51,8 @@ extension Decider {
                 // HTTP runner serves them all from the one `HTTP` queue).
                 task.isolationGroupId = taskDef?.isolationGroupId
                 task.executionNameSpace = taskDef?.executionNameSpace
+                // Conductor's HTTP mapper puts the node's flag in the input, where the task reads it.
+                if task.inputData["asyncComplete"] == nil { task.inputData["asyncComplete"] = .bool(node.asyncComplete) }
             } else {
                 // Conductor isolates system tasks only: SIMPLE and DYNAMIC tasks stay in their type's queue.
                 task.domain = domain(for: task.taskType, in: workflow.taskToDomain)

@@ -54,7 +54,11 @@ extension Decider {
         switch status {
         case .inProgress:
             updated.callbackAfterSeconds = max(0, result.callbackAfterSeconds)
-            if TaskKind(task).isPolled {
+            if task.completesAsynchronously {
+                // An HTTP task with asyncComplete, called: it waits IN_PROGRESS for someone to complete it, with no
+                // lease to run out (Conductor exempts such tasks from the response timeout).
+                updated.responseTimeoutSeconds = 0
+            } else if TaskKind(task).isPolled {
                 // "Call me back in N seconds": handed out again once the delay has passed.
                 updated.status = .scheduled
             }
@@ -104,5 +108,15 @@ extension Decider {
         task.pollCount += 1
         task.updateTime = now
         if let workerId, !workerId.isEmpty { task.workerId = workerId }
+    }
+}
+
+extension Task {
+    /// Whether the task is an HTTP task that, once its call succeeded, waits IN_PROGRESS for an external completion
+    /// (`asyncComplete` in its input, else on its node, as Conductor reads it).
+    public var completesAsynchronously: Bool {
+        guard taskType == TaskType.http.rawValue else { return false }
+        if case .bool(let flag)? = inputData["asyncComplete"] { return flag }
+        return workflowTask?.asyncComplete ?? false
     }
 }

@@ -59,9 +59,17 @@ extension Engine {
         if let limits {
             // Conductor's concurrentExecLimit and rate limit, counted over every server's hand-outs.
             try tx.lockLimits(of: taskType)
-            let handedOut = try tx.limitedTasks(of: taskType, startedSince: now - limits.window)
-            let allowed = min(limits.concurrency > 0 ? limits.concurrency - handedOut.inProgress : count,
-                              limits.perFrequency > 0 ? limits.perFrequency - handedOut.started : count)
+            var allowed = count
+            if limits.concurrency > 0 {
+                var occupied = try tx.occupiedSlots(of: taskType, verifying: false)
+                if occupied + count > limits.concurrency {
+                    occupied = try tx.occupiedSlots(of: taskType, verifying: true)  // before refusing, drop stale slots
+                }
+                allowed = min(allowed, limits.concurrency - occupied)
+            }
+            if limits.perFrequency > 0 {
+                allowed = min(allowed, limits.perFrequency - (try tx.rateLimitedStarts(of: taskType, since: now - limits.window)))
+            }
             if allowed < count { changes.limitedPolls.append(taskType) }
             count = max(0, allowed)
             guard count > 0 else { return [] }
@@ -73,7 +81,10 @@ extension Engine {
             decider.start(&task, workerId: workerId)
             try tx.save(task, previous: previous)
             if let limits {
-                try tx.recordLimitedStart(of: taskType, taskId: task.taskId, at: now, forgettingBefore: now - limits.window)
+                if limits.concurrency > 0 { try tx.occupySlot(of: taskType, taskId: task.taskId) }
+                if limits.perFrequency > 0 {
+                    try tx.recordRateLimitedStart(of: taskType, taskId: task.taskId, at: now, forgettingBefore: now - limits.window)
+                }
             }
             if task.responseTimeoutSeconds > 0 {
                 try tx.advanceWakeUp(workflowId: task.workflowInstanceId, to: now + task.responseTimeoutSeconds * 1000)

@@ -181,7 +181,14 @@ public final class Engine: Sendable {
                 previous = byId?[task.taskId]
                 if previous != nil || position < originalTasks.count { allInPlace = false }
             }
-            if previous != task { try tx.save(task, previous: previous) }
+            if previous != task {
+                try tx.save(task, previous: previous)
+                // A task that stops running frees its concurrency slot (only types with a limit have one).
+                if previous?.status == .inProgress, task.status != .inProgress,
+                   try handOutLimits.limits(of: task.taskType, at: decider.now, reading: tx)?.concurrency ?? 0 > 0 {
+                    try tx.freeSlot(taskId: task.taskId)
+                }
+            }
             let wanted = queueEntry(for: task, in: workflow)
             let had = previous.flatMap { queueEntry(for: $0, in: original ?? workflow) }
             if wanted != had {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BatonDecider
 import BatonModel
 import Foundation
 import NIOCore
@@ -74,7 +75,8 @@ public struct HTTPTaskRunner: Service {
                 "headers": .object(headers), "body": parsedBody,
             ]]
             if (200..<300).contains(response.status.code) {
-                result.status = .completed
+                // With asyncComplete the task waits IN_PROGRESS for an external completion, as Conductor's HttpTask.
+                result.status = task.completesAsynchronously ? .inProgress : .completed
             } else {
                 result.reasonForIncompletion = "HTTP \(response.status.code) \(response.status.reasonPhrase): \(text.prefix(500))"
             }

@@ -184,17 +184,25 @@ public protocol TaskQueue {
 }
 
 /// What a task definition's `concurrentExecLimit` and rate limit are checked against when tasks are handed out:
-/// the tasks handed out under a limit, kept while they run and for the rate limit's window.
+/// the slots of the tasks running under a concurrency limit, and the hand-outs under a rate limit within its window.
+/// Only tasks of limited types are recorded here.
 public protocol TaskLimiting {
     /// Holds other servers' checks of `taskDefName`'s limits until this transaction ends (so two servers never
     /// both see room for the last task); nothing where writes are serialized anyway.
     func lockLimits(of taskDefName: String) throws
-    /// Of the tasks of `taskDefName` handed out under a limit: how many are IN_PROGRESS now, and how many were
-    /// handed out at or after `since`.
-    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int)
-    /// Records that a task of `taskDefName` was handed out under a limit at `time`, and forgets the records of
-    /// tasks no longer IN_PROGRESS that were handed out before `keepSince`.
-    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws
+    /// How many tasks of `taskDefName` hold a concurrency slot; first frees the slots of tasks no longer IN_PROGRESS
+    /// when `verifying` (slots are freed as tasks end, but a task deleted or ended on a server that did not know
+    /// the limit keeps its slot until then).
+    func occupiedSlots(of taskDefName: String, verifying: Bool) throws -> Int
+    /// Gives `taskId` a concurrency slot of `taskDefName`.
+    func occupySlot(of taskDefName: String, taskId: String) throws
+    /// Frees the slot `taskId` holds, if any.
+    func freeSlot(taskId: String) throws
+    /// How many tasks of `taskDefName` were handed out under its rate limit at or after `since`.
+    func rateLimitedStarts(of taskDefName: String, since: Int64) throws -> Int
+    /// Records that a task of `taskDefName` was handed out under its rate limit at `time`, and forgets the
+    /// hand-outs before `keepSince`.
+    func recordRateLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws
 }
 
 /// A task waiting in a queue for a worker.

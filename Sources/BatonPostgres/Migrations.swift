@@ -162,11 +162,18 @@ enum Migrations {
         Migration(version: 2, name: "v2-search-by-name-and-status", statements: [
             "CREATE INDEX workflows_by_name_status ON workflows(name, status, create_time)",
         ]),
-        // The tasks handed out under a task definition's concurrentExecLimit or rate limit (only those), while they
-        // run and for the rate limit's window.
-        Migration(version: 3, name: "v3-limited-tasks", statements: [
+        // The concurrency slots of tasks running under a task definition's concurrentExecLimit, and the hand-outs
+        // under a rate limit within its window (only those: tasks of unlimited types never touch them).
+        Migration(version: 3, name: "v3-task-limits", statements: [
             """
-            CREATE TABLE limited_tasks (
+            CREATE TABLE limited_slots (
+                task_id TEXT COLLATE "C" PRIMARY KEY,
+                task_def_name TEXT COLLATE "C" NOT NULL
+            )
+            """,
+            "CREATE INDEX limited_slots_by_definition ON limited_slots(task_def_name)",
+            """
+            CREATE TABLE limited_starts (
                 task_def_name TEXT COLLATE "C" NOT NULL,
                 started_at BIGINT NOT NULL,
                 task_id TEXT COLLATE "C" NOT NULL,

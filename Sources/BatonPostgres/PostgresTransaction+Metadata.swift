@@ -89,24 +89,38 @@ extension PostgresTransaction {
         try execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 11))", [taskDefName])
     }
 
-    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int) {
-        guard let row = try rows("""
-            SELECT count(*) FILTER (WHERE tasks.status = 'IN_PROGRESS') AS in_progress,
-                   count(*) FILTER (WHERE limited.started_at >= $2) AS started
-            FROM limited_tasks AS limited LEFT JOIN tasks ON tasks.id = limited.task_id
-            WHERE limited.task_def_name = $1
-            """, [taskDefName, since]).first else { return (0, 0) }
-        return (Int(try row["in_progress"] as Int64), Int(try row["started"] as Int64))
+    func occupiedSlots(of taskDefName: String, verifying: Bool) throws -> Int {
+        if verifying {
+            try execute("""
+                DELETE FROM limited_slots AS slot WHERE slot.task_def_name = $1
+                  AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = slot.task_id AND tasks.status = 'IN_PROGRESS')
+                """, [taskDefName])
+        }
+        return Int(try column(Int64.self, "SELECT count(*) FROM limited_slots WHERE task_def_name = $1", [taskDefName])
+            .first ?? 0)
     }
 
-    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
+    func occupySlot(of taskDefName: String, taskId: String) throws {
         try execute("""
-            DELETE FROM limited_tasks AS limited WHERE limited.task_def_name = $1
-              AND (limited.task_id = $2 OR (limited.started_at < $3
-                AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = limited.task_id AND tasks.status = 'IN_PROGRESS')))
-            """, [taskDefName, taskId, keepSince])
-        try execute("INSERT INTO limited_tasks (task_def_name, started_at, task_id) VALUES ($1, $2, $3)",
-                    [taskDefName, time, taskId])
+            INSERT INTO limited_slots (task_id, task_def_name) VALUES ($1, $2)
+            ON CONFLICT (task_id) DO UPDATE SET task_def_name = EXCLUDED.task_def_name
+            """, [taskId, taskDefName])
+    }
+
+    func freeSlot(taskId: String) throws {
+        try execute("DELETE FROM limited_slots WHERE task_id = $1", [taskId])
+    }
+
+    func rateLimitedStarts(of taskDefName: String, since: Int64) throws -> Int {
+        Int(try column(Int64.self, "SELECT count(*) FROM limited_starts WHERE task_def_name = $1 AND started_at >= $2",
+                       [taskDefName, since]).first ?? 0)
+    }
+
+    func recordRateLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
+        try execute("DELETE FROM limited_starts WHERE task_def_name = $1 AND started_at < $2", [taskDefName, keepSince])
+        try execute("""
+            INSERT INTO limited_starts (task_def_name, started_at, task_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+            """, [taskDefName, time, taskId])
     }
 
     func domainPolls(since time: Int64) throws -> [PollData] {

@@ -94,23 +94,35 @@ extension SQLiteTransaction {
 
     func lockLimits(of taskDefName: String) throws {}  // one writer at a time
 
-    func limitedTasks(of taskDefName: String, startedSince since: Int64) throws -> (inProgress: Int, started: Int) {
-        let row = try db.cachedStatement(sql: """
-            SELECT count(*) FILTER (WHERE tasks.status = 'IN_PROGRESS'), count(*) FILTER (WHERE limited.started_at >= ?)
-            FROM limited_tasks AS limited LEFT JOIN tasks ON tasks.id = limited.task_id
-            WHERE limited.task_def_name = ?
-            """).rows(since, taskDefName) { (try $0.value(at: 0) as Int, try $0.value(at: 1) as Int) }
-        return row.first ?? (0, 0)
+    func occupiedSlots(of taskDefName: String, verifying: Bool) throws -> Int {
+        if verifying {
+            try db.cachedStatement(sql: """
+                DELETE FROM limited_slots WHERE task_def_name = ?
+                  AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = limited_slots.task_id AND tasks.status = 'IN_PROGRESS')
+                """).run(taskDefName)
+        }
+        return try db.cachedStatement(sql: "SELECT count(*) FROM limited_slots WHERE task_def_name = ?")
+            .rows(taskDefName) { try $0.value(at: 0) as Int }.first ?? 0
     }
 
-    func recordLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
-        try db.cachedStatement(sql: """
-            DELETE FROM limited_tasks WHERE task_def_name = ? AND started_at < ?
-              AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.id = limited_tasks.task_id AND tasks.status = 'IN_PROGRESS')
-            """).run(taskDefName, keepSince)
-        // A task handed out again (after an IN_PROGRESS result with a callback) keeps one record, its latest.
-        try db.cachedStatement(sql: "DELETE FROM limited_tasks WHERE task_def_name = ? AND task_id = ?").run(taskDefName, taskId)
-        try db.cachedStatement(sql: "INSERT INTO limited_tasks (task_def_name, started_at, task_id) VALUES (?, ?, ?)")
+    func occupySlot(of taskDefName: String, taskId: String) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO limited_slots (task_id, task_def_name) VALUES (?, ?)")
+            .run(taskId, taskDefName)
+    }
+
+    func freeSlot(taskId: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM limited_slots WHERE task_id = ?").run(taskId)
+    }
+
+    func rateLimitedStarts(of taskDefName: String, since: Int64) throws -> Int {
+        try db.cachedStatement(sql: "SELECT count(*) FROM limited_starts WHERE task_def_name = ? AND started_at >= ?")
+            .rows(taskDefName, since) { try $0.value(at: 0) as Int }.first ?? 0
+    }
+
+    func recordRateLimitedStart(of taskDefName: String, taskId: String, at time: Int64, forgettingBefore keepSince: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM limited_starts WHERE task_def_name = ? AND started_at < ?")
+            .run(taskDefName, keepSince)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO limited_starts (task_def_name, started_at, task_id) VALUES (?, ?, ?)")
             .run(taskDefName, time, taskId)
     }
 

@@ -211,11 +211,16 @@ enum Schema {
                 ALTER TABLE events_v5 RENAME TO events;
                 """)
         }
-        // The tasks handed out under a task definition's concurrentExecLimit or rate limit (only those: tasks of
-        // unlimited types never touch it), while they run and for the rate limit's window.
-        migrator.registerMigration("v6-limited-tasks") { db in
+        // The concurrency slots of tasks running under a task definition's concurrentExecLimit, and the hand-outs
+        // under a rate limit within its window (only those: tasks of unlimited types never touch them).
+        migrator.registerMigration("v6-task-limits") { db in
             try db.execute(sql: """
-                CREATE TABLE limited_tasks (
+                CREATE TABLE limited_slots (
+                    task_id TEXT PRIMARY KEY NOT NULL,
+                    task_def_name TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX limited_slots_by_definition ON limited_slots(task_def_name);
+                CREATE TABLE limited_starts (
                     task_def_name TEXT NOT NULL,
                     started_at INTEGER NOT NULL,
                     task_id TEXT NOT NULL,

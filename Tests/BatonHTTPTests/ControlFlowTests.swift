@@ -244,6 +244,37 @@ struct ControlFlowTests {
         }
     }
 
+    @Test("HTTP with asyncComplete: after its call the task waits IN_PROGRESS with the response, until completed from outside")
+    func httpAsyncComplete() async throws {
+        try await withRunningServer(configure: { $0.httpTaskTargets = .unrestricted }) { server in
+            try await server.registerTaskDefs(#"[{"name":"probe","retryCount":0}]"#)
+            try await server.registerWorkflow(#"""
+                {"name":"http_async","tasks":[{"name":"call","taskReferenceName":"call","type":"HTTP","asyncComplete":true,
+                  "inputParameters":{"http_request":{"uri":"\#(server.baseURL)/api/metadata/taskdefs/probe","method":"GET"}}}]}
+                """#)
+            let id = try await server.start("http_async")
+            var workflow = try await server.workflow(id)
+            #expect(workflow.tasks.first?.inputData["asyncComplete"] == true, "Conductor puts the flag in the input")
+            for _ in 0..<200 where workflow.tasks.first?.outputData["response"] == nil {
+                try await _Concurrency.Task.sleep(for: .milliseconds(25))
+                workflow = try await server.workflow(id)
+            }
+            let called = try #require(workflow.tasks.first)
+            #expect(called.status == .inProgress)
+            #expect(called.outputData["response"]?.objectValue?["statusCode"] == 200)
+            #expect(called.responseTimeoutSeconds == 0, "no lease runs out while it waits")
+            #expect(workflow.status == .running)
+            // Not handed to the runner again: it stays as it was.
+            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            #expect(try await server.workflow(id).tasks.first?.pollCount == called.pollCount)
+            let reply = try await server.client.send(.POST, "/api/tasks/\(id)/call/COMPLETED", body: #"{"confirmed":true}"#)
+            #expect(reply.status == 200, "\(reply.text)")
+            workflow = try await server.workflow(id)
+            #expect(workflow.status == .completed)
+            #expect(workflow.tasks.first?.outputData["confirmed"] == true)
+        }
+    }
+
     @Test("HTTP: a 4xx answer and a refused connection fail the task with a clear reason", arguments: [true, false])
     func httpFailure(refused: Bool) async throws {
         try await withRunningServer(configure: { $0.httpTaskTargets = .unrestricted }) { server in

@@ -77,7 +77,7 @@ extension StoreConformance {
             try expectEqual(try await store.write { try $0.claim(queueName: "ship", count: 5, now: 500) },
                             ["moving", "rival"], "its new priority applies")
         },
-        ConformanceCase("limits: tasks handed out under a limit are counted while IN_PROGRESS and within the window") { store in
+        ConformanceCase("limits: concurrency slots are counted per definition, freed, and verified against the tasks") { store in
             let workflow = Fixtures.workflow(id: "limited-wf")
             try await store.write { tx in
                 try tx.save(workflow, previous: nil)
@@ -87,28 +87,37 @@ extension StoreConformance {
                     try tx.save(task, previous: nil)
                 }
                 try tx.lockLimits(of: "charge")
-                try tx.recordLimitedStart(of: "charge", taskId: "l1", at: 1_000, forgettingBefore: 0)
-                try tx.recordLimitedStart(of: "charge", taskId: "l2", at: 2_000, forgettingBefore: 0)
-                try tx.recordLimitedStart(of: "charge", taskId: "l3", at: 3_000, forgettingBefore: 0)
-                try tx.recordLimitedStart(of: "other", taskId: "l3", at: 3_000, forgettingBefore: 0)
+                for id in ["l1", "l2", "l3"] { try tx.occupySlot(of: "charge", taskId: id) }
+                try tx.occupySlot(of: "charge", taskId: "l3")  // twice: still one slot
+                try tx.occupySlot(of: "other", taskId: "x1")
             }
-            var counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 2_000) }
-            try expectEqual([counts.inProgress, counts.started], [3, 2])
-            // l1 completes: no longer IN_PROGRESS, still in the window it started in.
+            try expectEqual(try await store.write { try $0.occupiedSlots(of: "charge", verifying: false) }, 3)
+            try await store.write { try $0.freeSlot(taskId: "l1") }
+            try await store.write { try $0.freeSlot(taskId: "never-held") }
+            try expectEqual(try await store.write { try $0.occupiedSlots(of: "charge", verifying: false) }, 2)
+            // l2 ends without its slot being freed: only a verifying count notices.
             try await store.write { tx in
-                guard var done = try tx.task(id: "l1") else { throw ConformanceFailure("task l1 was not stored") }
+                guard var done = try tx.task(id: "l2") else { throw ConformanceFailure("task l2 was not stored") }
                 let previous = done
                 done.status = .completed
                 try tx.save(done, previous: previous)
             }
-            counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 0) }
-            try expectEqual([counts.inProgress, counts.started], [2, 3])
-            // Handing l2 out again keeps one record of it; records of ended tasks before the window are forgotten.
-            try await store.write { try $0.recordLimitedStart(of: "charge", taskId: "l2", at: 5_000, forgettingBefore: 4_000) }
-            counts = try await store.write { try $0.limitedTasks(of: "charge", startedSince: 0) }
-            try expectEqual([counts.inProgress, counts.started], [2, 2], "l1 forgotten, l2 once")
-            counts = try await store.write { try $0.limitedTasks(of: "unknown", startedSince: 0) }
-            try expectEqual([counts.inProgress, counts.started], [0, 0])
+            try expectEqual(try await store.write { try $0.occupiedSlots(of: "charge", verifying: false) }, 2)
+            try expectEqual(try await store.write { try $0.occupiedSlots(of: "charge", verifying: true) }, 1)
+            try expectEqual(try await store.write { try $0.occupiedSlots(of: "other", verifying: true) }, 0,
+                            "a slot whose task does not exist is stale")
+        },
+        ConformanceCase("limits: rate-limited hand-outs are counted within the window and forgotten after it") { store in
+            try await store.write { tx in
+                try tx.recordRateLimitedStart(of: "charge", taskId: "r1", at: 1_000, forgettingBefore: 0)
+                try tx.recordRateLimitedStart(of: "charge", taskId: "r2", at: 2_000, forgettingBefore: 0)
+                try tx.recordRateLimitedStart(of: "other", taskId: "r3", at: 2_000, forgettingBefore: 0)
+            }
+            try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "charge", since: 1_000) }, 2)
+            try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "charge", since: 1_001) }, 1)
+            try await store.write { try $0.recordRateLimitedStart(of: "charge", taskId: "r4", at: 3_000, forgettingBefore: 2_000) }
+            try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "charge", since: 0) }, 2, "r1 forgotten")
+            try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "other", since: 0) }, 1)
         },
         ConformanceCase("queue: polls are recorded per queue and worker") { store in
             try await store.write { tx in
