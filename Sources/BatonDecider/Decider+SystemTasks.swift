@@ -9,7 +9,7 @@ extension Decider {
     static let maximumVariablesSize = 256 * 1024
 
     /// Starts a system task the moment it is scheduled: operators that complete at once do so, the
-    /// ones that wait (JOIN, DO_WHILE) go IN_PROGRESS, and the ones the engine runs stay SCHEDULED.
+    /// ones that wait (JOIN, EXCLUSIVE_JOIN, DO_WHILE) go IN_PROGRESS, and the ones the engine runs stay SCHEDULED.
     /// (Scripts are not run here: script tasks wait in the script queue, see `ScriptTask`.)
     func begin(systemTaskAt index: Int, node: WorkflowTask, in workflow: inout Workflow,
                effects: inout DecisionEffects) {
@@ -32,6 +32,13 @@ extension Decider {
             workflow.tasks[index].status = .inProgress
             if workflow.tasks[index].inputData["joinOn"] == nil {
                 workflow.tasks[index].inputData["joinOn"] = .array(node.joinOn.map(JSONValue.string))
+            }
+        case .exclusiveJoin:
+            // Conductor's mapper gives the task its joinOn and defaultExclusiveJoinTask as input.
+            workflow.tasks[index].status = .inProgress
+            workflow.tasks[index].inputData["joinOn"] = .array(node.joinOn.map(JSONValue.string))
+            if !node.defaultExclusiveJoinTask.isEmpty {
+                workflow.tasks[index].inputData["defaultExclusiveJoinTask"] = .array(node.defaultExclusiveJoinTask.map(JSONValue.string))
             }
         case .doWhile:
             startLoop(atTaskAt: index, node: node, in: &workflow, effects: &effects)
@@ -318,6 +325,7 @@ extension Decider {
         guard let node = workflow.tasks[index].workflowTask else { return false }
         switch node.type {
         case .join: return evaluateJoin(at: index, node: node, in: &workflow)
+        case .exclusiveJoin: return evaluateExclusiveJoin(at: index, node: node, in: &workflow)
         case .doWhile: return evaluateLoop(at: index, node: node, in: &workflow, effects: &effects)
         default: return false
         }
@@ -327,6 +335,45 @@ extension Decider {
     func latestAttempt(of reference: String, iteration: Int, in workflow: Workflow) -> Task? {
         let name = iteration > 0 ? "\(reference)__\(iteration)" : reference
         return workflow.tasks.filter { $0.referenceTaskName == name }.max { $0.seq < $1.seq }
+    }
+
+    /// Moves an EXCLUSIVE_JOIN on, as Conductor's: the first of its `joinOn` tasks that was scheduled (and not
+    /// skipped) decides — when it has ended, the join completes with its output, or fails when it failed; when
+    /// none of them was scheduled, the first scheduled of `defaultExclusiveJoinTask` decides.
+    func evaluateExclusiveJoin(at index: Int, node: WorkflowTask, in workflow: inout Workflow) -> Bool {
+        let current = workflow
+        let iteration = current.tasks[index].iteration
+        func references(_ key: String, _ fallback: [String]) -> [String] {
+            current.tasks[index].inputData[key]?.arrayValue?.compactMap(\.stringValue) ?? fallback
+        }
+        /// The first of `references` that was scheduled and not skipped.
+        func firstRun(of references: [String]) -> Task? {
+            for reference in references {
+                if let task = latestAttempt(of: reference, iteration: iteration, in: current), task.status != .skipped {
+                    return task
+                }
+            }
+            return nil
+        }
+        let candidates = references("joinOn", node.joinOn)
+        var chosen = firstRun(of: candidates)
+        var failedWithOthers = false
+        if let task = chosen, !task.status.isSuccessful, task.status.isTerminal, task.workflowTask?.permissive == true {
+            // A permissive task fails the join only once every task it joins on has ended.
+            failedWithOthers = !candidates.allSatisfy {
+                latestAttempt(of: $0, iteration: iteration, in: current)?.status.isTerminal ?? false
+            }
+        }
+        if chosen == nil {
+            chosen = firstRun(of: references("defaultExclusiveJoinTask", node.defaultExclusiveJoinTask))
+        }
+        guard let task = chosen, task.status.isTerminal, task.executed, !failedWithOthers else { return false }
+        if task.status.isSuccessful {
+            finish(taskAt: index, in: &workflow, output: task.outputData)
+        } else {
+            fail(taskAt: index, in: &workflow, reason: task.reasonForIncompletion ?? "Task \(task.referenceTaskName) is \(task.status.rawValue)")
+        }
+        return true
     }
 
     func evaluateJoin(at index: Int, node: WorkflowTask, in workflow: inout Workflow) -> Bool {

@@ -58,6 +58,7 @@ public enum SupportedTaskTypes {
     /// Every node type a definition may use.
     public static let all: Set<TaskType> = [
         .simple, .dynamic, .wait, .human, .noop, .setVariable, .terminate, .switchTask, .decision, .forkJoin, .join,
-        .doWhile, .inline, .lambda, .jsonJQTransform, .subWorkflow, .startWorkflow, .http, .forkJoinDynamic,
+        .exclusiveJoin, .doWhile, .inline, .lambda, .jsonJQTransform, .subWorkflow, .startWorkflow, .http,
+        .forkJoinDynamic,
     ]
 }
