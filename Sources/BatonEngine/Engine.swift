@@ -21,6 +21,10 @@ public final class Engine: Sendable {
     let makeId: @Sendable () -> String
     let metrics: EngineMetrics
     let limits: ExecutionLimits
+    /// How many tasks one execution may make (the server's `--max-tasks-per-workflow`).
+    public var maximumTasksPerWorkflow: Int { limits.maximumTasks }
+    /// How many branches one dynamic fork may make (the server's `--max-fork-width`).
+    public var maximumForkWidth: Int { limits.maximumForkWidth }
     /// What evaluates the scripts of dry runs (`test(_:)`); nil where none can run.
     let scripts: (any ScriptEvaluator)?
 

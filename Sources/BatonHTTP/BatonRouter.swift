@@ -30,6 +30,7 @@ public enum BatonRouter {
         WorkflowBulkRoutes(engine: engine).register(on: api.group("workflow/bulk"))
         WorkflowRoutes(engine: engine).register(on: api.group("workflow"))
         TaskRoutes(engine: engine).register(on: api.group("tasks"))
+        AdminRoutes(engine: engine, configuration: configuration).register(on: api.group("admin"))
         ServerRoutes(engine: engine, configuration: configuration).register(on: router)
     }
 

@@ -65,6 +65,7 @@ public enum OpenAPIDocument {
     static let taskTag = "tasks"
     static let metadataTag = "metadata"
     static let serverTag = "server"
+    static let adminTag = "admin"
 
     /// Every operation Baton serves.
     static let operations: [Operation] = metadataOperations + workflowOperations + bulkOperations + taskOperations
@@ -256,6 +257,23 @@ public enum OpenAPIDocument {
                   reply: .object),
         Operation(method: "get", path: "/api/tasks/queue/polldata", tag: taskTag, summary: "When workers last polled",
                   query: [.string("taskType", "Task type", required: true)], reply: .array),
+        Operation(method: "get", path: "/api/tasks/queue/all/verbose", tag: taskTag,
+                  summary: "Every queue's size and running tasks: {queue: {\"a\": {size, uacked}}}", reply: .object),
+        Operation(method: "get", path: "/api/tasks/queue/polldata/all", tag: taskTag,
+                  summary: "When workers last polled, every queue", reply: .array),
+        Operation(method: "post", path: "/api/tasks/queue/requeue/{taskType}", tag: taskTag,
+                  summary: "Put back SCHEDULED tasks of the type that lost their queue entry; answers how many", reply: .text),
+        Operation(method: "get", path: "/api/admin/config", tag: adminTag, summary: "The server's settings (no secrets)",
+                  reply: .object),
+        Operation(method: "get", path: "/api/admin/task/{tasktype}", tag: adminTag,
+                  summary: "The SCHEDULED and IN_PROGRESS tasks of a type in live workflows, oldest first",
+                  query: [.integer("start", "Offset"), .integer("count", "Page size (default 100)")], reply: .array),
+        Operation(method: "post", path: "/api/admin/sweep/requeue/{workflowId}", tag: adminTag,
+                  summary: "Make a workflow due for the sweeper now; answers true.{workflowId}", reply: .text),
+        Operation(method: "post", path: "/api/admin/consistency/verifyAndRepair/{workflowId}", tag: adminTag,
+                  summary: "Mend a workflow's queue entries and wake-up; answers whether anything needed mending", reply: .text),
+        Operation(method: "get", path: "/api/admin/queues", tag: adminTag,
+                  summary: "Event queues (none: event handlers are not supported yet)", reply: .object),
         Operation(method: "get", path: "/api/tasks/{id}", tag: taskTag, summary: "A task", reply: .schema("Task")),
         Operation(method: "get", path: "/api/tasks/{id}/log", tag: taskTag, summary: "A task's logs", reply: .array),
         Operation(method: "post", path: "/api/tasks/{id}/log", tag: taskTag, summary: "Add a line to a task's log",

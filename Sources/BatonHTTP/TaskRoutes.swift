@@ -67,6 +67,17 @@ struct TaskRoutes {
         group.get("queue/all") { _, _ in
             try JSONResponse.make(await engine.queueSizes())
         }
+        group.get("queue/all/verbose") { _, _ in
+            // Conductor's shape: by queue, then by shard ("a": Baton's queues have one), its size and its unacked.
+            let details = try await engine.queueDetails()
+            return try JSONResponse.make(details.mapValues { ["a": ["size": $0.size, "uacked": $0.inProgress]] })
+        }
+        group.get("queue/polldata/all") { _, _ in
+            try JSONResponse.make(await engine.allPollData())
+        }
+        group.post("queue/requeue/{taskType}") { _, context in
+            JSONResponse.text(String(try await engine.requeuePendingTasks(taskType: context.parameters.path("taskType"))))
+        }
         group.get("queue/polldata") { request, _ in
             guard let taskType = request.query("taskType"), !taskType.isEmpty else {
                 throw BadRequest("Query parameter 'taskType' is required")

@@ -168,6 +168,15 @@ public protocol QueueReading {
     func pollData(taskType: String) throws -> [PollData]
     /// The polls of queues in a domain (`domain:taskType`) made at or after `time`.
     func domainPolls(since time: Int64) throws -> [PollData]
+    /// Every poll record, by queue and worker.
+    func allPollData() throws -> [PollData]
+    /// A task's queue entry, if it has one.
+    func queueEntry(taskId: String) throws -> QueueEntry?
+    /// How many tasks of running or paused workflows are IN_PROGRESS, by the queue they were taken from
+    /// (`[domain:]taskType`).
+    func inProgressCounts() throws -> [String: Int]
+    /// The ids of the SCHEDULED and IN_PROGRESS tasks of `taskType` in running or paused workflows, oldest first.
+    func liveTaskIds(ofType taskType: String) throws -> [String]
 }
 
 /// The queues of tasks waiting for a worker.

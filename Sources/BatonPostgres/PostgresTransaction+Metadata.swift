@@ -123,6 +123,44 @@ extension PostgresTransaction {
             """, [taskDefName, time, taskId])
     }
 
+    func allPollData() throws -> [PollData] {
+        try rows("SELECT * FROM poll_data ORDER BY queue_name, worker_id").map {
+            PollData(queueName: try $0["queue_name"], domain: try $0["domain"], workerId: try $0["worker_id"],
+                     lastPollTime: try $0["last_poll_time"])
+        }
+    }
+
+    func queueEntry(taskId: String) throws -> QueueEntry? {
+        try rows("SELECT task_id, workflow_id, queue_name, priority, visible_at FROM queue WHERE task_id = $1", [taskId])
+            .first.map {
+                QueueEntry(taskId: try $0["task_id"], workflowId: try $0["workflow_id"], queueName: try $0["queue_name"],
+                           priority: Int(try $0["priority"] as Int64), visibleAt: try $0["visible_at"])
+            }
+    }
+
+    func inProgressCounts() throws -> [String: Int] {
+        // Through the live workflows: the tasks table has no index by status, and ended workflows run nothing.
+        var counts: [String: Int] = [:]
+        for row in try rows("""
+            SELECT CASE WHEN t.domain IS NULL OR t.domain = '' THEN t.task_type ELSE t.domain || ':' || t.task_type END
+                     AS queue_name, COUNT(*) AS size
+            FROM workflows w JOIN tasks t ON t.workflow_id = w.id
+            WHERE w.status IN ('RUNNING', 'PAUSED') AND t.status = 'IN_PROGRESS'
+            GROUP BY 1
+            """) {
+            counts[try row["queue_name"]] = Int(try row["size"] as Int64)
+        }
+        return counts
+    }
+
+    func liveTaskIds(ofType taskType: String) throws -> [String] {
+        try column(String.self, """
+            SELECT t.id FROM workflows w JOIN tasks t ON t.workflow_id = w.id
+            WHERE w.status IN ('RUNNING', 'PAUSED') AND t.task_type = $1 AND t.status IN ('SCHEDULED', 'IN_PROGRESS')
+            ORDER BY t.scheduled_time, t.id
+            """, [taskType])
+    }
+
     func domainPolls(since time: Int64) throws -> [PollData] {
         try rows("SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= $1", [time]).map {
             PollData(queueName: try $0["queue_name"], domain: try $0["domain"], workerId: try $0["worker_id"],

@@ -126,6 +126,43 @@ extension SQLiteTransaction {
             .run(taskDefName, time, taskId)
     }
 
+    func allPollData() throws -> [PollData] {
+        try Row.fetchAll(db, sql: "SELECT * FROM poll_data ORDER BY queue_name, worker_id").map {
+            PollData(queueName: $0["queue_name"], domain: $0["domain"], workerId: $0["worker_id"],
+                     lastPollTime: $0["last_poll_time"])
+        }
+    }
+
+    func queueEntry(taskId: String) throws -> QueueEntry? {
+        try Row.fetchOne(db, sql: "SELECT * FROM queue WHERE task_id = ?", arguments: [taskId]).map {
+            QueueEntry(taskId: $0["task_id"], workflowId: $0["workflow_id"], queueName: $0["queue_name"],
+                       priority: $0["priority"], visibleAt: $0["visible_at"])
+        }
+    }
+
+    func inProgressCounts() throws -> [String: Int] {
+        // Through the live workflows: the tasks table has no index by status, and ended workflows run nothing.
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT CASE WHEN t.domain IS NULL OR t.domain = '' THEN t.task_type ELSE t.domain || ':' || t.task_type END
+                     AS queue_name, COUNT(*) AS size
+            FROM workflows w JOIN tasks t ON t.workflow_id = w.id
+            WHERE w.status IN ('RUNNING', 'PAUSED') AND t.status = 'IN_PROGRESS'
+            GROUP BY queue_name
+            """) {
+            counts[row["queue_name"]] = row["size"]
+        }
+        return counts
+    }
+
+    func liveTaskIds(ofType taskType: String) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT t.id FROM workflows w JOIN tasks t ON t.workflow_id = w.id
+            WHERE w.status IN ('RUNNING', 'PAUSED') AND t.task_type = ? AND t.status IN ('SCHEDULED', 'IN_PROGRESS')
+            ORDER BY t.scheduled_time, t.id
+            """, arguments: [taskType])
+    }
+
     func domainPolls(since time: Int64) throws -> [PollData] {
         try Row.fetchAll(db, sql: "SELECT * FROM poll_data WHERE domain <> '' AND last_poll_time >= ?",
                          arguments: [time]).map {

@@ -119,6 +119,36 @@ extension StoreConformance {
             try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "charge", since: 0) }, 2, "r1 forgotten")
             try expectEqual(try await store.write { try $0.rateLimitedStarts(of: "other", since: 0) }, 1)
         },
+        ConformanceCase("operations: queue entries by task, running counts and live tasks by type, every poll") { store in
+            let live = Fixtures.workflow(id: "ops-live")
+            let ended = Fixtures.workflow(id: "ops-ended", status: .completed)
+            try await store.write { tx in
+                try tx.save(live, previous: nil)
+                try tx.save(ended, previous: nil)
+                var running = Fixtures.task(id: "ops-1", of: live, reference: "charge_a", seq: 1)
+                running.status = .inProgress
+                var blue = Fixtures.task(id: "ops-2", of: live, reference: "charge_b", seq: 2)
+                (blue.status, blue.domain) = (.inProgress, "blue")
+                let waiting = Fixtures.task(id: "ops-3", of: live, reference: "charge_c", seq: 3)
+                var done = Fixtures.task(id: "ops-4", of: live, reference: "charge_d", seq: 4)
+                done.status = .completed
+                var elsewhere = Fixtures.task(id: "ops-5", of: ended, reference: "charge_e", seq: 1)
+                elsewhere.status = .inProgress
+                for task in [running, blue, waiting, done, elsewhere] { try tx.save(task, previous: nil) }
+                try tx.enqueue(QueueEntry(taskId: "ops-3", workflowId: "ops-live", queueName: "SIMPLE", priority: 2, visibleAt: 7))
+                try tx.recordPoll(PollData(queueName: "SIMPLE", domain: nil, workerId: "w1", lastPollTime: 5))
+                try tx.recordPoll(PollData(queueName: "blue:SIMPLE", domain: "blue", workerId: "w2", lastPollTime: 6))
+            }
+            try await store.read { reader in
+                try expectEqual(try reader.queueEntry(taskId: "ops-3"),
+                                QueueEntry(taskId: "ops-3", workflowId: "ops-live", queueName: "SIMPLE", priority: 2, visibleAt: 7))
+                try expectEqual(try reader.queueEntry(taskId: "ops-1"), nil)
+                try expectEqual(try reader.inProgressCounts(), ["SIMPLE": 1, "blue:SIMPLE": 1], "ended workflows run nothing")
+                try expectEqual(try reader.liveTaskIds(ofType: "SIMPLE"), ["ops-1", "ops-2", "ops-3"])
+                try expectEqual(try reader.liveTaskIds(ofType: "other"), [])
+                try expectEqual(Set(try reader.allPollData().map(\.queueName)), ["SIMPLE", "blue:SIMPLE"])
+            }
+        },
         ConformanceCase("queue: polls are recorded per queue and worker") { store in
             try await store.write { tx in
                 try tx.recordPoll(PollData(queueName: "charge", domain: nil, workerId: "w1", lastPollTime: 100))
