@@ -39,6 +39,8 @@ public final class BatonClient: Sendable {
     public let workflows: WorkflowClient
     /// Polling, results, signals by reference name, logs and queues: `/api/tasks`.
     public let tasks: TaskClient
+    /// Operators' requests: `/api/admin`.
+    public let admin: AdminClient
 
     private let transport: HTTPTransport
     private let ownsHTTPClient: Bool
@@ -75,6 +77,7 @@ public final class BatonClient: Sendable {
         metadata = MetadataClient(transport: transport)
         workflows = WorkflowClient(transport: transport)
         tasks = TaskClient(transport: transport)
+        admin = AdminClient(transport: transport)
     }
 
     /// Closes the client's connections; calls made afterwards fail. Does nothing for a client built

@@ -152,6 +152,31 @@ public struct TaskClient: Sendable {
     public func pollData(taskType: String) async throws -> [PollData] {
         try await transport.get([PollData].self, "/api/tasks/queue/polldata", query: [("taskType", taskType)])
     }
+
+    /// Returns when workers last polled, for every queue.
+    public func allPollData() async throws -> [PollData] {
+        try await transport.get([PollData].self, "/api/tasks/queue/polldata/all")
+    }
+
+    /// One queue's tasks: how many wait, and how many workers hold now.
+    public struct QueueDetail: Sendable, Hashable {
+        public var waiting: Int
+        public var inProgress: Int
+    }
+
+    /// Returns every queue with a task waiting or running, keyed by queue name (`[domain:]taskType`).
+    public func queueDetails() async throws -> [String: QueueDetail] {
+        let shards = try await transport.get([String: [String: [String: Int]]].self, "/api/tasks/queue/all/verbose")
+        return shards.mapValues { shards in
+            QueueDetail(waiting: shards.values.reduce(0) { $0 + ($1["size"] ?? 0) },
+                        inProgress: shards.values.reduce(0) { $0 + ($1["uacked"] ?? 0) })
+        }
+    }
+
+    /// Puts back in its queue every SCHEDULED task of `taskType` that lost its queue entry; returns how many.
+    public func requeuePendingTasks(taskType: String) async throws -> Int {
+        Int(try await transport.send(.POST, "/api/tasks/queue/requeue/\(HTTPTransport.segment(taskType))").text) ?? 0
+    }
 }
 
 extension Duration {

@@ -21,7 +21,8 @@ struct Baton: AsyncParsableCommand {
               baton task update $ID greet COMPLETED --output '{"message":"Hello, Ada"}'
               baton workflow pause ID1 ID2 ID3
             """,
-        subcommands: [ServerCommand.self, WorkflowCommand.self, TaskCommand.self, DefCommand.self, AuthCommand.self])
+        subcommands: [ServerCommand.self, WorkflowCommand.self, TaskCommand.self, DefCommand.self, AdminCommand.self,
+                      AuthCommand.self])
 
     /// Runs the command line and exits with Baton's exit codes (see `ExitStatus`).
     static func main() async {

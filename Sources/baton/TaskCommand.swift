@@ -7,14 +7,15 @@ import Foundation
 struct TaskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "task",
-        abstract: "Signal tasks by reference name, or poll for one.",
+        abstract: "Signal tasks by reference name, poll for one, or look at the queues.",
         discussion: """
             Examples:
               baton task update $ID approval COMPLETED --output '{"by":"you"}'
               baton task poll greet --worker-id me --json
               baton task signal $ID COMPLETED --output '{"approved":true}'
+              baton task queues
             """,
-        subcommands: [Update.self, Signal.self, Poll.self])
+        subcommands: [Update.self, Signal.self, Poll.self, Queues.self])
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -144,6 +145,40 @@ struct TaskCommand: AsyncParsableCommand {
             guard !tasks.isEmpty else { return printError("No task of type \(taskType) is waiting") }
             CLI.printTable(["TASK ID", "WORKFLOW ID", "REFERENCE", "INPUT"], tasks.map {
                 [$0.taskId, $0.workflowInstanceId, $0.referenceTaskName, JSONValue.object($0.inputData).compactJSON]
+            })
+        }
+    }
+}
+
+extension TaskCommand {
+    struct Queues: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the queues: tasks waiting, tasks workers hold, and when a worker last polled.",
+            discussion: "Examples:\n  baton task queues\n  baton task queues --json")
+
+        @OptionGroup var options: ClientOptions
+
+        struct Row: Encodable {
+            var queue: String
+            var waiting: Int
+            var inProgress: Int
+            var lastPollTime: Int64?
+        }
+
+        func run() async throws {
+            let (details, polls) = try await options.withClient { client in
+                (try await client.tasks.queueDetails(), try await client.tasks.allPollData())
+            }
+            var lastPoll: [String: Int64] = [:]
+            for poll in polls { lastPoll[poll.queueName] = max(lastPoll[poll.queueName] ?? 0, poll.lastPollTime) }
+            let rows = Set(details.keys).union(lastPoll.keys).sorted().map { name in
+                Row(queue: name, waiting: details[name]?.waiting ?? 0, inProgress: details[name]?.inProgress ?? 0,
+                    lastPollTime: lastPoll[name])
+            }
+            if options.json { return try CLI.printJSON(rows) }
+            guard !rows.isEmpty else { return print("No queue has a task or a worker") }
+            CLI.printTable(["QUEUE", "WAITING", "IN PROGRESS", "LAST POLL"], rows.map {
+                [$0.queue, String($0.waiting), String($0.inProgress), CLI.time($0.lastPollTime ?? 0)]
             })
         }
     }

@@ -203,10 +203,42 @@ struct CommandLineTests {
         }
     }
 
+    @Test("task queues and the admin commands: settings, pending tasks, requeue, repair, sweep")
+    func queuesAndAdmin() async throws {
+        try await withClient { client, server in
+            try await client.metadata.register(taskDefs: [TaskDef(name: "ops_cli", retryCount: 0)])
+            try await client.metadata.register(workflowDef: WorkflowDef(name: "ops_cli_flow", tasks: [
+                WorkflowTask(name: "ops_cli", taskReferenceName: "w")]), overwrite: true)
+            let first = try await client.workflows.start(name: "ops_cli_flow")
+            _ = try await client.workflows.start(name: "ops_cli_flow")
+            #expect(try await client.tasks.batchPoll(taskType: "ops_cli", count: 1, workerId: "cli-test").count == 1)
+
+            let queues = try await baton(["task", "queues"], server: server)
+            #expect(queues.status == 0, "\(queues.standardError)")
+            let row = try #require(queues.standardOutput.split(separator: "\n").first { $0.hasPrefix("ops_cli ") })
+            #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(3) == ["ops_cli", "1", "1"], "\(row)")
+            #expect(try await baton(["task", "queues", "--json"], server: server).standardOutput.contains(#""inProgress" : 1"#))
+
+            let config = try await baton(["admin", "config", "--json"], server: server)
+            #expect(config.status == 0 && config.standardOutput.contains("maximumTasksPerWorkflow"), "\(config.standardError)")
+            let pending = try await baton(["admin", "pending", "ops_cli", "--json"], server: server)
+            #expect(try pending.decode([BatonModel.Task].self).map(\.status) == [.inProgress, .scheduled])
+            let requeued = try await baton(["admin", "requeue", "ops_cli"], server: server)
+            #expect(requeued.standardOutput.contains("Requeued 0 tasks of type ops_cli"), "\(requeued.standardOutput)")
+            let repaired = try await baton(["admin", "repair", first], server: server)
+            #expect(repaired.standardOutput.contains("needed no repair"), "\(repaired.standardOutput)")
+            #expect(try await baton(["admin", "sweep", first], server: server).status == 0)
+            let unknown = try await baton(["admin", "repair", "no-such-workflow"], server: server)
+            #expect(unknown.status == 1, "refused with the server's message")
+            #expect(try await baton(["admin", "pending", "ops_cli", "--count", "0"], server: server).status == 2)
+        }
+    }
+
     @Test("--help works everywhere and shows examples")
     func help() async throws {
         for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "list"], ["workflow", "rerun"],
-                        ["workflow", "terminate"], ["task"], ["task", "update"], ["def"], ["def", "register"]] {
+                        ["workflow", "terminate"], ["task"], ["task", "update"], ["task", "queues"], ["def"], ["def", "register"],
+                        ["admin"], ["admin", "pending"]] {
             let run = try await CommandLineRun.run(command + ["--help"])
             #expect(run.status == 0, "\(command)")
             #expect(run.standardOutput.contains("Examples"), "\(command): \(run.standardOutput)")
