@@ -1,4 +1,5 @@
-// Baton UI: hash router. #/executions, #/execution/{id}, #/definitions, #/definitions/{workflow|task}/{name}, #/run.
+// Baton UI: hash router. #/executions, #/execution/{id}, #/definitions, #/definitions/{workflow|task}/{name}, #/run,
+// #/queues.
 'use strict';
 
 (function () {
@@ -25,11 +26,13 @@
     else if (page === 'definitions' && parsed.parts[1]) render = pages.definition;
     else if (page === 'definitions') render = pages.definitions;
     else if (page === 'run') render = pages.run;
+    else if (page === 'queues') render = pages.queues;
     if (!render) {
       location.replace('#/executions');
       return;
     }
-    const titles = { executions: 'Executions', execution: 'Execution', definitions: 'Definitions', run: 'Run workflow' };
+    const titles = { executions: 'Executions', execution: 'Execution', definitions: 'Definitions', run: 'Run workflow',
+      queues: 'Task queues' };
     document.title = `${titles[page] || 'Baton'} · Baton`;
     current = render(main, parsed);
     window.scrollTo(0, 0);
