@@ -14,8 +14,8 @@ extension Engine {
     @discardableResult
     public func signal(workflowId: String, status: TaskResultStatus, output: JSONObject,
                        actor: String = "anonymous") async throws(EngineError) -> String {
-        let now = clock.now()
         return try await transaction { tx, changes in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let workflow = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }

@@ -8,8 +8,8 @@ extension Engine {
         guard !taskDefs.isEmpty else { throw EngineError.invalid("TaskDef list cannot be empty") }
         let problems = taskDefs.flatMap { DefinitionValidator.problems(in: $0) }
         guard problems.isEmpty else { throw EngineError.invalid(problems.joined(separator: "; ")) }
-        let now = clock.now()
         try await transaction { tx, _ in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             for var taskDef in taskDefs {
                 taskDef.createTime = now
                 taskDef.createdBy = taskDef.createdBy ?? actor
@@ -25,8 +25,8 @@ extension Engine {
     public func update(taskDef: TaskDef, actor: String = "anonymous") async throws(EngineError) {
         let problems = DefinitionValidator.problems(in: taskDef)
         guard problems.isEmpty else { throw EngineError.invalid(problems.joined(separator: "; ")) }
-        let now = clock.now()
         try await transaction { tx, _ in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let existing = try tx.taskDef(named: taskDef.name) else {
                 throw EngineError.notFound("No such taskType found by name: \(taskDef.name)")
             }
@@ -68,8 +68,8 @@ extension Engine {
                          actor: String = "anonymous") async throws(EngineError) {
         let problems = DefinitionValidator.problems(in: workflowDef)
         guard problems.isEmpty else { throw EngineError.invalid(problems.joined(separator: "; ")) }
-        let now = clock.now()
         try await transaction { tx, _ in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             let existing = try tx.workflowDef(named: workflowDef.name, version: workflowDef.version)
             if existing != nil, !overwrite {
                 throw EngineError.conflict("Workflow with \(workflowDef.name).\(workflowDef.version) already exists!")

@@ -59,8 +59,8 @@ extension Engine {
 
     /// Makes a workflow due for the sweeper now, as Conductor's "requeue sweep" pushes it to its decider queue.
     public func requeueSweep(workflowId: String) async throws(EngineError) {
-        let now = clock.now()
         try await transaction { tx, _ in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let workflow = try tx.workflow(id: workflowId, includeTasks: false) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }
@@ -73,8 +73,8 @@ extension Engine {
     /// should wait in a queue has its entry, no other has one, and the wake-up is the Decider's. Returns whether
     /// anything needed mending.
     public func verifyAndRepair(workflowId: String) async throws(EngineError) -> Bool {
-        let now = clock.now()
         return try await transaction { tx, changes in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let workflow = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }

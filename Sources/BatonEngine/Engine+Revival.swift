@@ -15,8 +15,8 @@ extension Engine {
             -> DecisionEffects
     ) async throws(EngineError) {
         let ancestors = try await reading { reader in try Self.ancestorIds(of: workflowId, in: reader) }
-        let now = clock.now()
         try await transaction { tx, changes in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             for ancestor in ancestors { _ = try tx.workflow(id: ancestor, includeTasks: false) }
             guard let original = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")

@@ -10,9 +10,9 @@ extension Engine {
     /// request's `idempotencyStrategy` (FAIL when none is given).
     public func start(_ request: StartWorkflowRequest, actor: String = "anonymous") async throws(EngineError) -> String {
         let name = try Self.validatedName(of: request)
-        let now = clock.now()
         return try await transaction { tx, changes in
-            try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: now), in: tx,
+            // The time the transaction runs, not when it was asked for.
+            try self.createWorkflow(request, name: name, actor: actor, decider: self.decider(at: self.clock.now()), in: tx,
                                     changes: &changes).workflowId
         }
     }

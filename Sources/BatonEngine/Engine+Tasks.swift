@@ -36,9 +36,10 @@ extension Engine {
 
     func claim(queue: String, domain: String?, count: Int, workerId: String?,
                inBackground: Bool = false) async throws(EngineError) -> [Task] {
-        let now = clock.now()
-        return try await transaction(inBackground: inBackground) { tx, changes in
-            try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: now, in: tx,
+        // The lease starts when the claim runs, not when it was asked for: a claim that waited for the database
+        // (a busy pool, a stalled connection) still hands out a whole lease.
+        try await transaction(inBackground: inBackground) { tx, changes in
+            try self.claim(queue: queue, domain: domain, count: count, workerId: workerId, now: self.clock.now(), in: tx,
                            changes: &changes)
         }
     }
@@ -111,9 +112,8 @@ extension Engine {
     public func update(_ result: TaskResult, actor: String = "anonymous",
                        access: TaskAccess = .unrestricted) async throws(EngineError) -> String {
         try Self.validate(result)
-        let now = clock.now()
         try await transaction(inBackground: access == .baton) { tx, changes in
-            _ = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes)
+            _ = try self.record(result, actor: actor, access: access, now: self.clock.now(), in: tx, changes: &changes)
         }
         return result.taskId
     }
@@ -142,9 +142,10 @@ extension Engine {
             let taskTypes = try await reading { tx in try results.compactMap { try tx.task(id: $0.taskId)?.taskType } }
             for taskType in Set(taskTypes) { try access.check(taskType: taskType) }
         }
-        let now = clock.now()
         let outcomes = await transactions(results.map { result in
-            { tx, changes in _ = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes) }
+            { tx, changes in
+                _ = try self.record(result, actor: actor, access: access, now: self.clock.now(), in: tx, changes: &changes)
+            }
         })
         var failures: [String: EngineError] = [:]
         for (result, outcome) in zip(results, outcomes) {
@@ -209,10 +210,10 @@ extension Engine {
     /// and domain, if one is ready.
     public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous",
                               access: TaskAccess = .unrestricted) async throws(EngineError) -> Task? {
-        let now = clock.now()
-        // One transaction (one commit) for the result and the next task.
+        // One transaction (one commit) for the result and the next task, at the time it runs.
         try Self.validate(result)
         return try await transaction { tx, changes in
+            let now = self.clock.now()
             guard let task = try self.record(result, actor: actor, access: access, now: now, in: tx, changes: &changes) else {
                 return nil
             }
@@ -234,8 +235,8 @@ extension Engine {
     public func update(workflowId: String, referenceName: String, status: TaskResultStatus, output: JSONObject,
                        workerId: String?, actor: String = "anonymous",
                        access: TaskAccess = .unrestricted) async throws(EngineError) -> String {
-        let now = clock.now()
         return try await transaction { tx, changes in
+            let now = self.clock.now()
             guard let workflow = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }
@@ -261,8 +262,8 @@ extension Engine {
 
     /// Appends a log line to a task.
     public func addLog(_ line: String, taskId: String, access: TaskAccess = .unrestricted) async throws(EngineError) {
-        let now = clock.now()
         try await transaction { tx, _ in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let task = try tx.task(id: taskId) else { throw EngineError.notFound("Task not found for taskId: \(taskId)") }
             try access.check(taskType: task.taskType)
             try tx.append([TaskExecLog(log: line, taskId: taskId, createdTime: now)], taskId: taskId)

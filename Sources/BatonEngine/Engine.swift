@@ -126,8 +126,8 @@ public final class Engine: Sendable {
         _ change: @escaping @Sendable (inout Workflow, Decider, any StoreTransaction, inout Changes) throws
             -> (Result, DecisionEffects)
     ) async throws(EngineError) -> Result {
-        let now = clock.now()
         return try await transaction(inBackground: inBackground) { tx, changes in
+            let now = self.clock.now()  // the time the transaction runs, not when it was asked for
             guard let original = try tx.workflow(id: workflowId, includeTasks: true) else {
                 throw EngineError.notFound("No such workflow found by id: \(workflowId)")
             }

@@ -29,6 +29,14 @@ extension PostgresStore {
         public var schema: String?
         /// The most connections this store opens; each write or read transaction holds one.
         public var maximumConnections: Int
+        /// The longest one statement may run (PostgreSQL's `statement_timeout`); zero for no limit.
+        public var statementTimeout: Duration = .seconds(30)
+        /// The longest a statement waits for a lock, a row another node holds say (`lock_timeout`); zero for no limit.
+        /// A wait that runs out fails that one request as unavailable (503, retryable), never the pool.
+        public var lockTimeout: Duration = .seconds(5)
+        /// How long a connection may sit in an open transaction without a statement before PostgreSQL ends it
+        /// (`idle_in_transaction_session_timeout`), so a node cut off mid-transaction cannot hold its locks for long.
+        public var idleInTransactionTimeout: Duration = .seconds(60)
 
         /// Creates a configuration from its parts.
         public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
@@ -46,7 +54,8 @@ extension PostgresStore {
         /// Reads `postgres://user:password@host:port/database?sslmode=…&schema=…&pool_size=…`.
         ///
         /// `sslmode` is `disable` (the default), `prefer` or `require`; `schema` names the schema for Baton's
-        /// tables; `pool_size` caps the connections (default 20).
+        /// tables; `pool_size` caps the connections (default 20); `statement_timeout`, `lock_timeout` and
+        /// `idle_in_transaction_session_timeout` are milliseconds (defaults 30000, 5000 and 60000; 0 for none).
         public init(url text: String) throws(PostgresConfigurationError) {
             guard let components = URLComponents(string: text),
                   let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql"
@@ -81,9 +90,18 @@ extension PostgresStore {
                         throw PostgresConfigurationError("pool_size must be a positive number (got '\(value)')")
                     }
                     maximumConnections = size
+                case "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout":
+                    guard let milliseconds = Int64(value), milliseconds >= 0, milliseconds <= Int64(Int32.max) else {
+                        throw PostgresConfigurationError("\(item.name) must be a whole number of milliseconds (got '\(value)')")
+                    }
+                    switch item.name.lowercased() {
+                    case "statement_timeout": statementTimeout = .milliseconds(milliseconds)
+                    case "lock_timeout": lockTimeout = .milliseconds(milliseconds)
+                    default: idleInTransactionTimeout = .milliseconds(milliseconds)
+                    }
                 default:
-                    throw PostgresConfigurationError("Unknown PostgreSQL URL parameter '\(item.name)'; "
-                                                     + "known: sslmode, schema, pool_size")
+                    throw PostgresConfigurationError("Unknown PostgreSQL URL parameter '\(item.name)'; known: sslmode, schema, "
+                                                     + "pool_size, statement_timeout, lock_timeout, idle_in_transaction_session_timeout")
                 }
             }
         }
@@ -107,4 +125,11 @@ public struct PostgresConfigurationError: Error, Sendable, Hashable, CustomStrin
 
     /// The message.
     public var description: String { message }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, as PostgreSQL's timeout settings take it.
+    var postgresMilliseconds: String {
+        String(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
 }

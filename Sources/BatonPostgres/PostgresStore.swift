@@ -55,8 +55,15 @@ public final class PostgresStore: QueueSignalingStore {
         var options = PostgresClient.Configuration.Options()
         options.maximumConnections = configuration.maximumConnections
         options.minimumConnections = 0
+        // Every wait on the database has a deadline (a stalled statement, a lock another node holds, a transaction
+        // left open by a node cut off): each connection starts with them.
+        options.additionalStartupParameters = [
+            ("statement_timeout", configuration.statementTimeout.postgresMilliseconds),
+            ("lock_timeout", configuration.lockTimeout.postgresMilliseconds),
+            ("idle_in_transaction_session_timeout", configuration.idleInTransactionTimeout.postgresMilliseconds),
+        ]
         if let schema = configuration.schema {
-            options.additionalStartupParameters = [("search_path", schema)]
+            options.additionalStartupParameters.append(("search_path", schema))
         }
         let tls: PostgresClient.Configuration.TLS
         switch configuration.tls {
@@ -247,6 +254,9 @@ public final class PostgresStore: QueueSignalingStore {
         try await withLeasedConnection(from: client) { (connection: PostgresConnection) async throws in
             try await connection.query("BEGIN", logger: logger)
             do {
+                // A migration may rewrite a large table, and waits for the other nodes' migrations: no deadline.
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                try await connection.query("SET LOCAL lock_timeout = 0", logger: logger)
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Migrations.lockKey))", logger: logger)
                 if let schema {
                     guard Configuration.isValidSchemaName(schema) else {

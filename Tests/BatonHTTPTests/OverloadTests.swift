@@ -1,3 +1,4 @@
+import BatonEngine
 import BatonModel
 import BatonServer
 import BatonTesting
@@ -47,6 +48,31 @@ struct OverloadTests {
             #expect(try retried.decode(BulkResponse.self).bulkSuccessfulResults.count == 2, "\(retried.text)")
             #expect(try await server.workflow(first).status == .completed)
             #expect(try await server.workflow(second).status == .completed)
+        }
+    }
+
+    @Test("a claim that waited for the database hands out a whole lease: its time is when it ran, not when it was asked")
+    func leaseStartsWhenTheClaimRuns() async throws {
+        try await withRunningServer { server in
+            try await server.registerTaskDefs(#"[{"name":"lease_work","retryCount":1,"responseTimeoutSeconds":10}]"#)
+            try await server.registerWorkflow(#"{"name":"lease_flow","tasks":[{"name":"lease_work","taskReferenceName":"w"}]}"#)
+            let id = try await server.start("lease_flow")
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true
+            let intruder = try DatabaseQueue(path: server.database, configuration: configuration)
+            try await intruder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
+            // The poll's claim waits for the lock (up to the 10 s busy timeout) while 20 s pass on the server's clock.
+            async let polled = server.poll("lease_work")
+            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            server.clock.advance(by: 20_000)
+            try await intruder.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            let task = try #require(try await polled, "the claim was refused instead of waiting")
+            #expect(task.updateTime == server.clock.now(), "the lease starts when the claim ran")
+            await server.sweep()
+            let workflow = try await server.workflow(id)
+            #expect(workflow.tasks.map(\.status) == [.inProgress], "a lease spent before delivery would time out at once")
+            #expect(try await server.report(task, "COMPLETED").status == 200)
+            #expect(try await server.workflow(id).status == .completed)
         }
     }
 

@@ -67,6 +67,38 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("a write that waits on a row another node holds fails as unavailable at the lock deadline, and the pool goes on")
+    func lockWaitsHaveADeadline() async throws {
+        try await withNodes(2, lockTimeout: .milliseconds(300)) { nodes in
+            let workflow = Workflow(workflowId: "wf-held", definition: WorkflowDef(name: "held", tasks: []), input: [:], createTime: 1)
+            try await nodes[0].write { try $0.save(workflow, previous: nil) }
+            #expect(try await nodes[1].read { reader in try reader.workflow(id: "wf-held", includeTasks: false) } != nil)
+            let holding = Mutex(false)
+            // Node 0 holds the workflow's row in an open transaction, as a node cut off mid-write would.
+            async let held: Void = nodes[0].write { tx in
+                _ = try tx.workflow(id: "wf-held", includeTasks: false)
+                var changed = workflow
+                changed.variables = ["by": "node 0"]
+                try tx.save(changed, previous: workflow)
+                holding.withLock { $0 = true }
+                Thread.sleep(forTimeInterval: 1.5)
+            }
+            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            // Without a deadline the write would wait for node 0 and then succeed; with one it gives up.
+            await #expect(throws: StoreError.self) {
+                try await nodes[1].write { tx in
+                    guard var other = try tx.workflow(id: "wf-held", includeTasks: false) else { return }
+                    let original = other
+                    other.variables = ["by": "node 1"]
+                    try tx.save(other, previous: original)
+                }
+            }
+            try await held
+            // The node that gave up serves on.
+            #expect(try await nodes[1].read { try $0.workflow(id: "wf-held", includeTasks: false) }?.variables["by"] == "node 0")
+        }
+    }
+
     @Test("due wake-ups claimed from three nodes go to one node each")
     func wakeUpsAreClaimedOnce() async throws {
         try await withNodes(3) { nodes in
@@ -148,9 +180,10 @@ final class Heard: Sendable {
 }
 
 /// Runs `body` with `count` stores on one new schema (dropped afterwards), like `count` Baton servers.
-func withNodes(_ count: Int, _ body: ([PostgresStore]) async throws -> Void) async throws {
+func withNodes(_ count: Int, lockTimeout: Duration? = nil, _ body: ([PostgresStore]) async throws -> Void) async throws {
     let url = try #require(testDatabaseURL)
     var configuration = try PostgresStore.Configuration(url: url)
+    if let lockTimeout { configuration.lockTimeout = lockTimeout }
     configuration.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     configuration.maximumConnections = 6
     var nodes: [PostgresStore] = []

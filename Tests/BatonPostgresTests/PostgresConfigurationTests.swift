@@ -26,11 +26,24 @@ struct PostgresConfigurationTests {
         #expect(configuration.tls == .disable)
         #expect(configuration.schema == nil)
         #expect(configuration.maximumConnections == 20)
+        #expect(configuration.statementTimeout == .seconds(30))
+        #expect(configuration.lockTimeout == .seconds(5))
+        #expect(configuration.idleInTransactionTimeout == .seconds(60))
+    }
+
+    @Test("every database wait's deadline can be set in the URL, in milliseconds; 0 is none")
+    func deadlines() throws {
+        let configuration = try PostgresStore.Configuration(
+            url: "postgres://me@localhost/db?statement_timeout=1500&lock_timeout=0&idle_in_transaction_session_timeout=9000")
+        #expect(configuration.statementTimeout == .milliseconds(1500))
+        #expect(configuration.lockTimeout == .zero)
+        #expect(configuration.idleInTransactionTimeout == .seconds(9))
     }
 
     @Test("bad URLs are refused with a message naming the problem",
           arguments: ["mysql://a@b/c", "postgres:///db", "postgres://a@b/c?sslmode=sometimes",
-                      "postgres://a@b/c?schema=Robert'); DROP", "postgres://a@b/c?pool_size=0", "postgres://a@b/c?colour=red"])
+                      "postgres://a@b/c?schema=Robert'); DROP", "postgres://a@b/c?pool_size=0", "postgres://a@b/c?colour=red",
+                      "postgres://a@b/c?lock_timeout=soon", "postgres://a@b/c?statement_timeout=-1"])
     func refused(_ url: String) {
         #expect(throws: PostgresConfigurationError.self) { try PostgresStore.Configuration(url: url) }
     }
