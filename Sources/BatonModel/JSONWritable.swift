@@ -146,8 +146,8 @@ extension Task: JSONWritable {
         }
         o.string("domain", domain, &output)
         o.number("workflowPriority", workflowPriority, &output)
-        o.number("iteration", iteration, &output)
-        o.bool("loopOverTask", iteration > 0, &output)
+        o.number("iteration", wireIteration, &output)
+        o.bool("loopOverTask", wireIteration > 0, &output)
         o.number("queueWaitTime", queueWaitTime, &output)
         o.string("subWorkflowId", subWorkflowId, &output)
         o.bool("subworkflowChanged", subworkflowChanged, &output)

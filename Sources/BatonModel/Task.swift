@@ -391,8 +391,8 @@ public struct Task: Codable, Sendable, Hashable, JSONObjectReadable, CustomRefle
         try c.encodeIfPresent(workflowTask?.taskDefinition, forKey: .taskDefinition)
         try c.encodeIfPresent(domain, forKey: .domain)
         try c.encode(workflowPriority, forKey: .workflowPriority)
-        try c.encode(iteration, forKey: .iteration)
-        try c.encode(iteration > 0, forKey: .loopOverTask)
+        try c.encode(wireIteration, forKey: .iteration)
+        try c.encode(wireIteration > 0, forKey: .loopOverTask)
         try c.encode(queueWaitTime, forKey: .queueWaitTime)
         try c.encodeIfPresent(subWorkflowId, forKey: .subWorkflowId)
         try c.encode(subworkflowChanged, forKey: .subworkflowChanged)
@@ -401,6 +401,14 @@ public struct Task: Codable, Sendable, Hashable, JSONObjectReadable, CustomRefle
         try c.encode(rateLimitFrequencyInSeconds, forKey: .rateLimitFrequencyInSeconds)
         try c.encodeIfPresent(executionNameSpace, forKey: .executionNameSpace)
         try c.encodeIfPresent(isolationGroupId, forKey: .isolationGroupId)
+    }
+
+    /// The `iteration` clients see: a DO_WHILE task's own is its current iteration, as in Conductor (Baton keeps
+    /// the count in the loop's output and, in `iteration`, the iteration of an enclosing loop); any other task's is
+    /// the iteration of the loop it runs in.
+    public var wireIteration: Int {
+        guard taskType == TaskType.doWhile.rawValue, case .int(let count)? = outputData["iteration"] else { return iteration }
+        return max(iteration, Int(count))
     }
 
     /// How long the attempt waited in its queue before a worker took it (ms).

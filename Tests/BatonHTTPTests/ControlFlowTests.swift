@@ -449,6 +449,10 @@ struct ControlFlowTests {
             let workflow = try await server.workflow(id)
             #expect(workflow.status == .completed)
             #expect(workflow.tasks.map(\.referenceTaskName) == ["loop", "gate__4", "tick__4", "gate__5", "tick__5"])
+            #expect(workflow.tasks[0].iteration == 5, "a DO_WHILE task's own iteration is its count, as in Conductor")
+            #expect(workflow.tasks[1].iteration == 4 && workflow.tasks[3].iteration == 5)
+            let raw = try await server.client.get("/api/workflow/\(id)").text
+            #expect(raw.contains(#""iteration":5,"loopOverTask":true"#) || raw.contains(#""loopOverTask":true"#))
             #expect(workflow.tasks[0].outputData["5"]?.objectValue?["gate"]?.objectValue?["round"] == 5)
             let events = try await server.client.get("/api/workflow/\(id)/events")
             #expect(events.text.contains("loop.iterations_removed"))
