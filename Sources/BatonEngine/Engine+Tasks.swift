@@ -13,6 +13,14 @@ extension Engine {
     /// Waits up to `timeout` milliseconds for one to be queued when none is ready.
     public func poll(taskType: String, workerId: String?, domain: String?, count: Int = 1,
                      timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
+        try await poll(taskType: taskType, workerId: workerId, domain: domain, isolation: nil, count: count, timeout: timeout,
+                       access: access)
+    }
+
+    /// Polls as `poll(taskType:workerId:domain:count:timeout:access:)` does, from the queue of an isolation group and
+    /// namespace when given (Baton's own runners serve those queues).
+    func poll(taskType: String, workerId: String?, domain: String?, isolation: TaskIsolation?, count: Int = 1,
+              timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
         guard !taskType.isEmpty else { throw EngineError.invalid("taskType cannot be empty") }
         try access.check(polledQueue: taskType)
         try access.check(taskType: taskType)
@@ -22,7 +30,8 @@ extension Engine {
         guard (0...Engine.maximumPollTimeout).contains(timeout) else {
             throw EngineError.invalid("Long Poll Timeout value cannot be more than 5 seconds (got \(timeout) ms)")
         }
-        let queue = Engine.queueName(taskType: taskType, domain: domain)
+        let queue = Engine.queueName(taskType: taskType, domain: domain, namespace: isolation?.namespace,
+                                     isolationGroup: isolation?.group)
         let deadline = ContinuousClock.now + .milliseconds(timeout)
         while true {
             let generation = notifier.generation(of: queue)

@@ -250,12 +250,13 @@ public final class Engine: Sendable {
         return Int64(hash % UInt64(jitter + 1))
     }
 
-    /// The queue a task waits in: `[domain:]taskType`, as Conductor names them; every script task waits in the
-    /// script runner's queue. (Only system tasks carry an isolation group or namespace, and Baton's runners serve
-    /// them all from their type's queue.)
+    /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them (only
+    /// system tasks carry a namespace or an isolation group, and Baton's runner gives each such queue its own
+    /// workers); every script task waits in the script runner's queue.
     static func queueName(for task: Task) -> String {
         if TaskKind(task) == .script { return ScriptTask.queueName }
-        return queueName(taskType: task.taskType, domain: task.domain)
+        return queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
+                         isolationGroup: task.isolationGroupId)
     }
 
     /// The queue name for a task type polled in a domain.
@@ -266,6 +267,20 @@ public final class Engine: Sendable {
         if let namespace, !namespace.isEmpty { name += "@" + namespace }
         if let isolationGroup, !isolationGroup.isEmpty { name += "-" + isolationGroup }
         return name
+    }
+}
+
+/// An isolation group and execution namespace of system tasks (from their task definition), which get a queue and
+/// runner workers of their own.
+struct TaskIsolation: Sendable, Hashable {
+    var namespace: String?
+    var group: String?
+
+    /// The isolation a task definition asks for, nil when none.
+    init?(_ taskDef: TaskDef) {
+        namespace = taskDef.executionNameSpace.flatMap { $0.isEmpty ? nil : $0 }
+        group = taskDef.isolationGroupId.flatMap { $0.isEmpty ? nil : $0 }
+        if namespace == nil && group == nil { return nil }
     }
 }
 

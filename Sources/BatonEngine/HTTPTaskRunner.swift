@@ -36,10 +36,43 @@ public struct HTTPTaskRunner: Service {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let loops = SystemTaskLoops(engine: engine, taskType: Self.taskType, workerId: Self.workerId,
-                                    concurrency: concurrency)
-        await loops.run { _, task in await execute(task, client: client) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await SystemTaskLoops(engine: engine, taskType: Self.taskType, workerId: Self.workerId, concurrency: concurrency)
+                    .run { _, task in await execute(task, client: client) }
+            }
+            group.addTask { await runIsolatedQueues(client: client) }
+        }
         try await client.shutdown()
+    }
+
+    /// How often the runner looks for task definitions naming a new isolation group or namespace.
+    static let isolationScanInterval: Duration = .seconds(2)
+
+    /// Gives each isolation group and namespace that a task definition names its own `concurrency` workers, as
+    /// Conductor's isolated system-task workers do: a slow group's calls never take another group's turn. Task
+    /// definitions are read every `isolationScanInterval` (a group seen once keeps its workers until shutdown).
+    private func runIsolatedQueues(client: HTTPClient) async {
+        await withTaskGroup(of: Void.self) { group in
+            var served: Set<TaskIsolation> = []
+            func stopping() -> Bool { _Concurrency.Task.isCancelled || _Concurrency.Task.isShuttingDownGracefully }
+            while !stopping() {
+                let isolations = (try? await engine.taskDefs())?.compactMap(TaskIsolation.init) ?? []
+                for isolation in Set(isolations).subtracting(served) {
+                    served.insert(isolation)
+                    group.addTask {
+                        await SystemTaskLoops(engine: engine, taskType: Self.taskType, workerId: Self.workerId,
+                                              concurrency: concurrency, isolation: isolation)
+                            .run { _, task in await execute(task, client: client) }
+                    }
+                }
+                // In short steps, so that a graceful shutdown is noticed at once.
+                let next = ContinuousClock.now + Self.isolationScanInterval
+                while ContinuousClock.now < next, !stopping() {
+                    try? await _Concurrency.Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
     }
 
     /// Makes the call a task describes and turns the outcome into its result.

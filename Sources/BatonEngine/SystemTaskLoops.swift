@@ -11,6 +11,8 @@ struct SystemTaskLoops: Sendable {
     /// The worker id the tasks are polled and reported with.
     let workerId: String
     let concurrency: Int
+    /// The isolation group and namespace whose queue is polled; nil for the type's own queue.
+    var isolation: TaskIsolation? = nil
 
     /// Runs the loops until the surrounding service shuts down; `execute` gets the loop's number and a task.
     func run(_ execute: @escaping @Sendable (Int, BatonModel.Task) async -> TaskResult) async {
@@ -25,8 +27,8 @@ struct SystemTaskLoops: Sendable {
         await cancelWhenGracefulShutdown {
             while !_Concurrency.Task.isCancelled {
                 do {
-                    let tasks = try await engine.poll(taskType: taskType, workerId: workerId, domain: nil, count: 1,
-                                                      timeout: 1_000, access: .baton)
+                    let tasks = try await engine.poll(taskType: taskType, workerId: workerId, domain: nil, isolation: isolation,
+                                                      count: 1, timeout: 1_000, access: .baton)
                     for task in tasks {
                         try await engine.update(await execute(number, task), actor: workerId, access: .baton)
                     }

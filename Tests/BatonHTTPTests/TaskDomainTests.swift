@@ -93,7 +93,7 @@ struct TaskDomainTests {
         }
     }
 
-    @Test("an HTTP task gets no domain from `*` and runs on Baton's HTTP runner, isolation group or not")
+    @Test("an HTTP task gets no domain from `*`; with an isolation group it runs from the group's own queue and workers")
     func httpTaskWithDomains() async throws {
         try await withRunningServer(configure: { $0.httpTaskTargets = .unrestricted }) { server in
             try await server.registerTaskDefs(#"[{"name":"call","retryCount":0,"isolationGroupId":"http-group"}]"#)
@@ -103,13 +103,16 @@ struct TaskDomainTests {
                 """#)
             let id = try await Self.start("http_domain", taskToDomain: #"{"*":"x"}"#, on: server)
             var workflow = try await server.workflow(id)
-            for _ in 0..<200 where !workflow.status.isTerminal {
+            for _ in 0..<600 where !workflow.status.isTerminal {
                 try await _Concurrency.Task.sleep(for: .milliseconds(25))
                 workflow = try await server.workflow(id)
             }
             #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")
             #expect(workflow.tasks.first?.domain == nil)
             #expect(workflow.tasks.first?.isolationGroupId == "http-group")
+            // It waited in the group's own queue, which workers of its own poll (Conductor's `HTTP-http-group`).
+            let polls = try await server.client.get("/api/tasks/queue/polldata/all").decode([PollData].self)
+            #expect(polls.contains { $0.queueName == "HTTP-http-group" && $0.workerId == "baton-http" }, "\(polls)")
         }
     }
 }
