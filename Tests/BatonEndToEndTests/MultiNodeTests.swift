@@ -68,14 +68,8 @@ private final class RunningCount: Sendable {
 struct MultiNodeTests {
     @Test("three nodes on one PostgreSQL: kill -9 one midway, every workflow completes, no task is handed out twice")
     func threeNodesLoseOne() async throws {
-        let base = try #require(postgresURL)
-        let schema = "multinode_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&pool_size=8"
         // All three start at once: the migrations must be applied exactly once.
-        async let first = ServerProcess.start(database: database)
-        async let second = ServerProcess.start(database: database)
-        async let third = ServerProcess.start(database: database)
-        let nodes = try await [first, second, third]
+        let nodes = try await Self.startThreeNodes(schemaPrefix: "multinode_")
         let ledger = ClusterLedger(nodes: nodes)
 
         let admin = nodes[0].client
@@ -158,13 +152,7 @@ struct MultiNodeTests {
 
     @Test("three nodes on one PostgreSQL: a concurrentExecLimit of 2 is never exceeded while workers poll every node")
     func limitAcrossNodes() async throws {
-        let base = try #require(postgresURL)
-        let schema = "limits_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&pool_size=8"
-        async let first = ServerProcess.start(database: database)
-        async let second = ServerProcess.start(database: database)
-        async let third = ServerProcess.start(database: database)
-        let nodes = try await [first, second, third]
+        let nodes = try await Self.startThreeNodes(schemaPrefix: "limits_")
         defer { for node in nodes { _ = node.terminate() } }
         let admin = nodes[0].client
         var reply = try await admin.send(.POST, "/api/metadata/taskdefs", body: """
@@ -210,6 +198,17 @@ struct MultiNodeTests {
         #expect(result.done == workflowCount, "every task was handed out and completed")
         #expect(result.most <= 2, "at most 2 tasks of the type ran at once across the three nodes; saw \(result.most)")
         #expect(result.most == 2, "the limit, not less, was used")
+    }
+
+    /// Starts three `baton server` processes at once on a new schema of the test database.
+    private static func startThreeNodes(schemaPrefix: String) async throws -> [ServerProcess] {
+        let base = try #require(postgresURL)
+        let schema = schemaPrefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let database = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&pool_size=8"
+        async let first = ServerProcess.start(database: database)
+        async let second = ServerProcess.start(database: database)
+        async let third = ServerProcess.start(database: database)
+        return try await [first, second, third]
     }
 
     /// Polls one node (another when it dies) and completes tasks until every workflow has completed.
