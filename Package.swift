@@ -178,6 +178,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "BatonDeciderTests", dependencies: ["BatonDecider", "BatonModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "BatonEngineTests",
+            dependencies: ["BatonEngine", "BatonDecider", "BatonModel", "BatonPersistence", "BatonSQLite"],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "BatonStoreConformance",
             dependencies: ["BatonPersistence", "BatonModel"],
