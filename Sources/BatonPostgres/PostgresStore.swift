@@ -57,10 +57,13 @@ public final class PostgresStore: QueueSignalingStore {
         options.minimumConnections = 0
         // Every wait on the database has a deadline (a stalled statement, a lock another node holds, a transaction
         // left open by a node cut off): each connection starts with them.
+        // PostgreSQL also probes a silent client's socket (keepalives after 30 s idle, every 10 s, 3 missed), so it
+        // notices a node that is gone while no transaction is open too.
         options.additionalStartupParameters = [
             ("statement_timeout", configuration.statementTimeout.postgresMilliseconds),
             ("lock_timeout", configuration.lockTimeout.postgresMilliseconds),
             ("idle_in_transaction_session_timeout", configuration.idleInTransactionTimeout.postgresMilliseconds),
+            ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "3"),
         ]
         if let schema = configuration.schema {
             options.additionalStartupParameters.append(("search_path", schema))
@@ -353,6 +356,20 @@ struct PostgresFailure: Error, Sendable, CustomStringConvertible {
 
 extension PostgresStore {
     /// Drops the store's schema with everything in it (tests only: each test case runs in its own schema).
+    /// The values a pooled connection has for PostgreSQL settings, as `SHOW` prints them (tests check the deadlines).
+    func settingsForTesting(_ names: [String]) async throws -> [String] {
+        try await client.withConnection { connection in
+            var values: [String] = []
+            for name in names {
+                for try await value in try await connection.query(PostgresQuery(unsafeSQL: "SHOW \(name)"), logger: self.logger)
+                    .decode(String.self) {
+                    values.append(value)
+                }
+            }
+            return values
+        }
+    }
+
     func dropSchemaForTesting() async throws {
         guard let schema = configuration.schema, Configuration.isValidSchemaName(schema) else { return }
         try await client.withConnection { connection in

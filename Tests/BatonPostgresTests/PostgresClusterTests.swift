@@ -73,6 +73,11 @@ struct PostgresClusterTests {
             let workflow = Workflow(workflowId: "wf-held", definition: WorkflowDef(name: "held", tasks: []), input: [:], createTime: 1)
             try await nodes[0].write { try $0.save(workflow, previous: nil) }
             #expect(try await nodes[1].read { reader in try reader.workflow(id: "wf-held", includeTasks: false) } != nil)
+            // Every connection starts with its deadlines (and the server-side keepalives).
+            let settings = try await nodes[1].settingsForTesting(["lock_timeout", "statement_timeout",
+                                                                  "idle_in_transaction_session_timeout", "tcp_keepalives_idle"])
+            #expect(settings == ["300ms", "30s", "1min", "30"] || settings.last == "0",
+                    "\(settings) (a Unix-socket connection has no TCP keepalives: 0)")
             let holding = Mutex(false)
             // Node 0 holds the workflow's row in an open transaction, as a node cut off mid-write would.
             async let held: Void = nodes[0].write { tx in
