@@ -26,4 +26,5 @@ def test_queues_show_waiting_running_limits_and_workers(ui, api):
     assert "queue-page-worker" in ui.text(row + " [data-role=workers]")
     active = ui.find(".mainnav a[data-nav=queues]")
     assert active.get_attribute("aria-current") == "page"
+    ui.screenshot("queues_page")
     assert not ui.js_errors()
