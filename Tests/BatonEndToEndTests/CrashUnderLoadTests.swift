@@ -7,6 +7,8 @@ import Testing
 
 /// What clients were told succeeded while the server was being killed, and what they saw afterwards.
 private final class LoadLedger: Sendable {
+    /// The kill times and pauses, repeatable from the printed seed.
+    let random = SeededRandom(for: "crash-safety under load")
     private struct State {
         var starts: Set<String> = []
         var completions: [String: String] = [:]
@@ -70,7 +72,7 @@ struct CrashUnderLoadTests {
             group.addTask { try await Self.signal(ledger: ledger) }
             group.addTask {
                 for _ in 0..<3 {
-                    try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+                    try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 300...1500)))
                     // Each server lives to take a signal (under a loaded machine, a restart can take most of a life).
                     let signalled = ledger.signals, patience = ContinuousClock.now + .seconds(30)
                     while ledger.signals == signalled, ContinuousClock.now < patience {
@@ -142,7 +144,7 @@ struct CrashUnderLoadTests {
             for task in tasks {
                 ledger.polled(task.taskId)
                 // A little work, so that workflows stay RUNNING long enough to be paused.
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 5...25)))
+                try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 5...25)))
                 let body = """
                     {"workflowInstanceId":"\(task.workflowInstanceId)","taskId":"\(task.taskId)","status":"COMPLETED",\
                     "workerId":"\(worker)","outputData":{"by":"\(worker)"}}
@@ -165,7 +167,7 @@ struct CrashUnderLoadTests {
             let id = reply.text
             ledger.started(id)
             if (try? await client.send(.PUT, "/api/workflow/\(id)/pause", body: "{}"))?.status == 200 { ledger.signalled() }
-            try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 0...40)))
+            try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 0...40)))
             _ = try? await client.send(.PUT, "/api/workflow/\(id)/resume", body: "{}")
         }
     }
