@@ -81,6 +81,15 @@ extension Decider {
         return true
     }
 
+    /// Whether a DO_WHILE among `nodes` (at any depth) has `keepLastN`: walked in place, as every decision asks it,
+    /// so that an execution of thousands of tasks is not scanned for loops that keep everything.
+    static func keepsLastN(_ nodes: [WorkflowTask]) -> Bool {
+        nodes.contains { node in
+            (node.type == .doWhile && node.keepLastN != nil) || keepsLastN(node.loopOver) || keepsLastN(node.defaultCase)
+                || node.forkTasks.contains(where: keepsLastN) || node.decisionCases.values.contains(where: keepsLastN)
+        }
+    }
+
     /// Removes the tasks of the iterations a DO_WHILE with `keepLastN` no longer keeps (those its output dropped),
     /// as Conductor does; returns whether any went.
     func removeDroppedIterations(in workflow: inout Workflow, effects: inout DecisionEffects) -> Bool {

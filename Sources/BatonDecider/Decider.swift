@@ -79,7 +79,7 @@ public struct Decider: Sendable {
                 }
             }
         }
-        _ = removeDroppedIterations(in: &workflow, effects: &effects)
+        if Decider.keepsLastN(definition.tasks) { _ = removeDroppedIterations(in: &workflow, effects: &effects) }
         if changed, workflow.status == .running {
             // The rounds are spent with work left. What is left must show in the state, where `nextWakeUp(of:)`
             // finds it and makes the workflow due at once: a finished task not yet acted on does; an operator

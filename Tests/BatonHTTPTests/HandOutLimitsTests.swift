@@ -6,7 +6,9 @@ import NIOHTTP1
 import Testing
 
 /// A task definition's `concurrentExecLimit` and `rateLimitPerFrequency` / `rateLimitFrequencyInSeconds`, enforced
-/// when tasks are handed out, as Conductor's ExecutionService does (tasks beyond the limit stay queued).
+/// when tasks are handed out, as Conductor's ExecutionService does (tasks beyond the limit stay queued). The first
+/// test ports Conductor's e2e ConcurrentExecLimitTests (at most the limit per poll; the held-back task is handed out
+/// once a running one ends — Conductor's fix for its 60 s postponement; Baton never postpones).
 @Suite("Concurrency and rate limits of task definitions")
 struct HandOutLimitsTests {
     /// Batch-polls up to `count` tasks of `taskType`.

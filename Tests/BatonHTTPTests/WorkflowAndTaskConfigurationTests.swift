@@ -717,6 +717,7 @@ struct WorkflowAndTaskConfigurationTests {
         }
     }
 
+    // Conductor's RetryPolicySpec: a retry waits its delay plus a jitter in [0, backoffJitterMs].
     @Test("backoffJitterMs spreads automatic retries over up to that many milliseconds after their delay")
     func backoffJitter() async throws {
         try await withRunningServer { server in
