@@ -40,6 +40,15 @@ extension Decider {
             }
             task.inputData = input
         }
+        if let reason = oversized(task.inputData, of: task, limit: limits.payloads.taskInput.maximum) {
+            // As Conductor: created failed for good, without the input; the decision's next round acts on it.
+            task.inputData = [:]
+            task.status = .failedWithTerminalError
+            task.reasonForIncompletion = reason
+            task.endTime = now
+            workflow.tasks.append(task)
+            return workflow.tasks.count - 1
+        }
         let kind = TaskKind(node)
         switch kind {
         case .worker:

@@ -60,16 +60,21 @@ extension Decider {
         workflow.tasks[index].updateTime = now
     }
 
-    /// Fails a task Baton ran itself whose output is larger than `limits.maximumTaskOutputSize`, dropping that
-    /// output, before anything reads it.
+    /// Fails a task Baton ran itself whose output is larger than the task output maximum, dropping that output,
+    /// before anything reads it (workers' outputs are held to it when they arrive, `apply(_:to:)`).
     func refuseOversizedOutput(ofTaskAt index: Int, in workflow: inout Workflow) {
         let task = workflow.tasks[index]
         guard task.status.isSuccessful, TaskKind(task) == .system, !task.outputData.isEmpty else { return }
-        let size = task.outputData.jsonText.utf8.count
-        guard size > limits.maximumTaskOutputSize else { return }
-        fail(taskAt: index, in: &workflow, status: .failedWithTerminalError,
-             reason: "The task's output is \(size) bytes, more than the \(limits.maximumTaskOutputSize) a task may produce "
-                + "(the server's maximumTaskOutputSize)", output: [:])
+        if let reason = oversized(task.outputData, of: task, limit: limits.payloads.taskOutput.maximum) {
+            fail(taskAt: index, in: &workflow, status: .failedWithTerminalError, reason: reason, output: [:])
+        }
+    }
+
+    /// Conductor's reason for a task whose input or output `payload` is larger than `limit`; nil when it is not.
+    func oversized(_ payload: JSONObject, of task: Task, limit: Int) -> String? {
+        guard let size = payload.jsonSize(exceeding: limit) else { return nil }
+        return "The payload size: \(size) of task: \(task.taskId) in workflow: \(task.workflowInstanceId)  "
+            + "is greater than the permissible limit: \(limit) bytes"
     }
 
     /// Ends a task unsuccessfully with a reason (retries and optionality then apply as usual).

@@ -67,6 +67,15 @@ extension Decider {
             updated.endTime = now
             if updated.startTime == 0 { updated.startTime = now }
         }
+        if !updated.outputData.isEmpty,
+           let reason = oversized(updated.outputData, of: updated, limit: limits.payloads.taskOutput.maximum) {
+            // As Conductor: the task fails for good, without the output.
+            updated.outputData = [:]
+            updated.status = .failedWithTerminalError
+            updated.reasonForIncompletion = reason
+            updated.endTime = now
+            if updated.startTime == 0 { updated.startTime = now }
+        }
         workflow.tasks[index] = updated
         workflow.updateTime = now
         return .applied

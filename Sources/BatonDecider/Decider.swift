@@ -171,11 +171,17 @@ public struct Decider: Sendable {
         if let reason = permissiveFailures(of: workflow) {
             return end(&workflow, status: .failed, reason: reason, effects: &effects)
         }
+        let output = output(of: workflow, definition: definition)
+        let limit = limits.payloads.workflowOutput.maximum
+        if let size = output.jsonSize(exceeding: limit) {
+            return end(&workflow, status: .failed, reason: "The payload size: \(size) of workflow: \(workflow.workflowId) "
+                + "is greater than the permissible limit: \(limit) bytes", effects: &effects)
+        }
         workflow.status = .completed
         workflow.endTime = now
         workflow.updateTime = now
         recordFailedTasks(of: &workflow)
-        workflow.output = output(of: workflow, definition: definition)
+        workflow.output = output
     }
 
     /// Why a workflow that ran to its end fails after all: its permissive tasks (not optional) whose last attempt
@@ -212,7 +218,9 @@ public struct Decider: Sendable {
         workflow.updateTime = now
         recordFailedTasks(of: &workflow)
         if let definition = workflow.workflowDefinition {
-            workflow.output = output(of: workflow, definition: definition)
+            // An output over the maximum is dropped, as Conductor drops it when it fails the workflow for it.
+            let output = output(of: workflow, definition: definition)
+            workflow.output = output.jsonSize(exceeding: limits.payloads.workflowOutput.maximum) == nil ? output : [:]
         }
         effects.notes.append(DecisionNote(kind: "workflow.\(status.rawValue.lowercased())", detail: reason))
         if startFailureWorkflow, status != .completed, let request = failureWorkflow(for: workflow, failedTaskId: failedTaskId) {

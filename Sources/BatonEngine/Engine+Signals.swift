@@ -49,6 +49,7 @@ extension Engine {
     /// the workflow rerun are revived.
     public func rerun(workflowId: String, _ request: RerunWorkflowRequest,
                       actor: String = "anonymous") async throws(EngineError) -> String {
+        if let input = request.workflowInput { try refuseOversized(input) }
         var target = workflowId
         var detail = request.reRunFromTaskId.map { "from task \($0)" } ?? "from the start"
         if let taskId = request.reRunFromTaskId, !taskId.isEmpty {

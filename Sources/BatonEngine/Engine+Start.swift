@@ -78,6 +78,7 @@ extension Engine {
         let definition = try withTaskDefinitions(registered, from: tx)
         var input = request.input
         for (key, value) in definition.inputTemplate where input[key] == nil { input[key] = value }
+        try refuseOversized(input)
         var workflow = Workflow(workflowId: makeId(), definition: definition, input: input, createTime: decider.now)
         workflow.correlationId = request.correlationId
         workflow.priority = request.priority ?? 0
@@ -85,6 +86,15 @@ extension Engine {
         workflow.idempotencyKey = request.idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
         workflow.createdBy = request.createdBy
         return workflow
+    }
+
+    /// Refuses a workflow input larger than the workflow input maximum (413), with Conductor's message and the
+    /// setting's name.
+    func refuseOversized(_ input: JSONObject) throws(EngineError) {
+        let limit = limits.payloads.workflowInput.maximum
+        guard let size = input.jsonSize(exceeding: limit) else { return }
+        throw EngineError(.tooLarge, "The payload size: \(size) of the workflow input is greater than the permissible "
+            + "limit: \(limit) bytes (\(PayloadKind.workflowInput.maximumName))")
     }
 
     /// The definition with each node's registered task definition attached, system nodes' too, as Conductor

@@ -25,6 +25,8 @@ public final class Engine: Sendable {
     public var maximumTasksPerWorkflow: Int { limits.maximumTasks }
     /// How many branches one dynamic fork may make (the server's `--max-fork-width`).
     public var maximumForkWidth: Int { limits.maximumForkWidth }
+    /// How large payloads may be, and from what size they are stored apart.
+    public var payloadLimits: PayloadLimits { limits.payloads }
     /// What evaluates the scripts of dry runs (`test(_:)`); nil where none can run.
     let scripts: (any ScriptEvaluator)?
 

@@ -15,6 +15,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code(name: "notFound")
         /// The request conflicts with the current state (409).
         public static let conflict = Code(name: "conflict")
+        /// A payload the request carries is larger than the server takes (413).
+        public static let tooLarge = Code(name: "tooLarge")
         /// The store is temporarily unavailable; the request may be retried (503).
         public static let unavailable = Code(name: "unavailable")
         /// An unexpected internal failure (500).

@@ -25,27 +25,19 @@ public struct APIConfiguration: Sendable {
 
 /// Limits on what one request may carry; each is named in the error a request that breaks it gets.
 public struct RequestLimits: Sendable, Hashable {
-    /// The largest request body, in bytes (default 8 MiB); larger ones get 413.
+    /// The largest request body, in bytes (default 16 MiB: a payload at Conductor's 10 MB maximum and the request
+    /// around it); larger ones get 413. Payloads within a body meet `PayloadLimits` in the engine.
     public var maximumBodySize: Int
     /// The deepest nesting of JSON arrays and objects in a body (default 256); deeper ones get 400.
     public var maximumJSONDepth: Int
-    /// The largest body that starts or reruns a workflow, i.e. its input, in bytes (default 5 MiB, as
-    /// Conductor's `workflowInputPayloadSizeThreshold`); larger ones get 413.
-    public var maximumWorkflowInputSize: Int
-    /// The largest body that reports a task result, i.e. its output, in bytes (default 3 MiB, as
-    /// Conductor's `taskOutputPayloadSizeThreshold`); larger ones get 413.
-    public var maximumTaskOutputSize: Int
     /// How long a request's body may take to arrive once its head has (default 30 s); a slower one gets 408
     /// and its connection is closed.
     public var bodyReadTimeout: Duration
 
     public init(maximumBodySize: Int = HTTPLimits.maximumBodySize, maximumJSONDepth: Int = 256,
-                maximumWorkflowInputSize: Int = 5 * 1024 * 1024, maximumTaskOutputSize: Int = 3 * 1024 * 1024,
                 bodyReadTimeout: Duration = .seconds(30)) {
         self.maximumBodySize = maximumBodySize
         self.maximumJSONDepth = maximumJSONDepth
-        self.maximumWorkflowInputSize = maximumWorkflowInputSize
-        self.maximumTaskOutputSize = maximumTaskOutputSize
         self.bodyReadTimeout = bodyReadTimeout
     }
 }

@@ -15,11 +15,12 @@ struct AdminRoutes {
                 "version": .string(BatonRouter.version),
                 "authentication": .bool(configuration.authenticator != nil),
                 "maximumBodySize": .int(Int64(configuration.limits.maximumBodySize)),
-                "maximumWorkflowInputSize": .int(Int64(configuration.limits.maximumWorkflowInputSize)),
-                "maximumTaskOutputSize": .int(Int64(configuration.limits.maximumTaskOutputSize)),
                 "maximumTasksPerWorkflow": .int(Int64(engine.maximumTasksPerWorkflow)),
                 "maximumForkWidth": .int(Int64(engine.maximumForkWidth)),
-            ]
+            ].merging(PayloadKind.allCases.flatMap { kind in
+                [(kind.thresholdName, JSONValue.int(Int64(engine.payloadLimits[kind].threshold))),
+                 (kind.maximumName, .int(Int64(engine.payloadLimits[kind].maximum)))]
+            }) { first, _ in first }
             return try JSONResponse.make(settings)
         }
         group.get("task/{tasktype}") { request, context in

@@ -33,7 +33,7 @@ public struct BatonRequestContext: RequestContext {
 public enum HTTPLimits {
     /// The default largest request body accepted, in bytes; larger ones get 413
     /// (`RequestLimits.maximumBodySize` configures it).
-    public static let maximumBodySize = 8 * 1024 * 1024
+    public static let maximumBodySize = 16 * 1024 * 1024
     /// The most `RequestLimits.maximumBodySize` may be set to; routes read bodies up to this, after
     /// `LimitsMiddleware` has enforced the configured limit.
     public static let ceiling = 1024 * 1024 * 1024

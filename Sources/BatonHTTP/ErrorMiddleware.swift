@@ -40,6 +40,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound: return (.notFound, error.message, false)
             case .forbidden: return (.forbidden, error.message, false)
             case .conflict: return (.conflict, error.message, false)
+            case .tooLarge: return (.contentTooLarge, error.message, false)
             case .unavailable: return (.serviceUnavailable, error.message, true)
             default: return (.internalServerError, nil, false)
             }

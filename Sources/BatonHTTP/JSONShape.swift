@@ -1,10 +1,9 @@
 /// What one linear scan of a JSON text finds, without validating it (the decoder does that): how deep it
-/// nests, the size of the largest element when it is an array, and what Baton refuses in any body — a NUL
+/// nests, and what Baton refuses in any body — a NUL
 /// character in a string (`\u0000`: SQLite and C end text there, so a name holding one could never be found
 /// again) and a number beyond a double's range (`1e999999`, which would be stored as infinity or null).
 struct JSONShape {
     var depth = 0
-    var largestElement = 0
     /// Whether a string holds the escape `\u0000`.
     var hasNUL = false
     /// The first number that is not a finite double, as written.
@@ -14,14 +13,12 @@ struct JSONShape {
         var depth = 0
         var inString = false
         var escaped = false
-        var elementSize = 0
         var unicodeEscape: Int?  // how many hex digits of a `\u` escape have been read, all of them zeros
         var number: [UInt8] = []
         var index = bytes.startIndex
         while index != bytes.endIndex {
             let byte = bytes[index]
             index = bytes.index(after: index)
-            if depth >= 1 { elementSize += 1 }
             if inString {
                 if let digits = unicodeEscape {
                     unicodeEscape = byte == UInt8(ascii: "0") && digits < 3 ? digits + 1 : nil
@@ -46,13 +43,8 @@ struct JSONShape {
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 self.depth = max(self.depth, depth)
-                if depth == 1 { elementSize = 0 }
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                if depth == 1 { largestElement = max(largestElement, elementSize - 1) }
                 depth -= 1
-            case UInt8(ascii: ",") where depth == 1:
-                largestElement = max(largestElement, elementSize - 1)
-                elementSize = 0
             default: break
             }
         }

@@ -3,8 +3,8 @@ public import Hummingbird
 import NIOCore
 
 /// Enforces `RequestLimits` before a route sees the body: the body size (413), the time it may take to arrive
-/// (408), the nesting depth of its JSON (400), Conductor's payload thresholds for workflow input and task
-/// output (413), and what no body may hold — a NUL in a string or a number beyond a double's range (400).
+/// (408), the nesting depth of its JSON (400), and what no body may hold — a NUL in a string or a number beyond a
+/// double's range (400). (Payloads within a body meet Conductor's payload limits in the engine: `PayloadLimits`.)
 /// Each error names the limit it hit. A body too slow, or declared larger than the limit and not sent within
 /// a moment of the answer, closes its connection: the server does not read the rest of it.
 public struct LimitsMiddleware: RouterMiddleware {
@@ -39,16 +39,6 @@ public struct LimitsMiddleware: RouterMiddleware {
         }
         request.body = .init(buffer: buffer)
         let shape = JSONShape(buffer.readableBytesView)
-        let route = context.endpointPath ?? ""
-        if let payload = payloadLimit(method: request.method, route: route) {
-            let size = payload.perElement ? shape.largestElement : buffer.readableBytes
-            if size > payload.limit {
-                return ErrorReply.response(
-                    .contentTooLarge,
-                    "\(payload.what) of \(size) bytes is larger than the limit of \(payload.limit) bytes (\(payload.name))",
-                    code: "PAYLOAD_TOO_LARGE", requestID: context.id)
-            }
-        }
         if let problem = invalidContent(shape) {
             return ErrorReply.response(.badRequest, "Invalid JSON body: \(problem)", code: "INVALID_JSON", requestID: context.id)
         }
@@ -75,35 +65,5 @@ public struct LimitsMiddleware: RouterMiddleware {
             .contentTooLarge,
             "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
             code: "PAYLOAD_TOO_LARGE", requestID: context.id)
-    }
-
-    /// A route's payload threshold: `limit` bytes, named `name` in errors about `what`; with `perElement`, each
-    /// element of the body's array is held to it (a batch of results), not the body as a whole.
-    private struct PayloadLimit {
-        let limit: Int
-        let name: String
-        let what: String
-        var perElement = false
-    }
-
-    /// The payload threshold of a route: workflow input for starts and reruns, task output for results.
-    private func payloadLimit(method: HTTPRequest.Method, route: String) -> PayloadLimit? {
-        guard method == .post else { return nil }
-        let taskOutput = PayloadLimit(limit: limits.maximumTaskOutputSize, name: "maximumTaskOutputSize",
-                                      what: "Task output payload")
-        switch route {
-        case "/api/workflow", "/api/workflow/{id}", "/api/workflow/{id}/rerun":
-            return PayloadLimit(limit: limits.maximumWorkflowInputSize, name: "maximumWorkflowInputSize",
-                                what: "Workflow input payload")
-        case "/api/tasks", "/api/tasks/update-v2", "/api/tasks/{id}/{taskRefName}/{status}",
-             "/api/tasks/{id}/{taskRefName}/{status}/sync":
-            return taskOutput
-        case "/api/tasks/batch":
-            var each = taskOutput
-            each.perElement = true
-            return each
-        default:
-            return nil
-        }
     }
 }

@@ -7,3 +7,27 @@ extension KeyedDecodingContainer {
         try decodeIfPresent(T.self, forKey: key) ?? fallback()
     }
 }
+
+extension Decoder {
+    /// Refuses Conductor's `externalInputPayloadStoragePath` / `externalOutputPayloadStoragePath` when it names a
+    /// path: Baton has no external payload storage to read it from, and keeps large payloads itself, so a payload
+    /// sent that way would be lost.
+    func refuseExternalPayloadPath(_ name: String) throws {
+        let container = try self.container(keyedBy: NamedKey.self)
+        guard let path = try container.decodeIfPresent(String.self, forKey: NamedKey(stringValue: name)), !path.isEmpty else {
+            return
+        }
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: codingPath,
+            debugDescription: "\(name) is not supported: Baton has no external payload storage; send the payload inline "
+                + "(it takes payloads up to Conductor's 10 MB maximum and stores the large ones itself)"))
+    }
+}
+
+/// A coding key by name, for a member read apart from a type's own keys.
+private struct NamedKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

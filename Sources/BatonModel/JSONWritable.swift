@@ -354,6 +354,7 @@ extension TaskResult {
             case ("subWorkflowId", .string(let text)): result.subWorkflowId = text
             case ("extendLease", .bool(let flag)): result.extendLease = flag
             case ("logs", .array(let logs)) where logs.isEmpty: continue
+            case ("externalOutputPayloadStoragePath", _): return nil  // refused by the Decodable reading
             case ("workflowInstanceId", _), ("taskId", _), ("status", _), ("outputData", _), ("reasonForIncompletion", _),
                  ("callbackAfterSeconds", _), ("workerId", _), ("subWorkflowId", _), ("extendLease", _), ("logs", _):
                 return nil

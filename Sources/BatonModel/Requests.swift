@@ -35,6 +35,7 @@ public struct StartWorkflowRequest: Codable, Sendable, Hashable {
         createdBy = try c.decodeIfPresent(String.self, forKey: .createdBy)
         idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
         idempotencyStrategy = try c.decodeIfPresent(IdempotencyStrategy.self, forKey: .idempotencyStrategy)
+        try decoder.refuseExternalPayloadPath("externalInputPayloadStoragePath")
     }
 }
 

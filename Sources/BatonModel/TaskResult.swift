@@ -58,5 +58,6 @@ public struct TaskResult: Codable, Sendable, Hashable {
         logs = try c.value(.logs, or: [])
         subWorkflowId = try c.decodeIfPresent(String.self, forKey: .subWorkflowId)
         extendLease = try c.value(.extendLease, or: false)
+        try decoder.refuseExternalPayloadPath("externalOutputPayloadStoragePath")
     }
 }

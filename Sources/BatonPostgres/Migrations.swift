@@ -181,5 +181,20 @@ enum Migrations {
             )
             """,
         ]),
+        // Payloads larger than their threshold, apart from the rows that reference them (`StoredPayloads`): one per
+        // workflow or task and kind, found by its owner, removed with its workflow.
+        Migration(version: 4, name: "v4-payloads-apart", statements: [
+            """
+            CREATE TABLE payloads (
+                owner_id TEXT COLLATE "C" NOT NULL,
+                kind TEXT COLLATE "C" NOT NULL,
+                workflow_id TEXT COLLATE "C" NOT NULL,
+                version TEXT COLLATE "C" NOT NULL,
+                json TEXT NOT NULL,
+                PRIMARY KEY (owner_id, kind)
+            )
+            """,
+            "CREATE INDEX payloads_by_workflow ON payloads(workflow_id)",
+        ]),
     ]
 }

@@ -1,6 +1,6 @@
 public import BatonPersistence
 public import Logging
-import BatonModel
+public import BatonModel
 import Foundation
 import NIOCore
 import NIOPosix
@@ -47,11 +47,15 @@ public final class PostgresStore: QueueSignalingStore {
     /// Where the database is and how the store uses it.
     public let configuration: Configuration
     let definitions: DefinitionSnapshots
+    /// Large payloads, kept apart from their rows.
+    let payloads: StoredPayloads
     /// How often a transaction that hit a deadlock or serialization failure is tried again.
     static let maximumRetries = 8
 
-    /// Connects to the database described by `configuration` and brings its schema up to date.
-    public init(configuration: Configuration, logger: Logger = Logger(label: "baton.postgres")) async throws {
+    /// Connects to the database described by `configuration` and brings its schema up to date; `payloads` says from
+    /// what size a workflow's or task's input or output is stored apart from its row.
+    public init(configuration: Configuration, payloads: PayloadLimits = PayloadLimits(),
+                logger: Logger = Logger(label: "baton.postgres")) async throws {
         var options = PostgresClient.Configuration.Options()
         options.maximumConnections = configuration.maximumConnections
         options.minimumConnections = 0
@@ -97,11 +101,13 @@ public final class PostgresStore: QueueSignalingStore {
         self.logger = logger
         self.configuration = configuration
         self.definitions = DefinitionSnapshots()
+        self.payloads = StoredPayloads(limits: payloads)
     }
 
     /// Connects to the database at `url` (see ``Configuration/init(url:)``).
-    public convenience init(url: String, logger: Logger = Logger(label: "baton.postgres")) async throws {
-        try await self.init(configuration: Configuration(url: url), logger: logger)
+    public convenience init(url: String, payloads: PayloadLimits = PayloadLimits(),
+                            logger: Logger = Logger(label: "baton.postgres")) async throws {
+        try await self.init(configuration: Configuration(url: url), payloads: payloads, logger: logger)
     }
 
     public func write<Result: Sendable>(
@@ -162,6 +168,7 @@ public final class PostgresStore: QueueSignalingStore {
         let threads = self.threads
         let logger = self.logger
         let definitions = self.definitions
+        let payloads = self.payloads
         let channel = notificationChannel
         return try await withLeasedConnection { (connection: PostgresConnection) async throws -> Result in
             let begin: PostgresQuery = writing ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -174,7 +181,7 @@ public final class PostgresStore: QueueSignalingStore {
             do {
                 outcome = .success(try await threads.runIfActive {
                     let tx = PostgresTransaction(connection: connection, logger: logger, definitions: definitions,
-                                                 locking: writing)
+                                                 payloads: payloads, locking: writing)
                     let value: Result
                     do {
                         value = try body(tx)
@@ -355,7 +362,6 @@ struct PostgresFailure: Error, Sendable, CustomStringConvertible {
 }
 
 extension PostgresStore {
-    /// Drops the store's schema with everything in it (tests only: each test case runs in its own schema).
     /// The values a pooled connection has for PostgreSQL settings, as `SHOW` prints them (tests check the deadlines).
     func settingsForTesting(_ names: [String]) async throws -> [String] {
         try await client.withConnection { connection in
@@ -370,6 +376,7 @@ extension PostgresStore {
         }
     }
 
+    /// Drops the store's schema with everything in it (tests only: each test case runs in its own schema).
     func dropSchemaForTesting() async throws {
         guard let schema = configuration.schema, Configuration.isValidSchemaName(schema) else { return }
         try await client.withConnection { connection in

@@ -10,8 +10,9 @@ extension PostgresTransaction {
 
     func makeWorkflow(_ row: Columns) throws -> Workflow {
         let snapshot = try definitions.snapshot(forKey: try row["definition_key"], in: self)
-        var workflow = Workflow(workflowId: try row["id"], definition: snapshot.definition,
-                                input: try JSONObject(parsingObject: try row["input"] as String),
+        let id: String = try row["id"]
+        var workflow = Workflow(workflowId: id, definition: snapshot.definition,
+                                input: try payload(try row["input"], .workflowInput, of: id),
                                 createTime: try row["create_time"])
         workflow.workflowName = try row["name"]
         workflow.workflowVersion = try row["version"]
@@ -30,7 +31,7 @@ extension PostgresTransaction {
         workflow.pausedAt = try row["paused_at"]
         workflow.pausedMillis = try row["paused_millis"]
         workflow.reasonForIncompletion = try row["reason"]
-        workflow.output = try JSONObject(parsingObject: try row["output"] as String)
+        workflow.output = try payload(try row["output"], .workflowOutput, of: id)
         workflow.variables = try JSONObject(parsingObject: try row["variables"] as String)
         workflow.taskToDomain = try JSONObject(parsingObject: try row["task_to_domain"] as String)
             .compactMapValues(\.stringValue)
@@ -49,8 +50,8 @@ extension PostgresTransaction {
                         referenceTaskName: reference, workflowInstanceId: try row["workflow_id"], seq: try row["seq"],
                         scheduledTime: try row["scheduled_time"])
         task.status = status
-        task.inputData = try JSONObject(parsingObject: try row["input"] as String)
-        task.outputData = try JSONObject(parsingObject: try row["output"] as String)
+        task.inputData = try payload(try row["input"], .taskInput, of: task.taskId)
+        task.outputData = try payload(try row["output"], .taskOutput, of: task.taskId)
         task.workflowType = workflow.workflowName
         task.correlationId = workflow.correlationId
         task.retryCount = try row["retry_count"]
@@ -80,5 +81,13 @@ extension PostgresTransaction {
         task.pausedMillis = try row["paused_millis"]
         task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
         return task
+    }
+
+    /// The payload a column's text stands for (`StoredPayloads`).
+    func payload(_ text: String, _ kind: PayloadKind, of owner: String) throws -> JSONObject {
+        try payloads.payload(fromColumn: text, kind: kind, owner: owner) { version in
+            try column(String.self, "SELECT json FROM payloads WHERE owner_id = $1 AND kind = $2 AND version = $3",
+                       [owner, kind.rawValue, version]).first
+        }
     }
 }

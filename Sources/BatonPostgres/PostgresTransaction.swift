@@ -14,6 +14,7 @@ final class PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
     let definitions: DefinitionSnapshots
+    let payloads: StoredPayloads
     /// Whether this is a write transaction, whose workflow loads lock the workflow row.
     let locking: Bool
     /// The first statement failure, which aborted the transaction.
@@ -23,10 +24,12 @@ final class PostgresTransaction: StoreTransaction {
     /// The definition snapshots this transaction inserted (not yet committed).
     var insertedSnapshotKeys: Set<String> = []
 
-    init(connection: PostgresConnection, logger: Logger, definitions: DefinitionSnapshots, locking: Bool) {
+    init(connection: PostgresConnection, logger: Logger, definitions: DefinitionSnapshots, payloads: StoredPayloads,
+         locking: Bool) {
         self.connection = connection
         self.logger = logger
         self.definitions = definitions
+        self.payloads = payloads
         self.locking = locking
     }
 
@@ -168,13 +171,19 @@ final class PostgresTransaction: StoreTransaction {
             throw StoreError(.failed, "Workflow \(workflow.workflowId) has no definition to save")
         }
         let key = try definitions.key(for: definition, in: self)
+        let id = workflow.workflowId
+        // An unchanged input or output is not sent again (NULL keeps the column): it may be large, or apart.
+        let input = try previous?.input == workflow.input ? nil
+            : columnText(workflow.input, .workflowInput, of: id, replacing: previous?.input)
+        let output = try previous?.output == workflow.output ? nil
+            : columnText(workflow.output, .workflowOutput, of: id, replacing: previous?.output)
         let values: [any SQLBindable] = [
-            workflow.workflowId, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
+            id, workflow.workflowName, workflow.workflowVersion, workflow.status.rawValue,
             workflow.correlationId, workflow.parentWorkflowId, workflow.parentWorkflowTaskId,
             workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
             workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime, workflow.lastRetriedTime,
             workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion, key,
-            workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+            input, output, workflow.variables.jsonText,
             JSONValue.object(workflow.taskToDomain.mapValues(JSONValue.string)).jsonText,
             JSONValue.array(workflow.failedReferenceTaskNames.map(JSONValue.string)).jsonText,
             JSONValue.array(workflow.failedTaskNames.map(JSONValue.string)).jsonText,
@@ -195,17 +204,24 @@ final class PostgresTransaction: StoreTransaction {
                     parent_workflow_id = $6, parent_workflow_task_id = $7, rerun_from_workflow_id = $8,
                     idempotency_key = $9, event = $10, created_by = $11, priority = $12, create_time = $13,
                     update_time = $14, end_time = $15, last_retried_time = $16, paused_at = $17, paused_millis = $18,
-                    reason = $19, definition_key = $20, input = $21, output = $22, variables = $23,
-                    task_to_domain = $24, failed_reference_task_names = $25, failed_task_names = $26
+                    reason = $19, definition_key = $20, input = COALESCE($21, input), output = COALESCE($22, output),
+                    variables = $23, task_to_domain = $24, failed_reference_task_names = $25, failed_task_names = $26
                 WHERE id = $1
                 """, values)
         }
     }
 
     func save(_ task: Task, previous: Task?) throws {
+        let id = task.taskId
+        let workflowId = task.workflowInstanceId
+        // As for workflows: an unchanged input or output is not sent again.
+        let input = try previous?.inputData == task.inputData ? nil
+            : columnText(task.inputData, .taskInput, of: id, in: workflowId, replacing: previous?.inputData)
+        let output = try previous?.outputData == task.outputData ? nil
+            : columnText(task.outputData, .taskOutput, of: id, in: workflowId, replacing: previous?.outputData)
         let values: [any SQLBindable] = [
-            task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
-            task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
+            id, workflowId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
+            task.status.rawValue, input, output, task.retryCount, task.retried,
             task.retriedTaskId, task.executed, task.pollCount, task.scheduledTime, task.startTime, task.endTime,
             task.updateTime, task.firstStartTime, task.startDelayInSeconds, task.callbackAfterSeconds,
             task.responseTimeoutSeconds, task.workerId, task.reasonForIncompletion, task.domain, task.workflowPriority,
@@ -213,6 +229,21 @@ final class PostgresTransaction: StoreTransaction {
             task.rateLimitFrequencyInSeconds, task.executionNameSpace, task.isolationGroupId, task.waitUntil,
             task.pausedMillis,
         ]
+        guard previous == nil else {
+            try execute("""
+                UPDATE tasks SET workflow_id = $2, seq = $3, task_type = $4, task_def_name = $5, reference_name = $6,
+                    status = $7, input = COALESCE($8, input), output = COALESCE($9, output), retry_count = $10,
+                    retried = $11, retried_task_id = $12, executed = $13, poll_count = $14, scheduled_time = $15,
+                    start_time = $16, end_time = $17, update_time = $18, first_start_time = $19,
+                    start_delay_seconds = $20, callback_after_seconds = $21, response_timeout_seconds = $22,
+                    worker_id = $23, reason = $24, domain = $25, workflow_priority = $26, iteration = $27,
+                    sub_workflow_id = $28, parent_task_id = $29, rate_limit_per_frequency = $30,
+                    rate_limit_frequency_seconds = $31, execution_namespace = $32, isolation_group_id = $33,
+                    wait_until = $34, paused_millis = $35
+                WHERE id = $1
+                """, values)
+            return
+        }
         try execute("""
             INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
                 input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
@@ -241,12 +272,30 @@ final class PostgresTransaction: StoreTransaction {
             """, values)
     }
 
+    /// The column text for `kind` payload `payload` of `owner` (a workflow, or a task of `workflowId`), storing it
+    /// apart when it is large; a payload apart of the value it replaces goes when the new one is inline.
+    private func columnText(_ payload: JSONObject, _ kind: PayloadKind, of owner: String, in workflowId: String? = nil,
+                            replacing previous: JSONObject?) throws -> String {
+        let text = try payloads.columnText(for: payload, kind: kind, owner: owner) { version, json in
+            try execute("""
+                INSERT INTO payloads (owner_id, kind, workflow_id, version, json) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (owner_id, kind) DO UPDATE SET version = EXCLUDED.version, json = EXCLUDED.json
+                """, [owner, kind.rawValue, workflowId ?? owner, version, json])
+        }
+        // Only a non-empty value can have been large: an empty one (most replaced outputs) needs no statement.
+        if let previous, !previous.isEmpty, !StoredPayloads.isReference(text) {
+            try execute("DELETE FROM payloads WHERE owner_id = $1 AND kind = $2", [owner, kind.rawValue])
+        }
+        return text
+    }
+
     func deleteTasks(ids: [String]) throws {
         guard !ids.isEmpty else { return }
         let list = PostgresTextArray(ids)
         try execute("DELETE FROM tasks WHERE id = ANY($1)", [list])
         try execute("DELETE FROM queue WHERE task_id = ANY($1)", [list])
         try execute("DELETE FROM task_logs WHERE task_id = ANY($1)", [list])
+        try execute("DELETE FROM payloads WHERE owner_id = ANY($1)", [list])
     }
 
     func deleteWorkflow(id: String) throws -> Bool {
@@ -254,6 +303,7 @@ final class PostgresTransaction: StoreTransaction {
         try execute("DELETE FROM tasks WHERE workflow_id = $1", [id])
         try execute("DELETE FROM queue WHERE workflow_id = $1", [id])
         try execute("DELETE FROM events WHERE workflow_id = $1", [id])
+        try execute("DELETE FROM payloads WHERE workflow_id = $1", [id])
         return try changes("DELETE FROM workflows WHERE id = $1", [id]) > 0
     }
 

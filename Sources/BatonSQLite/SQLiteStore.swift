@@ -1,5 +1,5 @@
+public import BatonModel
 public import BatonPersistence
-import BatonModel
 import CSQLiteSettings
 import Foundation
 import GRDB
@@ -26,17 +26,25 @@ public final class SQLiteStore: Store {
     let definitions: DefinitionSnapshots
     /// The tasks of large live executions as last committed (see `ExecutionCache`).
     let executions: ExecutionCache
+    /// Large payloads, kept apart from their rows.
+    let payloads: StoredPayloads
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
-    /// - Parameter busyTimeout: how long a write waits for a lock another process holds on the file
-    ///   before it fails as unavailable (HTTP 503, retryable).
-    public convenience init(path: String, durability: Durability = .full, busyTimeout: Duration = .seconds(10)) throws {
-        try self.init(path: path, durability: durability, busyTimeout: busyTimeout, executionCache: ExecutionCache.Policy())
+    /// - Parameters:
+    ///   - busyTimeout: how long a write waits for a lock another process holds on the file before it fails as
+    ///     unavailable (HTTP 503, retryable).
+    ///   - payloads: from what size a workflow's or task's input or output is stored apart from its row.
+    public convenience init(path: String, durability: Durability = .full, busyTimeout: Duration = .seconds(10),
+                            payloads: PayloadLimits = PayloadLimits()) throws {
+        try self.init(path: path, durability: durability, busyTimeout: busyTimeout, payloads: payloads,
+                      executionCache: ExecutionCache.Policy())
     }
 
-    /// Opens the database as `init(path:durability:busyTimeout:)` does, caching large executions by `executionCache`.
-    init(path: String, durability: Durability, busyTimeout: Duration, executionCache: ExecutionCache.Policy) throws {
+    /// Opens the database as `init(path:durability:busyTimeout:payloads:)` does, caching large executions by
+    /// `executionCache`.
+    init(path: String, durability: Durability, busyTimeout: Duration, payloads: PayloadLimits = PayloadLimits(),
+         executionCache: ExecutionCache.Policy) throws {
         _ = Self.processSettings
         var configuration = Configuration()
         let (seconds, attoseconds) = busyTimeout.components
@@ -74,6 +82,7 @@ public final class SQLiteStore: Store {
                                })
         definitions = DefinitionSnapshots()
         self.executions = executions
+        self.payloads = StoredPayloads(limits: payloads)
     }
 
     public func write<Result: Sendable>(
@@ -111,9 +120,11 @@ public final class SQLiteStore: Store {
     ) -> @Sendable (Database) throws -> Result {
         let definitions = self.definitions
         let executions = self.executions
+        let payloads = self.payloads
         return { db in
             let staging = ExecutionStaging(shared: executions)
-            let result = try body(SQLiteTransaction(db: db, definitions: definitions, cache: (executions, staging)))
+            let result = try body(SQLiteTransaction(db: db, definitions: definitions, payloads: payloads,
+                                                    cache: (executions, staging)))
             executions.jobSucceeded(staging)
             return result
         }
@@ -123,8 +134,11 @@ public final class SQLiteStore: Store {
         _ body: @escaping @Sendable (any StoreReader) throws -> Result
     ) async throws -> Result {
         let definitions = self.definitions
+        let payloads = self.payloads
         do {
-            return try await pool.read { db in try body(SQLiteTransaction(db: db, definitions: definitions)) }
+            return try await pool.read { db in
+                try body(SQLiteTransaction(db: db, definitions: definitions, payloads: payloads))
+            }
         } catch let error as DatabaseError {
             throw StoreError(error)
         }

@@ -7,13 +7,16 @@ import GRDB
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
     let definitions: DefinitionSnapshots
+    let payloads: StoredPayloads
     /// On the writer: the large executions' tasks as last committed, and what this job reads and changes of
     /// them. Nil on readers.
     let cache: (shared: ExecutionCache, staging: ExecutionStaging)?
 
-    init(db: Database, definitions: DefinitionSnapshots, cache: (shared: ExecutionCache, staging: ExecutionStaging)? = nil) {
+    init(db: Database, definitions: DefinitionSnapshots, payloads: StoredPayloads,
+         cache: (shared: ExecutionCache, staging: ExecutionStaging)? = nil) {
         self.db = db
         self.definitions = definitions
+        self.payloads = payloads
         self.cache = cache
     }
 
@@ -211,7 +214,9 @@ struct SQLiteTransaction: StoreTransaction {
                 workflow.reRunFromWorkflowId, workflow.idempotencyKey, workflow.event, workflow.createdBy,
                 workflow.priority, workflow.createTime, workflow.updateTime, workflow.endTime,
                 workflow.lastRetriedTime, workflow.pausedAt, workflow.pausedMillis, workflow.reasonForIncompletion,
-                key, workflow.input.jsonText, workflow.output.jsonText, workflow.variables.jsonText,
+                key, try columnText(workflow.input, .workflowInput, of: workflow.workflowId, replacing: nil),
+                try columnText(workflow.output, .workflowOutput, of: workflow.workflowId, replacing: nil),
+                workflow.variables.jsonText,
                 Self.text(workflow.taskToDomain), Self.text(workflow.failedReferenceTaskNames),
                 Self.text(workflow.failedTaskNames))
     }
@@ -247,8 +252,13 @@ struct SQLiteTransaction: StoreTransaction {
             update.set("definition_key", key)
             definitionKey = key
         }
-        update.set("input", \.input) { $0.jsonText }
-        update.set("output", \.output) { $0.jsonText }
+        if workflow.input != previous.input {
+            update.set("input", try columnText(workflow.input, .workflowInput, of: workflow.workflowId, replacing: previous.input))
+        }
+        if workflow.output != previous.output {
+            update.set("output", try columnText(workflow.output, .workflowOutput, of: workflow.workflowId,
+                                                replacing: previous.output))
+        }
         update.set("variables", \.variables) { $0.jsonText }
         update.set("task_to_domain", \.taskToDomain) { Self.text($0) }
         update.set("failed_reference_task_names", \.failedReferenceTaskNames) { Self.text($0) }
@@ -271,8 +281,14 @@ struct SQLiteTransaction: StoreTransaction {
         update.set("task_def_name", \.taskDefName)
         update.set("reference_name", \.referenceTaskName)
         update.set("status", \.status) { $0.rawValue }
-        update.set("input", \.inputData) { $0.jsonText }
-        update.set("output", \.outputData) { $0.jsonText }
+        if task.inputData != previous.inputData {
+            update.set("input", try columnText(task.inputData, .taskInput, of: task.taskId, in: task.workflowInstanceId,
+                                               replacing: previous.inputData))
+        }
+        if task.outputData != previous.outputData {
+            update.set("output", try columnText(task.outputData, .taskOutput, of: task.taskId, in: task.workflowInstanceId,
+                                                replacing: previous.outputData))
+        }
         update.set("retry_count", \.retryCount)
         update.set("retried", \.retried)
         update.set("retried_task_id", \.retriedTaskId)
@@ -306,7 +322,10 @@ struct SQLiteTransaction: StoreTransaction {
     private func insertOrReplace(_ task: Task) throws {
         try db.cachedStatement(sql: Self.upsertTask).run(
             task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
-            task.status.rawValue, task.inputData.jsonText, task.outputData.jsonText, task.retryCount, task.retried,
+            task.status.rawValue,
+            try columnText(task.inputData, .taskInput, of: task.taskId, in: task.workflowInstanceId, replacing: nil),
+            try columnText(task.outputData, .taskOutput, of: task.taskId, in: task.workflowInstanceId, replacing: nil),
+            task.retryCount, task.retried,
             task.retriedTaskId, task.executed, task.pollCount, task.scheduledTime, task.startTime, task.endTime,
             task.updateTime, task.firstStartTime, task.startDelayInSeconds, task.callbackAfterSeconds,
             task.responseTimeoutSeconds, task.workerId, task.reasonForIncompletion, task.domain, task.workflowPriority,
@@ -354,6 +373,7 @@ struct SQLiteTransaction: StoreTransaction {
             try db.cachedStatement(sql: "DELETE FROM tasks WHERE id = ?").run(id)
             try db.cachedStatement(sql: "DELETE FROM queue WHERE task_id = ?").run(id)
             try db.cachedStatement(sql: "DELETE FROM task_logs WHERE task_id = ?").run(id)
+            try db.cachedStatement(sql: "DELETE FROM payloads WHERE owner_id = ?").run(id)
         }
     }
 
@@ -365,6 +385,7 @@ struct SQLiteTransaction: StoreTransaction {
                        arguments: [id])
         try db.execute(sql: "DELETE FROM tasks WHERE workflow_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM events WHERE workflow_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM payloads WHERE workflow_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM workflows WHERE id = ?", arguments: [id])
         return db.changesCount > 0
     }
@@ -403,90 +424,4 @@ struct SQLiteTransaction: StoreTransaction {
                 .run(taskId, log.log, log.createdTime)
         }
     }
-
-    // MARK: - Rows to models
-
-    func status(_ text: String) throws -> WorkflowStatus {
-        guard let status = WorkflowStatus(rawValue: text) else { throw StoreError(.corrupt, "Unknown workflow status \(text)") }
-        return status
-    }
-
-    /// A workflow from a row selected with `WorkflowColumn.selectList`.
-    func makeWorkflow(_ row: StatementRow) throws -> Workflow {
-        try makeWorkflow(row, snapshot: definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db))
-    }
-
-    private func makeWorkflow(_ row: StatementRow, snapshot: DefinitionSnapshots.Snapshot) throws -> Workflow {
-        let row = WorkflowRow(row: row)
-        var workflow = Workflow(workflowId: try row[.id], definition: snapshot.definition,
-                                input: try JSONObject(parsingObject: row[.input]), createTime: try row[.createTime])
-        workflow.workflowName = try row[.name]
-        workflow.workflowVersion = try row[.version]
-        workflow.status = try status(try row[.status])
-        workflow.correlationId = row[.correlationId]
-        workflow.parentWorkflowId = row[.parentWorkflowId]
-        workflow.parentWorkflowTaskId = row[.parentWorkflowTaskId]
-        workflow.reRunFromWorkflowId = row[.rerunFromWorkflowId]
-        workflow.idempotencyKey = row[.idempotencyKey]
-        workflow.event = row[.event]
-        workflow.createdBy = row[.createdBy]
-        workflow.priority = try row[.priority]
-        workflow.updateTime = try row[.updateTime]
-        workflow.endTime = try row[.endTime]
-        workflow.lastRetriedTime = try row[.lastRetriedTime]
-        workflow.pausedAt = try row[.pausedAt]
-        workflow.pausedMillis = try row[.pausedMillis]
-        workflow.reasonForIncompletion = row[.reason]
-        workflow.output = try JSONObject(parsingObject: row[.output])
-        workflow.variables = try JSONObject(parsingObject: row[.variables])
-        workflow.taskToDomain = try JSONObject(parsingObject: row[.taskToDomain]).compactMapValues(\.stringValue)
-        workflow.failedReferenceTaskNames = try JSONValue(parsing: row[.failedReferenceTaskNames]).arrayValue?
-            .compactMap(\.stringValue) ?? []
-        workflow.failedTaskNames = try JSONValue(parsing: row[.failedTaskNames]).arrayValue?.compactMap(\.stringValue) ?? []
-        return workflow
-    }
-
-    /// A task from a row selected with `TaskColumn.selectList` (first).
-    func makeTask(_ row: StatementRow, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
-        let row = TaskRow(row: row)
-        let statusText: String = try row[.status]
-        guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
-        let reference: String = try row[.referenceName]
-        var task = Task(taskId: try row[.id], taskType: try row[.taskType], taskDefName: try row[.taskDefName],
-                        referenceTaskName: reference, workflowInstanceId: try row[.workflowId], seq: try row[.seq],
-                        scheduledTime: try row[.scheduledTime])
-        task.status = status
-        task.inputData = try JSONObject(parsingObject: row[.input])
-        task.outputData = try JSONObject(parsingObject: row[.output])
-        task.workflowType = workflowName
-        task.correlationId = correlationId
-        task.retryCount = try row[.retryCount]
-        task.retried = try row[.retried]
-        task.retriedTaskId = row[.retriedTaskId]
-        task.executed = try row[.executed]
-        task.pollCount = try row[.pollCount]
-        task.startTime = try row[.startTime]
-        task.endTime = try row[.endTime]
-        task.updateTime = try row[.updateTime]
-        task.firstStartTime = try row[.firstStartTime]
-        task.startDelayInSeconds = try row[.startDelaySeconds]
-        task.callbackAfterSeconds = try row[.callbackAfterSeconds]
-        task.responseTimeoutSeconds = try row[.responseTimeoutSeconds]
-        task.workerId = row[.workerId]
-        task.reasonForIncompletion = row[.reason]
-        task.domain = row[.domain]
-        task.workflowPriority = try row[.workflowPriority]
-        task.iteration = try row[.iteration]
-        task.subWorkflowId = row[.subWorkflowId]
-        task.parentTaskId = row[.parentTaskId]
-        task.rateLimitPerFrequency = try row[.rateLimitPerFrequency]
-        task.rateLimitFrequencyInSeconds = try row[.rateLimitFrequencySeconds]
-        task.executionNameSpace = row[.executionNamespace]
-        task.isolationGroupId = row[.isolationGroupId]
-        task.waitUntil = try row[.waitUntil]
-        task.pausedMillis = try row[.pausedMillis]
-        task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
-        return task
-    }
 }
-

@@ -228,6 +228,21 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Payloads larger than their threshold, apart from the rows that reference them (`StoredPayloads`): one per
+        // workflow or task and kind, found by its owner, removed with its workflow.
+        migrator.registerMigration("v7-payloads-apart") { db in
+            try db.execute(sql: """
+                CREATE TABLE payloads (
+                    owner_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    workflow_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    PRIMARY KEY (owner_id, kind)
+                );
+                CREATE INDEX payloads_by_workflow ON payloads(workflow_id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,7 @@
+import BatonDecider
 import BatonEngine
 import BatonHTTP
+import BatonModel
 
 extension BatonApplication {
     /// The API's auth, limits, allowed hosts and metrics for `configuration`; loads and checks the auth file, and
@@ -24,8 +26,11 @@ extension BatonApplication {
         guard (1...HTTPLimits.ceiling).contains(limits.maximumBodySize) else {
             throw ConfigurationError("The body size limit must be from 1 to \(HTTPLimits.ceiling) bytes")
         }
-        guard limits.maximumJSONDepth > 0, limits.maximumWorkflowInputSize > 0, limits.maximumTaskOutputSize > 0 else {
-            throw ConfigurationError("Request limits must be positive")
+        guard limits.maximumJSONDepth > 0 else {
+            throw ConfigurationError("The JSON depth limit must be positive")
+        }
+        if let problem = configuration.executionLimits.payloads.problem {
+            throw ConfigurationError("Payload limits: \(problem)")
         }
         guard limits.bodyReadTimeout > .zero, configuration.idleTimeout > .zero else {
             throw ConfigurationError("Timeouts must be positive")

@@ -1,4 +1,5 @@
 public import BatonEngine
+import BatonDecider
 import BatonHTTP
 import BatonPersistence
 import BatonPostgres
@@ -44,7 +45,7 @@ public struct BatonApplication: Sendable {
         self.logger = logger
         api = try Self.apiConfiguration(for: configuration)
         store = try SQLiteStore(path: configuration.sqlitePath, durability: durability,
-                                busyTimeout: configuration.sqliteBusyTimeout)
+                                busyTimeout: configuration.sqliteBusyTimeout, payloads: configuration.executionLimits.payloads)
         engine = Self.engine(over: store, clock: clock, logger: logger, configuration: configuration, api: api)
     }
 
@@ -61,7 +62,8 @@ public struct BatonApplication: Sendable {
         } catch {
             throw ConfigurationError(error.message)
         }
-        let store = try await PostgresStore(configuration: postgres, logger: logger)
+        let store = try await PostgresStore(configuration: postgres, payloads: configuration.executionLimits.payloads,
+                                            logger: logger)
         do {
             return try BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger)
         } catch {
@@ -82,7 +84,7 @@ public struct BatonApplication: Sendable {
                                configuration: ServerConfiguration, api: APIConfiguration) -> Engine {
         Engine(store: store, clock: clock, logger: logger,
                metrics: EngineMetrics(factory: PrometheusMetricsFactory(registry: api.metrics.registry)),
-               limits: configuration.engineLimits, scripts: NativeScriptEvaluator(limits: configuration.scriptLimits))
+               limits: configuration.executionLimits, scripts: NativeScriptEvaluator(limits: configuration.scriptLimits))
     }
 
     /// Serves until SIGINT or SIGTERM (or until the surrounding task is cancelled), then stops accepting

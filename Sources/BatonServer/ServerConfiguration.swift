@@ -32,16 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var publicMetrics = true
     /// The addresses HTTP tasks may call (by default none on loopback or link-local).
     public var httpTaskTargets = HTTPTargetPolicy.standard
-    /// How many tasks one execution, and one dynamic fork, may make. (The output bound of the tasks Baton runs
-    /// itself is `requestLimits.maximumTaskOutputSize`, the bound workers' results meet.)
+    /// How many tasks one execution, and one dynamic fork, may make, and how large its payloads may be (from what
+    /// size they are stored apart from their rows, and the most they may be).
     public var executionLimits = ExecutionLimits()
-
-    /// The limits the engine keeps: `executionLimits`, with the task output bound of `requestLimits`.
-    var engineLimits: ExecutionLimits {
-        var limits = executionLimits
-        limits.maximumTaskOutputSize = requestLimits.maximumTaskOutputSize
-        return limits
-    }
     /// How far one script (INLINE, JSON_JQ_TRANSFORM, JavaScript conditions) may go: time, jq's memory, output.
     public var scriptLimits = ScriptLimits()
     /// How many scripts run at once (default: half the processors, at least one). Scripts run at nice 10,

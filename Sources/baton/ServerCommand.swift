@@ -2,6 +2,7 @@ import ArgumentParser
 import BatonDecider
 import BatonEngine
 import BatonHTTP
+import BatonModel
 import BatonServer
 import Foundation
 import Logging
@@ -17,7 +18,7 @@ struct ServerCommand: AsyncParsableCommand {
             BATON_LOG_FORMAT, BATON_HTTP_TASK_ALLOW, BATON_HTTP_TASK_DENY, BATON_MAX_TASKS_PER_WORKFLOW, \
             BATON_MAX_FORK_WIDTH, BATON_SCRIPT_TIME_LIMIT, BATON_SCRIPT_MEMORY_LIMIT, BATON_SCRIPT_OUTPUT_LIMIT, \
             BATON_SCRIPT_CONCURRENCY, BATON_ALLOWED_HOSTS, BATON_IDLE_TIMEOUT, BATON_BODY_TIMEOUT, \
-            BATON_MAX_CONNECTIONS. \
+            BATON_MAX_CONNECTIONS, BATON_PAYLOAD_LIMITS. \
             A flag wins over the variable.
             """)
 
@@ -42,7 +43,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Auth configuration file (JSON: tokenSecret, applications with keyId, secretHash, roles); auth is off without it.")
     var authConfig: String?
 
-    @Option(help: "Largest request body in bytes (default 8388608); larger ones get 413.")
+    @Option(help: "Largest request body in bytes (default 16777216); larger ones get 413.")
     var maxBodySize: Int?
 
     @Option(help: "Log format: text (default) or json (one JSON object per line).")
@@ -89,6 +90,14 @@ struct ServerCommand: AsyncParsableCommand {
         one more gets 503 and is closed.
         """)
     var maxConnections: Int?
+
+    @Option(help: """
+        Payload limits by Conductor's names, comma-separated NAME=SIZE in bytes or with KB, MB or GB as Conductor \
+        writes them: taskInputPayloadSizeThreshold, taskOutputPayloadSizeThreshold (default 3072KB each), \
+        workflowInputPayloadSizeThreshold, workflowOutputPayloadSizeThreshold (5120KB), and each with max (maxTask…, \
+        maxWorkflow…: 10240KB). A payload over its threshold is stored apart from its row, one over its max is refused.
+        """)
+    var payloadLimits: String?
 
     func run() async throws {
         // A log reader that goes away (`baton server | tee log`, and tee dies) must not kill the server: a write
@@ -156,6 +165,9 @@ struct ServerCommand: AsyncParsableCommand {
         if let count = try Self.positive(maxConnections, environment["BATON_MAX_CONNECTIONS"], "connection limit") {
             configuration.maximumConnections = count
         }
+        if let text = payloadLimits ?? environment["BATON_PAYLOAD_LIMITS"] {
+            try Self.apply(payloadLimits: text, to: &configuration.executionLimits.payloads)
+        }
         let formatName = (logFormat ?? environment["BATON_LOG_FORMAT"] ?? "text").lowercased()
         guard let format = ServerLogHandler.Format(rawValue: formatName) else {
             throw ValidationError("Unknown log format '\(formatName)'; use text or json")
@@ -181,6 +193,38 @@ struct ServerCommand: AsyncParsableCommand {
             }
             return range
         }
+    }
+
+    /// Sets the payload limits named in `text` (`NAME=SIZE,…`, Conductor's names, its `conductor.app.` prefix optional).
+    static func apply(payloadLimits text: String, to limits: inout PayloadLimits) throws {
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = parts[0].replacingOccurrences(of: "conductor.app.", with: "")
+            guard parts.count == 2, let size = byteCount(parts[1]), size > 0 else {
+                throw ValidationError("'\(item)' is not NAME=SIZE with a positive size (bytes, or e.g. 3072KB, 10MB)")
+            }
+            if let kind = PayloadKind.allCases.first(where: { $0.thresholdName == name }) {
+                limits[kind].threshold = size
+            } else if let kind = PayloadKind.allCases.first(where: { $0.maximumName == name }) {
+                limits[kind].maximum = size
+            } else {
+                let names = PayloadKind.allCases.flatMap { [$0.thresholdName, $0.maximumName] }
+                throw ValidationError("Unknown payload limit '\(name)'; the names are \(names.joined(separator: ", "))")
+            }
+        }
+        if let problem = limits.problem { throw ValidationError("Payload limits: \(problem)") }
+    }
+
+    /// Bytes in Spring's data size notation (`3072KB`, `10MB`, `1GB`, or a plain number of bytes; 1 KB = 1024 B).
+    private static func byteCount(_ text: String) -> Int? {
+        let units: [(suffix: String, factor: Int)] = [("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("B", 1)]
+        let upper = text.uppercased()
+        for unit in units where upper.hasSuffix(unit.suffix) {
+            guard let count = Int(upper.dropLast(unit.suffix.count)) else { return nil }
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: unit.factor)
+            return overflow ? nil : bytes
+        }
+        return Int(upper)
     }
 
     /// A positive whole number from a flag, else from an environment variable; nil when neither is set.

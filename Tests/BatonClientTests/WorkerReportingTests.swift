@@ -55,9 +55,9 @@ struct WorkerReportingTests {
         }
     }
 
-    @Test("a batch the server refuses (one output over the size limit) is sent again result by result: only that one fails")
+    @Test("a batch the server refuses (its body over the size limit) is sent again result by result: only the large one fails")
     func refusedBatch() async throws {
-        try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 2000 }) { server in
+        try await withRunningServer(configure: { $0.requestLimits.maximumBodySize = 4000 }) { server in
             try await withBatonClient(baseURL: server.baseURL) { client in
                 let (ids, metrics) = try await finishTogether(6, of: "limited", completed: 5, client: client) { n in
                     ["blob": .string(String(repeating: "x", count: n == 0 ? 5000 : 10))]

@@ -76,9 +76,13 @@ struct ExecutionLimitsTests {
 }
 
 extension ExecutionLimitsTests {
-    @Test("a JOIN whose gathered outputs exceed the task output limit fails, naming the limit, and keeps none of it")
+    /// Conductor's ExternalPayloadStorageSpec "fork join workflow exceed external storage limit should fail the task
+    /// and workflow": the branches' outputs are each within the maximum, the JOIN's gathering them is not.
+    @Test("a JOIN whose gathered outputs exceed the task output maximum fails for good, with Conductor's message, and keeps none of it")
     func oversizedSystemTaskOutput() async throws {
-        try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 200_000 }) { server in
+        try await withRunningServer(configure: {
+            $0.executionLimits.payloads.taskOutput = PayloadLimits.Bound(threshold: 100_000, maximum: 200_000)
+        }) { server in
             let definition = #"{"name":"gather","version":1,"tasks":[{"name":"fork","taskReferenceName":"fork","#
                 + #""type":"FORK_JOIN_DYNAMIC","inputParameters":{"forkTaskName":"leaf","forkTaskInputs":"${workflow.input.items}"}},"#
                 + #"{"name":"join","taskReferenceName":"join","type":"JOIN"}]}"#
@@ -90,7 +94,8 @@ extension ExecutionLimitsTests {
             #expect(workflow.status == .failed)
             let join = try #require(workflow.tasks.first { $0.referenceTaskName == "join" })
             #expect(join.status == .failedWithTerminalError)
-            #expect(join.reasonForIncompletion?.contains("maximumTaskOutputSize") == true, "\(join.reasonForIncompletion ?? "")")
+            #expect(join.reasonForIncompletion?.hasSuffix("is greater than the permissible limit: 200000 bytes") == true,
+                    "\(join.reasonForIncompletion ?? "")")
             #expect(join.outputData.isEmpty)
         }
     }

@@ -1,3 +1,4 @@
+import BatonDecider
 import BatonEngine
 import BatonHTTP
 import BatonModel
@@ -152,27 +153,29 @@ struct TaskAPITests {
         }
     }
 
-    @Test("each result of a batch is held to the task output limit, not the batch as a whole")
+    @Test("each result of a batch is held to the task output maximum on its own: the oversized one fails its task for good")
     func batchOutputLimit() async throws {
-        try await withRunningServer(configure: { $0.requestLimits.maximumTaskOutputSize = 1000 }) { server in
+        try await withRunningServer(configure: {
+            $0.executionLimits.payloads.taskOutput = PayloadLimits.Bound(threshold: 500, maximum: 1000)
+        }) { server in
             try await server.registerChain("flow", refs: ["a"])
             var ids: [String] = []
             for _ in 0..<3 { ids.append(try await server.start("flow")) }
             let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.Task].self)
-            let padding = String(repeating: "x", count: 500)
+            let padding = String(repeating: "x", count: 600)
             func result(_ task: BatonModel.Task, _ text: String) -> String {
                 #"{"workflowInstanceId":"\#(task.workflowInstanceId)","taskId":"\#(task.taskId)","status":"COMPLETED","outputData":{"text":"\#(text)"}}"#
             }
-            let tooLarge = "[" + result(tasks[0], padding) + "," + result(tasks[1], padding + padding) + "]"
-            let refused = try await server.client.send(.POST, "/api/tasks/batch", body: tooLarge)
-            #expect(refused.status == 413)
-            #expect((try refused.object()["message"] as? String ?? "").contains("maximumTaskOutputSize"))
-            // Together over the limit, each within it: accepted.
-            let body = "[" + tasks.map { result($0, padding) }.joined(separator: ",") + "]"
-            #expect(body.utf8.count > 1000)
+            // Together far over the maximum, each but the last within it.
+            let body = "[" + result(tasks[0], padding) + "," + result(tasks[1], padding) + ","
+                + result(tasks[2], padding + padding) + "]"
             let reply = try await server.client.send(.POST, "/api/tasks/batch", body: body)
             #expect(try reply.decode(BulkResponse.self).bulkSuccessfulResults.count == 3)
-            for id in ids { #expect(try await server.workflow(id).status == .completed) }
+            for task in tasks.prefix(2) { #expect(try await server.workflow(task.workflowInstanceId).status == .completed) }
+            let failed = try await server.workflow(tasks[2].workflowInstanceId)
+            #expect(failed.status == .failed)
+            #expect(failed.tasks.first?.status == .failedWithTerminalError)
+            #expect(failed.tasks.first?.outputData.isEmpty == true)
         }
     }
 

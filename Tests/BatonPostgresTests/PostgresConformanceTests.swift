@@ -1,4 +1,5 @@
 @testable import BatonPostgres
+import BatonModel
 import BatonPersistence
 import BatonStoreConformance
 import Foundation
@@ -20,12 +21,13 @@ struct PostgresConformanceTests {
 }
 
 /// Runs `body` with a store on a new, empty schema that is dropped afterwards.
-func withFreshStore(maximumConnections: Int = 6, _ body: (PostgresStore) async throws -> Void) async throws {
+func withFreshStore(maximumConnections: Int = 6, payloads: PayloadLimits = PayloadLimits(),
+                    _ body: (PostgresStore) async throws -> Void) async throws {
     let url = try #require(testDatabaseURL)
     var configuration = try PostgresStore.Configuration(url: url)
     configuration.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     configuration.maximumConnections = maximumConnections
-    let store = try await PostgresStore(configuration: configuration)
+    let store = try await PostgresStore(configuration: configuration, payloads: payloads)
     do {
         try await body(store)
     } catch {

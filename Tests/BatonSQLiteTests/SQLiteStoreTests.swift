@@ -101,7 +101,7 @@ struct SQLiteStoreTests {
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
                 #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order",
-                                    "v4-queue-without-rowid", "v5-events-by-workflow", "v6-task-limits"])
+                                    "v4-queue-without-rowid", "v5-events-by-workflow", "v6-task-limits", "v7-payloads-apart"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
@@ -326,6 +326,45 @@ struct SQLiteStoreTests {
             }
             #expect(counts.0 == 2)
             #expect(counts.1 == 2)
+            try raw.close()
+        }
+    }
+
+    @Test("a large input is written once, apart from its row, and read from memory by the decisions that follow")
+    func largePayloadsAreKeptApart() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("baton.sqlite").path
+            var limits = PayloadLimits()
+            limits.workflowInput.threshold = 1_000
+            let store = try SQLiteStore(path: path, payloads: limits)
+            var workflow = Self.workflow("wf-large")
+            workflow.input = ["blob": .string(String(repeating: "z", count: 5_000))]
+            try await store.write { [workflow] in try $0.save(workflow, previous: nil) }
+            let raw = try DatabaseQueue(path: path)
+            let stored = { try raw.read { db in
+                (try String.fetchOne(db, sql: "SELECT substr(input, 1, 1) FROM workflows"),
+                 try String.fetchOne(db, sql: "SELECT version FROM payloads WHERE owner_id = 'wf-large'"))
+            } }
+            let (column, version) = try stored()
+            #expect(column == "@", "the row references the payload")
+            for round in 1...3 {
+                // What a decision does: read the execution, change something else, save it.
+                try await store.write { tx in
+                    var current = try #require(try tx.workflow(id: "wf-large", includeTasks: true))
+                    let previous = current
+                    current.updateTime += Int64(round)
+                    try tx.save(current, previous: previous)
+                }
+            }
+            #expect(try stored().1 == version, "saves that kept the input did not write it again")
+            // With the copy apart gone behind the store's back, the store still has it: decisions do not read it again.
+            try await raw.write { try $0.execute(sql: "UPDATE payloads SET json = '{}'") }
+            #expect(try await store.read { try $0.workflow(id: "wf-large", includeTasks: false) }?.input == workflow.input)
+            try await store.close()
+            // A store opened afresh reads the copy apart (here, the emptied one).
+            let reopened = try SQLiteStore(path: path, payloads: limits)
+            #expect(try await reopened.read { try $0.workflow(id: "wf-large", includeTasks: false) }?.input == [:])
+            try await reopened.close()
             try raw.close()
         }
     }
