@@ -60,7 +60,7 @@ struct WireFormatTests {
             reply = try await server.client.get("/api/no/such/route")
             #expect(reply.status == 404)
             #expect(try reply.object()["status"] as? Int == 404)
-            let huge = "[\"" + String(repeating: "x", count: 9 * 1024 * 1024) + "\"]"
+            let huge = "[\"" + String(repeating: "x", count: 17 * 1024 * 1024) + "\"]"
             reply = try await server.client.send(.PUT, "/api/workflow/bulk/pause", body: huge)
             #expect(reply.status == 413)
             body = try reply.object()
