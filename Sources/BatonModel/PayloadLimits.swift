@@ -1,11 +1,13 @@
-/// How large the payloads of one execution may be, and from what size Baton keeps one apart from its row:
-/// Conductor's payload size thresholds, with its defaults.
+/// How large the payloads of one execution may be, and from what size Baton keeps one apart from its row, by
+/// Conductor's names for its payload size thresholds.
 ///
-/// A payload over its `threshold` is stored apart from the workflow or task row it belongs to (Conductor
-/// externalizes it), so that the frequent writes of that row neither rewrite nor re-read it; clients still get it
-/// inline. A payload over its `maximum` is refused: a workflow input at the start (413), a task's input or output
-/// fails the task with FAILED_WITH_TERMINAL_ERROR, a workflow's output fails the workflow, each with Conductor's
-/// message.
+/// A payload over its `maximum` (Conductor's, 10,240 KB) is refused: a workflow input at the start (413), a task's
+/// input or output fails the task with FAILED_WITH_TERMINAL_ERROR, a workflow's output fails the workflow, each with
+/// Conductor's message. A payload over its `threshold` is stored apart from the workflow or task row it belongs to,
+/// so that the frequent writes of that row neither rewrite nor re-read it. Conductor externalizes such a payload and
+/// clients then see an empty map and a storage path; Baton's clients always get payloads inline, so where Baton keeps
+/// the bytes is invisible to them, and its thresholds default to 64 KB (Conductor's are 3,072 KB and 5,120 KB),
+/// from where keeping a payload apart costs less than reading and parsing it at every decision.
 public struct PayloadLimits: Sendable, Hashable {
     /// The two sizes of one kind of payload, in bytes of compact JSON.
     public struct Bound: Sendable, Hashable {
@@ -20,14 +22,19 @@ public struct PayloadLimits: Sendable, Hashable {
         }
     }
 
-    /// Conductor's `workflowInputPayloadSizeThreshold` (5,120 KB) and `maxWorkflowInputPayloadSizeThreshold` (10,240 KB).
-    public var workflowInput = Bound(threshold: 5_120 * 1024, maximum: 10_240 * 1024)
-    /// Conductor's `workflowOutputPayloadSizeThreshold` (5,120 KB) and `maxWorkflowOutputPayloadSizeThreshold` (10,240 KB).
-    public var workflowOutput = Bound(threshold: 5_120 * 1024, maximum: 10_240 * 1024)
-    /// Conductor's `taskInputPayloadSizeThreshold` (3,072 KB) and `maxTaskInputPayloadSizeThreshold` (10,240 KB).
-    public var taskInput = Bound(threshold: 3_072 * 1024, maximum: 10_240 * 1024)
-    /// Conductor's `taskOutputPayloadSizeThreshold` (3,072 KB) and `maxTaskOutputPayloadSizeThreshold` (10,240 KB).
-    public var taskOutput = Bound(threshold: 3_072 * 1024, maximum: 10_240 * 1024)
+    /// `workflowInputPayloadSizeThreshold` (64 KB) and `maxWorkflowInputPayloadSizeThreshold` (10,240 KB).
+    public var workflowInput = Bound(threshold: PayloadLimits.defaultThreshold, maximum: PayloadLimits.defaultMaximum)
+    /// `workflowOutputPayloadSizeThreshold` (64 KB) and `maxWorkflowOutputPayloadSizeThreshold` (10,240 KB).
+    public var workflowOutput = Bound(threshold: PayloadLimits.defaultThreshold, maximum: PayloadLimits.defaultMaximum)
+    /// `taskInputPayloadSizeThreshold` (64 KB) and `maxTaskInputPayloadSizeThreshold` (10,240 KB).
+    public var taskInput = Bound(threshold: PayloadLimits.defaultThreshold, maximum: PayloadLimits.defaultMaximum)
+    /// `taskOutputPayloadSizeThreshold` (64 KB) and `maxTaskOutputPayloadSizeThreshold` (10,240 KB).
+    public var taskOutput = Bound(threshold: PayloadLimits.defaultThreshold, maximum: PayloadLimits.defaultMaximum)
+
+    /// The default threshold, 64 KB.
+    public static let defaultThreshold = 64 * 1024
+    /// The default maximum, Conductor's 10,240 KB.
+    public static let defaultMaximum = 10_240 * 1024
 
     public init() {}
 

@@ -58,11 +58,13 @@ public final class StoredPayloads: Sendable {
     }
 }
 
-/// Parsed payloads by key, the least recently used dropped past `capacity` bytes of their text. Entries are a
-/// payload's threshold or more each, so there are few, and a scan finds the oldest.
+/// Parsed payloads by key, the least recently used dropped past `capacity` bytes of their text. Uses are kept in
+/// order (a key used again is listed again; only its last use counts), so the oldest is found without a scan.
 private struct RecentPayloads {
     let capacity: Int
     private var entries: [String: (payload: JSONObject, weight: Int, lastUse: UInt64)] = [:]
+    private var uses: [(key: String, use: UInt64)] = []
+    private var oldest = 0
     private var weight = 0
     private var clock: UInt64 = 0
 
@@ -70,19 +72,33 @@ private struct RecentPayloads {
 
     mutating func payload(for key: String) -> JSONObject? {
         guard let entry = entries[key] else { return nil }
-        clock += 1
-        entries[key]?.lastUse = clock
+        noteUse(of: key)
         return entry.payload
     }
 
     mutating func insert(_ payload: JSONObject, weight: Int, for key: String) {
         guard weight <= capacity else { return }
-        clock += 1
-        if let old = entries.updateValue((payload, weight, clock), forKey: key) { self.weight -= old.weight }
+        if let old = entries.updateValue((payload, weight, 0), forKey: key) { self.weight -= old.weight }
         self.weight += weight
-        while self.weight > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            entries[oldest.key] = nil
-            self.weight -= oldest.value.weight
+        noteUse(of: key)
+        while self.weight > capacity, oldest < uses.count {
+            let use = uses[oldest]
+            oldest += 1
+            if let entry = entries[use.key], entry.lastUse == use.use {
+                entries[use.key] = nil
+                self.weight -= entry.weight
+            }
+        }
+    }
+
+    private mutating func noteUse(of key: String) {
+        clock += 1
+        entries[key]?.lastUse = clock
+        uses.append((key, clock))
+        // Uses that are no one's last are dropped once they outnumber the entries: the list stays in proportion.
+        if uses.count - oldest > 2 * entries.count + 64 {
+            uses = entries.map { (key: $0.key, use: $0.value.lastUse) }.sorted { $0.use < $1.use }
+            oldest = 0
         }
     }
 }

@@ -93,9 +93,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: """
         Payload limits by Conductor's names, comma-separated NAME=SIZE in bytes or with KB, MB or GB as Conductor \
-        writes them: taskInputPayloadSizeThreshold, taskOutputPayloadSizeThreshold (default 3072KB each), \
-        workflowInputPayloadSizeThreshold, workflowOutputPayloadSizeThreshold (5120KB), and each with max (maxTask…, \
-        maxWorkflow…: 10240KB). A payload over its threshold is stored apart from its row, one over its max is refused.
+        writes them: taskInputPayloadSizeThreshold, taskOutputPayloadSizeThreshold, workflowInputPayloadSizeThreshold, \
+        workflowOutputPayloadSizeThreshold (default 64KB each), and each with max (maxTask…, maxWorkflow…: 10240KB). \
+        A payload over its threshold is stored apart from its row, one over its max is refused.
         """)
     var payloadLimits: String?
 

@@ -2,21 +2,21 @@ import BatonModel
 import BatonPersistence
 
 extension StoreConformance {
-    /// Payloads over Conductor's default thresholds (5 MiB for a workflow's, 3 MiB for a task's), which a store keeps
-    /// apart from their rows: they read back whole, through updates that do and do not change them.
+    /// Payloads of several megabytes, far over the default thresholds (`PayloadLimits`), which a store keeps apart from
+    /// their rows: they read back whole, through updates that do and do not change them.
     static let payloadCases: [ConformanceCase] = [
         ConformanceCase("payloads: inputs and outputs over the thresholds read back whole through every change") { store in
             let large = Self.payload(bytes: 6 * 1024 * 1024, tag: "workflow input")
             var workflow = Fixtures.workflow(id: "wf-large")
             workflow.input = large
             try await store.insert(workflow)
-            try expectEqual(try await store.workflow("wf-large")?.input, large, "a workflow input over 5 MiB")
+            try expectEqual(try await store.workflow("wf-large")?.input, large, "a workflow input of 6 MiB")
 
             let taskInput = Self.payload(bytes: 4 * 1024 * 1024, tag: "task input")
             var task = Fixtures.task(id: "t-large", of: workflow)
             task.inputData = taskInput
             try await store.insert([task])
-            try expectEqual(try await store.task("t-large")?.inputData, taskInput, "a task input over 3 MiB")
+            try expectEqual(try await store.task("t-large")?.inputData, taskInput, "a task input of 4 MiB")
 
             // A change that leaves the payloads as they are (most saves: a status, a time).
             var running = task
@@ -49,7 +49,7 @@ extension StoreConformance {
             ended.input = ["small": "input"]
             try await store.write { [ended, updated] in try $0.save(ended, previous: updated) }
             let final = try await store.workflow("wf-large")
-            try expectEqual(final?.output, ended.output, "a workflow output over 5 MiB")
+            try expectEqual(final?.output, ended.output, "a workflow output of 5 MiB")
             try expectEqual(final?.input, ["small": "input"], "an input that became small")
 
             try expect(try await store.write { try $0.deleteWorkflow(id: "wf-large") }, "the workflow is deleted")
