@@ -14,7 +14,7 @@ extension Decider {
             taskId: makeId(), taskType: taskType(of: node, in: workflow), taskDefName: node.name,
             referenceTaskName: iteration > 0 ? "\(node.taskReferenceName)__\(iteration)" : node.taskReferenceName,
             workflowInstanceId: workflow.workflowId,
-            seq: (workflow.tasks.map(\.seq).max() ?? 0) + 1, scheduledTime: now)
+            seq: workflow.tasks.reduce(0) { max($0, $1.seq) } + 1, scheduledTime: now)
         task.iteration = iteration
         task.workflowTask = node
         task.workflowType = workflow.workflowName

@@ -79,12 +79,16 @@ public struct ScriptTask: Sendable {
     }
 
     /// What a loop's condition sees: the loop's input, each body task's output of the iteration that ended
-    /// by reference name, and the loop's own output under its reference name.
+    /// by reference name, and the loop's own output under its reference name — when the condition names it: that
+    /// output holds every iteration's, and a condition that does not name the loop cannot read it (an endless loop's
+    /// would otherwise be copied into the script engine whole at every iteration).
     func conditionInput(of node: WorkflowTask) -> JSONObject {
         var input = task.inputData
         let iteration = task.outputData["iteration"]?.intValue ?? 1
         for (reference, output) in task.outputData[String(iteration)]?.objectValue ?? [:] { input[reference] = output }
-        input[node.taskReferenceName] = .object(task.outputData)
+        if node.loopCondition?.contains(node.taskReferenceName) ?? false {
+            input[node.taskReferenceName] = .object(task.outputData)
+        }
         return input
     }
 

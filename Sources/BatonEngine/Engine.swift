@@ -179,9 +179,14 @@ public final class Engine: Sendable {
         var byId: [String: Task]?
         var allInPlace = true
         for (position, task) in workflow.tasks.enumerated() {
+            // An ended task the same as before (most tasks of a large execution: the same value, compared by identity
+            // first) has nothing to write and no queue entry.
+            if position < originalTasks.count, task.status.isTerminal, originalTasks[position] == task { continue }
             let previous: Task?
             if position < originalTasks.count, originalTasks[position].taskId == task.taskId {
                 previous = originalTasks[position]
+            } else if position >= originalTasks.count, allInPlace {
+                previous = nil  // every original task was found in its place: one past them is new
             } else {
                 if byId == nil { byId = Dictionary(originalTasks.map { ($0.taskId, $0) }, uniquingKeysWith: { first, _ in first }) }
                 previous = byId?[task.taskId]

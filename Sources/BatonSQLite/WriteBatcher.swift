@@ -14,7 +14,7 @@ final class WriteBatcher: Sendable {
     private struct State {
         /// Requests' jobs, run first.
         var pending: [Job] = []
-        /// Background jobs, run when no request's job waits, `maximumBackgroundBatch` at a time.
+        /// Background jobs, run when no request's job waits, `maximumBackgroundBatch` at a time at most.
         var background: [Job] = []
         var draining = false
     }
@@ -126,41 +126,54 @@ final class WriteBatcher: Sendable {
 
     private func drain(_ db: Database) {
         while true {
-            let batch = state.withLock { state -> [Job] in
+            let (batch, inBackground) = state.withLock { state -> ([Job], Bool) in
                 if !state.pending.isEmpty {
                     let count = min(state.pending.count, maximumBatch)
                     let batch = Array(state.pending.prefix(count))
                     state.pending.removeFirst(count)
-                    return batch
+                    return (batch, false)
                 }
                 guard !state.background.isEmpty else {
                     state.draining = false
-                    return []
+                    return ([], false)
                 }
                 let count = min(state.background.count, Self.maximumBackgroundBatch)
                 let batch = Array(state.background.prefix(count))
                 state.background.removeFirst(count)
-                return batch
+                return (batch, true)
             }
             if batch.isEmpty { return }
-            run(batch, in: db)
+            run(batch, in: db, yieldingToRequests: inBackground)
         }
     }
 
-    private func run(_ batch: [Job], in db: Database) {
-        if !runTogether(batch, in: db) { runEachInSavepoint(batch, in: db) }
+    /// Runs `batch` in one transaction. A background batch yields to requests: once a request's job waits, no
+    /// further background job joins the transaction (those left go back to the front of their queue), so a request
+    /// waits for one background job at most, however many were taken.
+    private func run(_ batch: [Job], in db: Database, yieldingToRequests: Bool) {
+        let attempted = runTogether(batch, in: db, yieldingToRequests: yieldingToRequests)
+        if attempted.failed { runEachInSavepoint(Array(batch.prefix(attempted.count)), in: db) }
+        if attempted.count < batch.count {
+            state.withLock { $0.background.insert(contentsOf: batch[attempted.count...], at: 0) }
+        }
     }
 
-    /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails. Returns
-    /// false, having rolled everything back, when one of several jobs failed: the batch then runs again one
-    /// savepoint per job (job bodies change nothing outside the database, so running one twice is safe). A
-    /// job alone gets its error as it is: the rollback was its own.
-    private func runTogether(_ batch: [Job], in db: Database) -> Bool {
+    /// Whether a request's job waits for the writer.
+    private var requestWaits: Bool { state.withLock { !$0.pending.isEmpty } }
+
+    /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails, and returns how
+    /// many it ran. Returns `failed`, having rolled everything back, when one of several jobs failed: those jobs then
+    /// run again one savepoint per job (job bodies change nothing outside the database, so running one twice is
+    /// safe). A job alone gets its error as it is: the rollback was its own.
+    private func runTogether(_ batch: [Job], in db: Database, yieldingToRequests: Bool) -> (count: Int, failed: Bool) {
         var aJobFailed = false
+        var count = 0
         do {
             try db.inTransaction(.immediate) {
                 began()
                 for job in batch {
+                    if yieldingToRequests, count > 0, requestWaits { break }
+                    count += 1
                     do {
                         try job.run(db)
                     } catch {
@@ -171,13 +184,13 @@ final class WriteBatcher: Sendable {
                 return .commit
             }
         } catch {
-            if aJobFailed, batch.count > 1 { return false }
-            for job in batch { job.finish(error) }  // that job's error, or the transaction's (locked, disk full, …)
-            return true
+            if aJobFailed, count > 1 { return (count, true) }
+            for job in batch.prefix(count) { job.finish(error) }  // that job's error, or the transaction's (locked, disk full, …)
+            return (count, false)
         }
         committed()
-        for job in batch { job.finish(nil) }
-        return true
+        for job in batch.prefix(count) { job.finish(nil) }
+        return (count, false)
     }
 
     /// Runs each job in a savepoint of one transaction, so that one job's error rolls back only its own changes.

@@ -1,9 +1,10 @@
 import BatonDecider
 import BatonModel
+import Synchronization
 import Testing
 
-/// Evaluates the scripts these tests use without a JavaScript engine: a loop condition holds while the
-/// loop's iteration is below `rounds`; a SWITCH expression returns the input's `kind`.
+/// Evaluates the scripts these tests use without a JavaScript engine: a loop condition (which names the loop)
+/// holds while the loop's iteration is below `rounds`; a SWITCH expression returns the input's `kind`.
 struct StubScripts: ScriptEvaluator {
     func evaluateJavaScript(_ script: String, input: JSONValue) throws(ScriptError) -> JSONValue {
         if script == "throw" { throw ScriptError(.failed, "thrown") }
@@ -30,7 +31,7 @@ struct DeciderScriptTests {
     static let loopNode: WorkflowTask = {
         var node = WorkflowTask(name: "loop", taskReferenceName: "loop", type: .doWhile,
                                 inputParameters: ["rounds": "${workflow.input.rounds}"])
-        node.loopCondition = "rounds"
+        node.loopCondition = "$.loop['iteration'] < $.rounds"
         node.loopOver = [Fixtures.simple(1)]
         return node
     }()
@@ -131,5 +132,34 @@ struct DeciderScriptTests {
         run.decide()
         #expect(try run.task("calc").status == .scheduled)
         #expect(run.attempts("calc").count == 1)
+    }
+
+    /// Records the input of each script it is given.
+    final class RecordingScripts: ScriptEvaluator, Sendable {
+        let inputs = Mutex<[JSONValue]>([])
+
+        func evaluateJavaScript(_ script: String, input: JSONValue) throws(ScriptError) -> JSONValue {
+            inputs.withLock { $0.append(input) }
+            return false
+        }
+
+        func evaluateJQ(_ query: String, input: JSONValue) throws(ScriptError) -> [JSONValue] { [input] }
+    }
+
+    @Test("a loop condition sees the iteration's outputs, and the loop's own output (every iteration's) only when it names the loop",
+          arguments: [("$.t1['done'] != true", false), ("$.loop['iteration'] < 3", true)])
+    func conditionInput(condition: String, seesTheLoop: Bool) throws {
+        var node = Self.loopNode
+        node.loopCondition = condition
+        var run = Run(Fixtures.definition([node]), input: ["rounds": 2])
+        try run.finish("t1__1", output: ["done": false])
+        try run.poll("loop", worker: ScriptTask.workerId)
+        let scripts = RecordingScripts()
+        _ = ScriptTask(try run.task("loop")).evaluate(with: scripts)
+        let input = try #require(scripts.inputs.withLock { $0.first }?.objectValue)
+        #expect(input["t1"] == ["done": false], "the body task's output of the iteration that ended")
+        #expect(input["rounds"] == 2, "the loop's input")
+        #expect((input["loop"] != nil) == seesTheLoop, "\(input.keys.sorted())")
+        if seesTheLoop { #expect(input["loop"]?.objectValue?["iteration"] == 1) }
     }
 }

@@ -188,4 +188,45 @@ struct WriterLaneTests {
             try await store.close()
         }
     }
+
+    @Test("a request's write arriving while a batch of background writes runs waits for the one running, not the rest")
+    func backgroundBatchesYield() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("baton.sqlite").path)
+            let order = Order()
+            let running = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            func waitUntil(_ condition: @escaping () -> Bool) async throws {
+                while !condition() { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+            }
+            // Four background writes queue while a request holds the writer, so they run as one batch.
+            let holding = DispatchSemaphore(value: 0)
+            async let holder: Void = store.write { _ in holding.wait() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        try await store.writeInBackground { _ in
+                            order.append("background \(index)")
+                            if index == 0 {
+                                running.signal()
+                                release.wait()
+                            }
+                        }
+                    }
+                }
+                try await waitUntil { store.batcher.waiting.background == 4 }
+                holding.signal()
+                try await waitUntil { running.wait(timeout: .now()) == .success }
+                // The batch's first write runs; a request arrives.
+                group.addTask { try await store.write { _ in order.append("request") } }
+                try await waitUntil { store.batcher.waiting.requests == 1 }
+                release.signal()
+                try await group.waitForAll()
+            }
+            try await holder
+            let written = order.names.withLock { $0 }
+            #expect(written == ["background 0", "request", "background 1", "background 2", "background 3"], "\(written)")
+            try await store.close()
+        }
+    }
 }
