@@ -5,10 +5,11 @@ import Synchronization
 ///
 /// A payload larger than its kind's threshold goes to a table of its own, and its row's column holds a reference
 /// instead (`@` and a random version tag: JSON objects start with `{`, so the two never meet). A row is rewritten
-/// at every change of its workflow or task; a payload apart is written when it changes only. Payloads written or
-/// read lately stay parsed in memory: a payload's version is never reused, so an entry is never stale — on any
-/// server sharing the database — and a decision over an execution with a 5 MB input reads neither its text nor
-/// the table again.
+/// at every change of its workflow or task; a payload apart is written when it changes only. Inputs written and
+/// payloads read lately stay parsed in memory: a payload's version is never reused, so an entry is never stale —
+/// on any server sharing the database — and a decision over an execution with a 5 MB input reads neither its text
+/// nor the table again. (An output is kept once read, not when written: outputs are rewritten often — a loop's
+/// grows at every iteration — and inputs are written once and read at every decision.)
 public final class StoredPayloads: Sendable {
     /// The thresholds (and maxima, which the Decider keeps).
     public let limits: PayloadLimits
@@ -21,14 +22,16 @@ public final class StoredPayloads: Sendable {
     }
 
     /// The text the column of `owner`'s `kind` payload holds for `payload`: its JSON, or when that is larger than
-    /// the threshold, a reference to the copy `keepApart(version, json)` stores.
+    /// the threshold, a reference to the copy `keepApart(version, json)` stores (an input is kept in memory too).
     public func columnText(for payload: JSONObject, kind: PayloadKind, owner: String,
                            keepApart: (_ version: String, _ json: String) throws -> Void) rethrows -> String {
         let text = payload.jsonText
         guard text.utf8.count > limits[kind].threshold else { return text }
         let version = String(UInt64.random(in: 1...UInt64.max), radix: 16)
         try keepApart(version, text)
-        recent.withLock { $0.insert(payload, weight: text.utf8.count, for: Self.key(owner, kind, version)) }
+        if kind == .workflowInput || kind == .taskInput {
+            recent.withLock { $0.insert(payload, weight: text.utf8.count, for: Self.key(owner, kind, version)) }
+        }
         return Self.referenceMark + version
     }
 

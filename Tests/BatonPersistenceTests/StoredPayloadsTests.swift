@@ -35,15 +35,26 @@ struct StoredPayloadsTests {
         let inline = payloads.columnText(for: small, kind: .taskOutput, owner: "t", keepApart: apart.keep)
         #expect(inline == #"{"n":1}"# && apart.texts.isEmpty)
         let large = Self.payload("large")
-        let reference = payloads.columnText(for: large, kind: .taskOutput, owner: "t", keepApart: apart.keep)
+        let reference = payloads.columnText(for: large, kind: .taskInput, owner: "t", keepApart: apart.keep)
         #expect(StoredPayloads.isReference(reference) && !StoredPayloads.isReference(inline))
         #expect(apart.texts.count == 1)
         #expect(try payloads.payload(fromColumn: inline, kind: .taskOutput, owner: "t", load: apart.load) == small)
-        #expect(try payloads.payload(fromColumn: reference, kind: .taskOutput, owner: "t", load: apart.load) == large)
-        #expect(apart.loads == 0, "the payload just written is served from memory")
+        #expect(try payloads.payload(fromColumn: reference, kind: .taskInput, owner: "t", load: apart.load) == large)
+        #expect(apart.loads == 0, "the input just written is served from memory")
         // Another version of the same owner and kind is another entry: a new value is never served an old one.
-        let newer = payloads.columnText(for: Self.payload("newer"), kind: .taskOutput, owner: "t", keepApart: apart.keep)
+        let newer = payloads.columnText(for: Self.payload("newer"), kind: .taskInput, owner: "t", keepApart: apart.keep)
         #expect(newer != reference)
+    }
+
+    @Test("an output is kept in memory once read, not when written (outputs are rewritten often: a loop's at every iteration)")
+    func outputsAreKeptOnceRead() throws {
+        let payloads = StoredPayloads(limits: Self.limits(threshold: 100))
+        let apart = Apart()
+        let output = Self.payload("output")
+        let reference = payloads.columnText(for: output, kind: .taskOutput, owner: "t", keepApart: apart.keep)
+        #expect(try payloads.payload(fromColumn: reference, kind: .taskOutput, owner: "t", load: apart.load) == output)
+        #expect(try payloads.payload(fromColumn: reference, kind: .taskOutput, owner: "t", load: apart.load) == output)
+        #expect(apart.loads == 1)
     }
 
     @Test("payloads are kept in memory up to the capacity, the least recently used dropped first, and read again when needed")
