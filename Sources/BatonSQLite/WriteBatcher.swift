@@ -151,29 +151,43 @@ final class WriteBatcher: Sendable {
     /// further background job joins the transaction (those left go back to the front of their queue), so a request
     /// waits for one background job at most, however many were taken.
     private func run(_ batch: [Job], in db: Database, yieldingToRequests: Bool) {
-        let attempted = runTogether(batch, in: db, yieldingToRequests: yieldingToRequests)
-        if attempted.failed { runEachInSavepoint(Array(batch.prefix(attempted.count)), in: db) }
-        if attempted.count < batch.count {
-            state.withLock { $0.background.insert(contentsOf: batch[attempted.count...], at: 0) }
+        switch runTogether(batch, in: db, yieldingToRequests: yieldingToRequests) {
+        case .finished:
+            break
+        case .aJobFailed:
+            runEachInSavepoint(batch, in: db)
+        case .yielded(let ran):
+            state.withLock { $0.background.insert(contentsOf: batch[ran...], at: 0) }
         }
+    }
+
+    /// How a batch run together ended.
+    private enum TogetherOutcome {
+        /// Every job finished (committed, or failed with its transaction).
+        case finished
+        /// One of several jobs failed: everything was rolled back, and no job has finished.
+        case aJobFailed
+        /// The first `ran` jobs committed and finished; the others did not run, to let a request's job go first.
+        case yielded(ran: Int)
     }
 
     /// Whether a request's job waits for the writer.
     private var requestWaits: Bool { state.withLock { !$0.pending.isEmpty } }
 
-    /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails, and returns how
-    /// many it ran. Returns `failed`, having rolled everything back, when one of several jobs failed: those jobs then
-    /// run again one savepoint per job (job bodies change nothing outside the database, so running one twice is
-    /// safe). A job alone gets its error as it is: the rollback was its own.
-    private func runTogether(_ batch: [Job], in db: Database, yieldingToRequests: Bool) -> (count: Int, failed: Bool) {
+    /// Runs the jobs in one transaction without a savepoint each, the usual case where none fails. When one of
+    /// several jobs fails, everything is rolled back and the batch is to run again one savepoint per job (job
+    /// bodies change nothing outside the database, so running one twice is safe). A job alone gets its error as it
+    /// is: the rollback was its own; every job gets the error of a transaction that failed by itself (locked, disk
+    /// full, …).
+    private func runTogether(_ batch: [Job], in db: Database, yieldingToRequests: Bool) -> TogetherOutcome {
         var aJobFailed = false
-        var count = 0
+        var ran = 0
         do {
             try db.inTransaction(.immediate) {
                 began()
                 for job in batch {
-                    if yieldingToRequests, count > 0, requestWaits { break }
-                    count += 1
+                    if yieldingToRequests, ran > 0, requestWaits { break }
+                    ran += 1
                     do {
                         try job.run(db)
                     } catch {
@@ -184,13 +198,13 @@ final class WriteBatcher: Sendable {
                 return .commit
             }
         } catch {
-            if aJobFailed, count > 1 { return (count, true) }
-            for job in batch.prefix(count) { job.finish(error) }  // that job's error, or the transaction's (locked, disk full, …)
-            return (count, false)
+            if aJobFailed, batch.count > 1 { return .aJobFailed }
+            for job in batch { job.finish(error) }
+            return .finished
         }
         committed()
-        for job in batch.prefix(count) { job.finish(nil) }
-        return (count, false)
+        for job in batch.prefix(ran) { job.finish(nil) }
+        return ran < batch.count ? .yielded(ran: ran) : .finished
     }
 
     /// Runs each job in a savepoint of one transaction, so that one job's error rolls back only its own changes.
