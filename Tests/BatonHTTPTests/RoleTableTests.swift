@@ -5,18 +5,18 @@ import Foundation
 import NIOHTTP1
 import Testing
 
-/// The README's table of every endpoint's roles is what the server enforces: each route is asked, with a key of
+/// The table of every endpoint's roles in docs/security.md is what the server enforces: each route is asked, with a key of
 /// each role, and the roles it lets through (any answer but 401 and 403) are the row's.
-@Suite("Security: the README's role table")
+@Suite("Security: the documented role table")
 struct RoleTableTests {
     static let roles = ["VIEWER", "OPERATOR", "WORKER", "ADMIN"]
 
-    /// The rows of the README's endpoint table: `GET /api/workflow/{id}` → its roles.
+    /// The rows of docs/security.md's endpoint table: `GET /api/workflow/{id}` → its roles.
     static func documentedRows() throws -> [String: Set<String>] {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/security.md")
         var rows: [String: Set<String>] = [:]
-        for line in try String(contentsOf: readme, encoding: .utf8).split(separator: "\n") where line.hasPrefix("| `") {
+        for line in try String(contentsOf: document, encoding: .utf8).split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 2, cells[0].hasPrefix("`"), cells[0].hasSuffix("`") else { continue }
             let route = String(cells[0].dropFirst().dropLast())
@@ -52,7 +52,7 @@ struct RoleTableTests {
                 "| `\(route)` | \(roles.isEmpty ? "anyone" : Self.roles.filter(roles.contains).joined(separator: ", ")) |"
             }.joined(separator: "\n")
             for (route, roles) in expected {
-                #expect(documented[route] == roles, "README's row for \(route); the whole table as the server answers:\n\(table)")
+                #expect(documented[route] == roles, "docs/security.md's row for \(route); the whole table as the server answers:\n\(table)")
             }
             #expect(Set(documented.keys) == Set(expected.map(\.0)), "rows for routes that do not exist")
         }
