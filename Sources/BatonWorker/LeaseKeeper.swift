@@ -6,12 +6,13 @@ import Synchronization
 
 /// Extends the leases of one task type's running tasks from one loop, instead of a sleeping timer per task:
 /// a task held is extended every interval until it is released. Releasing a task waits for an extension of
-/// it that is on its way, so that none reaches the server after the task's result.
-final class LeaseKeeper: Sendable {
+/// it that is on its way, so that none reaches the server after the task's result. Time is read from `clock`
+/// (the continuous clock when working; one the test moves in tests).
+final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duration == Duration {
     private struct Lease {
         let task: Task
         let interval: Duration
-        var due: ContinuousClock.Instant
+        var due: Clock.Instant
         /// Whether an extension of this lease is on its way.
         var extending = false
         /// The release waiting for that extension to return.
@@ -31,7 +32,7 @@ final class LeaseKeeper: Sendable {
         var nextId = 0
         /// While the loop sleeps until a lease is due: when it wakes, and the sleep to cut short when a lease
         /// is held that is due earlier.
-        var wake: ContinuousClock.Instant?
+        var wake: Clock.Instant?
         var sleep: Sleep?
         /// While the loop waits for a first lease (resumed with no sleep to wait for).
         var idle: Idle?
@@ -42,18 +43,24 @@ final class LeaseKeeper: Sendable {
     private let workerId: String
     private let metrics: WorkerMetrics
     private let logger: Logger
+    private let clock: Clock
     private let state = Mutex(State())
 
-    init(client: BatonClient, workerId: String, metrics: WorkerMetrics, logger: Logger) {
+    init(client: BatonClient, workerId: String, metrics: WorkerMetrics, logger: Logger, clock: Clock) {
         self.client = client
         self.workerId = workerId
         self.metrics = metrics
         self.logger = logger
+        self.clock = clock
     }
+
+    /// How many holds there are, and how many releases wait for an extension on its way (for tests).
+    var holds: Int { state.withLock { $0.leases.count } }
+    var waitingReleases: Int { state.withLock { $0.leases.values.filter { $0.release != nil }.count } }
 
     /// Extends the lease of `task` every `interval` from now on, until released.
     func hold(_ task: Task, extendingEvery interval: Duration) -> Hold {
-        let due = ContinuousClock.now + interval
+        let due = clock.now.advanced(by: interval)
         let (hold, sleep, idle) = state.withLock { state -> (Hold, Sleep?, Idle?) in
             let hold = Hold(id: state.nextId)
             state.nextId += 1
@@ -116,7 +123,7 @@ final class LeaseKeeper: Sendable {
 
     /// Marks the leases that are due as extending and returns them.
     private func takeDue(_ state: inout State) -> [(Hold, Task)] {
-        let now = ContinuousClock.now
+        let now = clock.now
         let due = state.leases.filter { !$0.value.extending && $0.value.due <= now }.map { ($0.key, $0.value.task) }
         for (hold, _) in due { state.leases[hold]?.extending = true }
         return due
@@ -132,7 +139,7 @@ final class LeaseKeeper: Sendable {
                     state.idle = next
                     return (false, nil)
                 }
-                let sleep = Sleep { try? await _Concurrency.Task.sleep(until: wake, clock: .continuous) }
+                let sleep = Sleep { [clock] in try? await clock.sleep(until: wake, tolerance: nil) }
                 state.wake = wake
                 state.sleep = sleep
                 return (true, sleep)
@@ -165,7 +172,7 @@ final class LeaseKeeper: Sendable {
                 return release
             }
             lease.extending = false
-            lease.due = ContinuousClock.now + lease.interval
+            lease.due = clock.now.advanced(by: lease.interval)
             state.leases[hold] = lease
             return nil
         }

@@ -23,7 +23,8 @@ struct PollLoop: Sendable {
     func run() async {
         let logger = self.logger
         let reporter = ResultReporter(client: client, configuration: configuration, metrics: metrics, logger: logger)
-        let leases = LeaseKeeper(client: client, workerId: configuration.workerId, metrics: metrics, logger: logger)
+        let leases = LeaseKeeper(client: client, workerId: configuration.workerId, metrics: metrics, logger: logger,
+                                 clock: ContinuousClock())
         await withDiscardingTaskGroup { group in
             group.addTask { await leases.run() }
             await poll(reportingTo: reporter, holding: leases)
@@ -32,7 +33,7 @@ struct PollLoop: Sendable {
     }
 
     /// Polls and executes until stopped or cancelled; returns once the tasks in flight have reported.
-    private func poll(reportingTo reporter: ResultReporter, holding leases: LeaseKeeper) async {
+    private func poll(reportingTo reporter: ResultReporter, holding leases: LeaseKeeper<ContinuousClock>) async {
         let slots = Slots(worker.concurrency)
         let logger = self.logger
         await withDiscardingTaskGroup { group in
@@ -73,7 +74,7 @@ struct PollLoop: Sendable {
     }
 
     /// Executes `task` (its lease extended while it runs) and reports the outcome.
-    private func process(_ task: Task, reportingTo reporter: ResultReporter, holding leases: LeaseKeeper) async {
+    private func process(_ task: Task, reportingTo reporter: ResultReporter, holding leases: LeaseKeeper<ContinuousClock>) async {
         let started = ContinuousClock.now
         let hold = leaseExtensionInterval(for: task).map { leases.hold(task, extendingEvery: $0) }
         let outcome: TaskOutcome
