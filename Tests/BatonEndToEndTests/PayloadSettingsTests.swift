@@ -42,13 +42,6 @@ struct PayloadSettingsTests {
          "taskInputPayloadSizeThreshold (20971520) is larger than maxTaskInputPayloadSizeThreshold (10485760)"),
     ])
     func refused(arguments: [String], environment: [String: String], message: String) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-payloads-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try await CommandLineRun.run(["server", "--port", "0", "--database",
-                                                directory.appendingPathComponent("b.sqlite").path] + arguments,
-                                               environment: environment)
-        #expect(run.status == 2, "\(run.standardError)")
-        #expect(run.standardError.contains(message), "\(run.standardError)")
-        #expect(!FileManager.default.fileExists(atPath: directory.path), "the server opened its database")
+        try await expectServerRefuses(arguments, environment: environment, message: message)
     }
 }

@@ -186,6 +186,21 @@ extension Store {
         }
     }
 
+    /// Does what a decision that changes only the update time does, `rounds` times: reads execution `id` with its
+    /// tasks in a write, then saves it with its update time moved on.
+    public func touch(_ id: String, rounds: Int) async throws {
+        for round in 1...rounds {
+            try await write { tx in
+                guard var current = try tx.workflow(id: id, includeTasks: true) else {
+                    throw ConformanceFailure("No workflow \(id) to touch")
+                }
+                let previous = current
+                current.updateTime += Int64(round)
+                try tx.save(current, previous: previous)
+            }
+        }
+    }
+
     /// Reads an execution.
     func workflow(_ id: String, includeTasks: Bool = false) async throws -> Workflow? {
         try await read { try $0.workflow(id: id, includeTasks: includeTasks) }
