@@ -264,8 +264,8 @@ struct ControlFlowTests {
             #expect(called.outputData["response"]?.objectValue?["statusCode"] == 200)
             #expect(called.responseTimeoutSeconds == 0, "no lease runs out while it waits")
             #expect(workflow.status == .running)
-            // Not handed to the runner again: it stays as it was.
-            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            // Not handed to the runner again: it waits in no queue.
+            #expect(try await server.client.get("/api/tasks/queue/size?taskType=HTTP").decode(Int.self) == 0)
             #expect(try await server.workflow(id).tasks.first?.pollCount == called.pollCount)
             let reply = try await server.client.send(.POST, "/api/tasks/\(id)/call/COMPLETED", body: #"{"confirmed":true}"#)
             #expect(reply.status == 200, "\(reply.text)")

@@ -148,7 +148,8 @@ import Testing
             }
             #expect(try await server.client.send(.DELETE, "/api/workflow/\(terminated)?reason=stop").status == 200)
             #expect(try await ControlFlowTests.waitForEnd(of: blocker, on: server, within: .seconds(30)).status == .failed)
-            try await _Concurrency.Task.sleep(for: .milliseconds(500))
+            // Paused and terminated, their scripts wait in no queue: the runner, free again, has nothing to evaluate.
+            #expect(try await server.client.get("/api/tasks/queue/size?taskType=\(ScriptTask.queueName)").decode(Int.self) == 0)
 
             #expect(try await server.workflow(paused).tasks.map(\.status) == [.scheduled], "not evaluated while paused")
             let loop = try await server.workflow(looping).tasks.first { $0.referenceTaskName == "loop" }
