@@ -1,9 +1,13 @@
 import BatonPersistence
 
 extension Engine {
-    /// Checks that the store answers a cheap read; throws the store's failure otherwise.
+    /// Checks that this server reaches its store (`Store.checkConnectivity()`); throws the store's failure otherwise.
     public func checkHealth() async throws(EngineError) {
-        _ = try await reading { try $0.workflow(id: "", includeTasks: false) }
+        do {
+            try await store.checkConnectivity()
+        } catch {
+            throw EngineError.from(error)
+        }
     }
 
     /// How far the sweeper is behind: how many workflows have a due timer (at most `limit`), and how

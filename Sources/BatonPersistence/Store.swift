@@ -20,6 +20,10 @@ public protocol Store: Sendable {
     ) async -> [Swift.Result<Result, any Error>]
     /// Runs `body` against a consistent snapshot that includes every committed write.
     func read<Result: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> Result) async throws -> Result
+    /// Checks that this server reaches its database, quickly and apart from the work in flight: a store whose writes
+    /// can wait on other servers' row locks answers from a connection of its own, so contention is not taken for a
+    /// broken server. Throws the store's failure.
+    func checkConnectivity() async throws
     /// Closes the database; no call may follow.
     func close() async throws
 }
@@ -36,6 +40,11 @@ public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting
 }
 
 extension Store {
+    /// The default: a read of a row that does not exist (a store whose reads never wait for its writers').
+    public func checkConnectivity() async throws {
+        _ = try await read { try $0.workflow(id: "", includeTasks: false) }
+    }
+
     /// The default, for stores whose writes do not wait for each other (PostgreSQL's): an ordinary write.
     public func writeInBackground<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result

@@ -49,6 +49,8 @@ public final class PostgresStore: QueueSignalingStore {
     let definitions: DefinitionSnapshots
     /// Large payloads, kept apart from their rows.
     let payloads: StoredPayloads
+    /// The health checks' own connection.
+    private let probe: HealthProbe
     /// How often a transaction that hit a deadlock or serialization failure is tried again.
     static let maximumRetries = 8
 
@@ -102,6 +104,14 @@ public final class PostgresStore: QueueSignalingStore {
         self.configuration = configuration
         self.definitions = DefinitionSnapshots()
         self.payloads = StoredPayloads(limits: payloads)
+        do {
+            probe = try HealthProbe(configuration, logger: logger)
+        } catch {
+            runner.cancel()
+            await runner.value
+            try? await threads.shutdownGracefully()
+            throw StoreError(.failed, "Cannot set up TLS for the PostgreSQL health check: \(error)")
+        }
     }
 
     /// Connects to the database at `url` (see ``Configuration/init(url:)``).
@@ -155,7 +165,13 @@ public final class PostgresStore: QueueSignalingStore {
         }
     }
 
+    /// Checks the database from the probe's own connection (`HealthProbe`), not the pool's.
+    public func checkConnectivity() async throws {
+        try await probe.check()
+    }
+
     public func close() async throws {
+        await probe.close()
         runner.cancel()
         await runner.value
         try await threads.shutdownGracefully()

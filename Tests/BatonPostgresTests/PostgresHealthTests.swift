@@ -1,0 +1,69 @@
+import BatonModel
+import BatonPersistence
+@testable import BatonPostgres
+import Foundation
+import Synchronization
+import Testing
+
+/// A node whose pooled connections all wait on a row lock another node holds is contended, not broken: its health
+/// check answers from a connection of its own.
+@Suite("PostgreSQL health", .enabled(if: testDatabaseURL != nil, "set BATON_TEST_POSTGRES_URL to run"))
+struct PostgresHealthTests {
+    @Test("while every pooled connection of a node waits on a row another node holds, the node's health check answers")
+    func healthApartFromLockWaits() async throws {
+        let url = try #require(testDatabaseURL)
+        var configuration = try PostgresStore.Configuration(url: url)
+        configuration.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        configuration.lockTimeout = .seconds(60)
+        let holder = try await PostgresStore(configuration: configuration)
+        var small = configuration
+        small.maximumConnections = 2
+        let contended = try await PostgresStore(configuration: small)
+        let workflow = Workflow(workflowId: "wf-held", definition: WorkflowDef(name: "held", tasks: []), input: [:], createTime: 1)
+        let holding = Mutex(false)
+        let release = Mutex(false)
+        do {
+            try await holder.write { try $0.save(workflow, previous: nil) }
+            // The holder keeps the workflow's row locked, as a node cut off mid-write would.
+            let held = _Concurrency.Task {
+                try await holder.write { tx in
+                    _ = try tx.workflow(id: "wf-held", includeTasks: false)
+                    holding.withLock { $0 = true }
+                    while !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+                }
+            }
+            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            // Two writes to that workflow through the contended node take both of its connections, waiting on the lock.
+            let writes = (0..<2).map { round in
+                _Concurrency.Task {
+                    try await contended.write { tx in
+                        guard var current = try tx.workflow(id: "wf-held", includeTasks: false) else { return }
+                        let previous = current
+                        current.variables = ["round": .int(Int64(round))]
+                        try tx.save(current, previous: previous)
+                    }
+                }
+            }
+            let waiting = { try await holder.read { reader in
+                try #require(reader as? PostgresTransaction).column(
+                    Int64.self, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").first ?? 0
+            } }
+            while try await waiting() < 2 { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            // Its pool has nothing free, and still its health check answers (a pooled read would wait for a connection).
+            try await contended.checkConnectivity()
+            release.withLock { $0 = true }
+            try await held.value
+            for write in writes { try await write.value }
+            #expect(try await contended.read { try $0.workflow(id: "wf-held", includeTasks: false) }?.variables["round"] != nil)
+        } catch {
+            release.withLock { $0 = true }
+            try? await holder.dropSchemaForTesting()
+            try? await holder.close()
+            try? await contended.close()
+            throw error
+        }
+        try await holder.dropSchemaForTesting()
+        try await holder.close()
+        try await contended.close()
+    }
+}
