@@ -66,7 +66,18 @@ public final class Engine: Sendable {
             applyCommitted(changes)
             return result
         } catch {
+            noteStoreFailure(error)
             throw EngineError.from(error)
+        }
+    }
+
+    /// Counts (and, for a lost database, logs) a store failure whose cause the store knows.
+    func noteStoreFailure(_ error: any Error) {
+        guard let cause = (error as? StoreError)?.cause else { return }
+        metrics.recordStoreFailure(cause)
+        if cause == .connectionLost || cause == .noConnection {
+            logger.warning("The database refused a request", metadata: ["baton.store.cause": "\(cause.rawValue)",
+                                                                        "baton.error": "\(error)"])
         }
     }
 
@@ -82,7 +93,10 @@ public final class Engine: Sendable {
                 queued.merge(changes.queued, uniquingKeysWith: +)
                 applyCommitted(changes)
                 return result
-            }.mapError(EngineError.from)
+            }.mapError { error in
+                noteStoreFailure(error)
+                return EngineError.from(error)
+            }
         }
         if !queued.isEmpty { notifier.signal(queued) }
         return results
@@ -118,6 +132,7 @@ public final class Engine: Sendable {
         do {
             return try await store.read(body)
         } catch {
+            noteStoreFailure(error)
             throw EngineError.from(error)
         }
     }

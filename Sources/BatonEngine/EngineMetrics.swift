@@ -1,9 +1,10 @@
 public import CoreMetrics
 import BatonModel
+import BatonPersistence
 import Synchronization
 
-/// The engine's swift-metrics: workflow starts, completions by workflow name and status, ALERT_ONLY timeouts, and
-/// polls cut short by a task definition's limits, sent to
+/// The engine's swift-metrics: workflow starts, completions by workflow name and status, ALERT_ONLY timeouts,
+/// polls cut short by a task definition's limits, and requests the store refused as unavailable by cause, sent to
 /// one engine's factory (the server passes its own Prometheus registry), so several engines in one
 /// process never mix their counts.
 public struct EngineMetrics: Sendable {
@@ -40,6 +41,12 @@ public struct EngineMetrics: Sendable {
         counters.counter(.limitedPoll, taskType, factory: factory).increment()
     }
 
+    /// Counts a request the store refused as unavailable, by why (a lock or statement deadline, no connection, …).
+    func recordStoreFailure(_ cause: StoreError.Cause) {
+        guard let factory else { return }
+        counters.counter(.storeFailure, cause.rawValue, factory: factory).increment()
+    }
+
     /// The counters made so far, by what they count: a factory makes a counter by building its name and
     /// looking it up in its registry, which cost more per start than the rest of its bookkeeping.
     private final class Counters: Sendable {
@@ -48,6 +55,7 @@ public struct EngineMetrics: Sendable {
             case ended(WorkflowStatus)
             case timeoutAlert
             case limitedPoll
+            case storeFailure
         }
 
         private struct Key: Hashable {
@@ -57,7 +65,8 @@ public struct EngineMetrics: Sendable {
 
         private let made = Mutex<[Key: Counter]>([:])
 
-        /// The counter of `kind` for `name` (a workflow's name, or a task type's for `limitedPoll`).
+        /// The counter of `kind` for `name` (a workflow's name, a task type's for `limitedPoll`, a cause's for
+        /// `storeFailure`).
         func counter(_ kind: Kind, _ name: String, factory: any MetricsFactory) -> Counter {
             let key = Key(kind: kind, name: name)
             return made.withLock { made in
@@ -72,6 +81,8 @@ public struct EngineMetrics: Sendable {
                     Counter(label: "baton_workflow_timeout_alerts_total", dimensions: [("name", name)], factory: factory)
                 case .limitedPoll:
                     Counter(label: "baton_task_polls_limited_total", dimensions: [("task_type", name)], factory: factory)
+                case .storeFailure:
+                    Counter(label: "baton_store_failures_total", dimensions: [("cause", name)], factory: factory)
                 }
                 made[key] = counter
                 return counter

@@ -257,12 +257,28 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { name }
     }
 
+    /// Why the database was unavailable, when the store knows (counted in `baton_store_failures_total`).
+    public enum Cause: String, Sendable, Hashable, CaseIterable {
+        /// A wait for a lock another writer holds ran past its deadline.
+        case lockTimeout = "lock_timeout"
+        /// A statement ran past its deadline.
+        case statementTimeout = "statement_timeout"
+        /// No connection to the database could be had in time.
+        case noConnection = "no_connection"
+        /// The connection failed or was closed under the request.
+        case connectionLost = "connection_lost"
+        /// The disk is full.
+        case diskFull = "disk_full"
+    }
+
     public var code: Code
     public var message: String
+    public var cause: Cause?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, cause: Cause? = nil) {
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
     public var description: String { "\(code): \(message)" }

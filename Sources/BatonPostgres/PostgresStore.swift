@@ -258,7 +258,7 @@ public final class PostgresStore: QueueSignalingStore {
             group.addTask {
                 try await _Concurrency.Task.sleep(for: limit)
                 guard leased.isSet else {
-                    throw StoreError(.unavailable, "No PostgreSQL connection could be had within \(limit)")
+                    throw StoreError(.unavailable, "No PostgreSQL connection could be had within \(limit)", cause: .noConnection)
                 }
                 return nil
             }
@@ -363,14 +363,28 @@ struct PostgresFailure: Error, Sendable, CustomStringConvertible {
     var storeError: StoreError {
         switch sqlState {
         case "23505": return StoreError(.duplicate, message)
-        case .none: return StoreError(.unavailable, "The PostgreSQL database is unavailable: \(message)")
+        case .none:
+            return StoreError(.unavailable, "The PostgreSQL database is unavailable: \(message)", cause: .connectionLost)
         case .some(let state) where state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57")
-            || state.hasPrefix("40") || state == "55P03":
-            return StoreError(.unavailable, "The PostgreSQL database is unavailable: \(message) [\(state)]")
+            || state.hasPrefix("40") || state == "55P03" || state == "25P03":
+            return StoreError(.unavailable, "The PostgreSQL database is unavailable: \(message) [\(state)]",
+                              cause: Self.cause(of: state))
         case .some(let state) where state.hasPrefix("XX"):
             return StoreError(.corrupt, "\(message) [\(state)]")
         case .some(let state):
             return StoreError(.failed, "\(message) [\(state)]")
+        }
+    }
+
+    /// What an unavailable-class SQLSTATE says about why (nil for a deadlock or a server shutting down).
+    static func cause(of state: String) -> StoreError.Cause? {
+        switch state {
+        case "55P03": .lockTimeout                       // lock_not_available: lock_timeout ran out
+        case "57014": .statementTimeout                  // query_canceled: statement_timeout ran out
+        case "25P03": .connectionLost                    // idle_in_transaction_session_timeout closed the session
+        case _ where state.hasPrefix("08"): .connectionLost
+        case "53300": .noConnection                      // too_many_connections
+        default: nil
         }
     }
 

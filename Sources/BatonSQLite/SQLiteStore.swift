@@ -157,7 +157,12 @@ extension StoreError {
     init(_ error: DatabaseError) {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN:
-            self.init(.unavailable, "The database is unavailable: \(error.message ?? "\(error.resultCode)")")
+            let cause: Cause? = switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: .lockTimeout
+            case .SQLITE_FULL: .diskFull
+            default: nil
+            }
+            self.init(.unavailable, "The database is unavailable: \(error.message ?? "\(error.resultCode)")", cause: cause)
         case .SQLITE_CONSTRAINT where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
             || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE:
             self.init(.duplicate, error.message ?? "constraint violated")

@@ -37,6 +37,9 @@ struct OverloadTests {
             #expect(refused.headers.first(name: "Retry-After") != nil)
             // Reads still work from the WAL snapshot.
             #expect(try await server.client.get("/api/metadata/workflow/flow").status == 200)
+            // Each refusal is counted by its cause.
+            let metrics = try await server.client.get("/metrics").text
+            #expect(metrics.contains(#"baton_store_failures_total{cause="lock_timeout"}"#), "\(metrics)")
             try await intruder.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
             let accepted = try await server.client.send(.POST, "/api/workflow/flow", body: "{}")
             #expect(accepted.status == 200, "\(accepted.text)")
@@ -93,6 +96,7 @@ struct OverloadTests {
                 #expect(body["retryable"] as? Bool == true)
                 #expect(refused.headers.first(name: "Retry-After") != nil)
                 #expect(try await server.client.get("/api/workflow/\(acknowledged)").status == 200)
+                #expect(try await server.client.get("/metrics").text.contains(#"baton_store_failures_total{cause="disk_full"}"#))
 
                 try FileManager.default.removeItem(at: filler)
                 let accepted = try await server.start("flow", input: bigInput)

@@ -90,7 +90,7 @@ struct PostgresClusterTests {
             }
             while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
             // Without a deadline the write would wait for node 0 and then succeed; with one it gives up.
-            await #expect(throws: StoreError.self) {
+            let refused = await #expect(throws: StoreError.self) {
                 try await nodes[1].write { tx in
                     guard var other = try tx.workflow(id: "wf-held", includeTasks: false) else { return }
                     let original = other
@@ -98,6 +98,7 @@ struct PostgresClusterTests {
                     try tx.save(other, previous: original)
                 }
             }
+            #expect(refused?.code == .unavailable && refused?.cause == .lockTimeout, "\(String(describing: refused))")
             try await held
             // The node that gave up serves on.
             #expect(try await nodes[1].read { try $0.workflow(id: "wf-held", includeTasks: false) }?.variables["by"] == "node 0")
