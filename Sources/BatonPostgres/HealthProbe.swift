@@ -18,7 +18,7 @@ final class HealthProbe: Sendable {
     private let logger: Logger
     private let connection = Mutex<PostgresConnection?>(nil)
 
-    init(_ store: PostgresStore.Configuration, logger: Logger) throws {
+    init(_ store: PostgresStore.Configuration, logger: Logger = Logger(label: "baton.postgres")) throws {
         let tls: PostgresConnection.Configuration.TLS
         switch store.tls {
         case .disable: tls = .disable

@@ -67,3 +67,36 @@ struct PostgresHealthTests {
         try await contended.close()
     }
 }
+
+extension PostgresHealthTests {
+    @Test("a statement past statement_timeout fails that request as unavailable, with its cause")
+    func statementDeadline() async throws {
+        try await withFreshStore { store in
+            var configuration = store.configuration
+            configuration.statementTimeout = .milliseconds(100)
+            let hurried = try await PostgresStore(configuration: configuration)
+            let error = await #expect(throws: StoreError.self) {
+                try await hurried.write { tx in
+                    try #require(tx as? PostgresTransaction).execute("SELECT pg_sleep(5)")
+                }
+            }
+            try await hurried.close()
+            #expect(error?.code == .unavailable && error?.cause == .statementTimeout, "\(String(describing: error))")
+        }
+    }
+}
+
+/// The health probe's answer when there is no database to reach (no PostgreSQL needed).
+@Suite("PostgreSQL health: no database")
+struct HealthProbeFailureTests {
+    @Test("a health check with no database at its address fails as unavailable, and the next one tries again")
+    func unreachable() async throws {
+        // Port 1 on loopback: nothing listens there, so every connection is refused.
+        let probe = try HealthProbe(PostgresStore.Configuration(host: "127.0.0.1", port: 1, username: "nobody"))
+        for _ in 0..<2 {
+            let error = await #expect(throws: StoreError.self) { try await probe.check() }
+            #expect(error?.code == .unavailable, "\(String(describing: error))")
+        }
+        await probe.close()
+    }
+}
