@@ -4,9 +4,10 @@ import Glibc
 import BatonDecider
 
 /// A short-lived child process that reads one input and whose output is collected within limits: started
-/// by `ProcessSpawner` with an empty environment, at the scripts' lower priority, and its input read from
-/// an anonymous in-memory file. It is killed (SIGKILL) and reaped as soon as it runs past its deadline or
-/// writes more than allowed, so no child outlives its evaluation.
+/// by `ProcessSpawner` with an empty environment, at the scripts' lower priority (and in the idle scheduling
+/// class once it has used `ScriptLimits.fullSpeedTime` of processor time, `IdleScheduling`), and its input
+/// read from an anonymous in-memory file. It is killed (SIGKILL) and reaped as soon as it runs past its
+/// deadline or writes more than allowed, so no child outlives its evaluation.
 struct HelperProcess {
     /// How a run ended.
     enum Ending: Equatable {
@@ -54,7 +55,7 @@ struct HelperProcess {
         }
         defer { close(outputPipe[0]); close(errorPipe[0]) }
         let deadline = ContinuousClock.now + timeLimit
-        var (run, finished) = collect(output: outputPipe[0], error: errorPipe[0], until: deadline,
+        var (run, finished) = collect(from: pid, output: outputPipe[0], error: errorPipe[0], until: deadline,
                                       outputLimit: outputLimit, lineLimit: lineLimit)
         let status = reap(pid, killing: run.ending != .exited(0) || !finished, until: deadline)
         if run.ending == .exited(0) {
@@ -70,7 +71,9 @@ struct HelperProcess {
 
     /// Reads the child's output and error until both end (`finished`), the deadline passes (`.timedOut`) or
     /// the output passes a limit (`.outputTooLarge`); the ending is `.exited(0)` until the child is reaped.
-    private static func collect(output: Int32, error: Int32, until deadline: ContinuousClock.Instant,
+    /// Looks at the child's processor time at least every 50 ms, and moves it to the idle class past
+    /// `ScriptLimits.fullSpeedTime`.
+    private static func collect(from pid: pid_t, output: Int32, error: Int32, until deadline: ContinuousClock.Instant,
                                 outputLimit: Int, lineLimit: Int) -> (Run, finished: Bool) {
         var run = Run(ending: .exited(0), output: [], errorText: "")
         var errorBytes: [UInt8] = []
@@ -79,6 +82,7 @@ struct HelperProcess {
             return (run, finished)
         }
         var lines = 0
+        var demoted = false
         var open = [output, error]
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !open.isEmpty {
@@ -87,9 +91,13 @@ struct HelperProcess {
                 run.ending = .timedOut
                 return ended(finished: false)
             }
+            if !demoted, let used = IdleScheduling.processTime(pid), used >= ScriptLimits.fullSpeedTime {
+                demoted = IdleScheduling.demote(pid)
+            }
             var descriptors = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let waitMillis = Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let wait = min(remaining, demoted ? remaining : .milliseconds(50))
+            let waitMillis = Int32(clamping: wait.components.seconds * 1000
+                + wait.components.attoseconds / 1_000_000_000_000_000 + 1)
             guard poll(&descriptors, nfds_t(descriptors.count), waitMillis) >= 0 || errno == EINTR else { return ended(finished: false) }
             for descriptor in descriptors where descriptor.revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }

@@ -10,24 +10,47 @@ public enum ProcessInspection {
 
     /// The niceness of each child of this process that has `text` in its command line.
     public static func childNiceness(runningCommandContaining text: String) -> [Int] {
-        let me = String(getpid())
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry in
-            guard Int(entry) != nil, let (_, fields) = stat(of: "/proc/\(entry)/stat"), fields.count > 16, fields[1] == me,
-                  let arguments = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  String(decoding: arguments.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text) else { return nil }
-            return Int(fields[16])
-        }
+        childStatField(nicenessField, runningCommandContaining: text)
+    }
+
+    /// The scheduling policy of each child of this process that has `text` in its command line (0 normal,
+    /// 5 idle).
+    public static func childPolicy(runningCommandContaining text: String) -> [Int] {
+        childStatField(policyField, runningCommandContaining: text)
     }
 
     /// The niceness of each thread of this process whose name starts with `prefix`.
     public static func threadNiceness(namedWith prefix: String) -> [Int] {
+        threadStatField(nicenessField, namedWith: prefix)
+    }
+
+    /// The scheduling policy (0 normal, 5 idle) of each thread of this process whose name starts with `prefix`.
+    public static func threadPolicy(namedWith prefix: String) -> [Int] {
+        threadStatField(policyField, namedWith: prefix)
+    }
+
+    /// Where the niceness and the scheduling policy are in a stat line: its 19th and 41st fields, counted
+    /// here after the command name (the 2nd).
+    private static let nicenessField = 16
+    private static let policyField = 38
+
+    private static func childStatField(_ field: Int, runningCommandContaining text: String) -> [Int] {
+        let me = String(getpid())
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard Int(entry) != nil, let (_, fields) = stat(of: "/proc/\(entry)/stat"), fields.count > field, fields[1] == me,
+                  let arguments = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  String(decoding: arguments.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text) else { return nil }
+            return Int(fields[field])
+        }
+    }
+
+    private static func threadStatField(_ field: Int, namedWith prefix: String) -> [Int] {
         let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         return threads.compactMap { thread in
-            // The niceness is the 19th field of the line, the 17th after the command name.
             guard let (name, fields) = stat(of: "/proc/self/task/\(thread)/stat"), name.hasPrefix(prefix),
-                  fields.count > 16 else { return nil }
-            return Int(fields[16])
+                  fields.count > field else { return nil }
+            return Int(fields[field])
         }
     }
 
