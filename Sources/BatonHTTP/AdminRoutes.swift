@@ -8,8 +8,8 @@ struct AdminRoutes {
     let engine: Engine
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BatonRequestContext>) {
-        group.get("config") { _, _ in
+    func register(on router: Router<BatonRequestContext>) {
+        router.on(.serverConfiguration) { _, _ in
             // What an operator may read: no secret (database URL, keys) is among it.
             let settings: [String: JSONValue] = [
                 "version": .string(BatonRouter.version),
@@ -23,21 +23,21 @@ struct AdminRoutes {
             }) { first, _ in first }
             return try JSONResponse.make(settings)
         }
-        group.get("task/{tasktype}") { request, context in
+        router.on(.pendingTasks) { request, context in
             let tasks = try await engine.pendingTasks(taskType: context.parameters.path("tasktype"),
                                                       start: try request.integer("start") ?? 0,
                                                       count: try request.integer("count") ?? 100)
             return JSONResponse.make(tasks)
         }
-        group.post("sweep/requeue/{workflowId}") { _, context in
+        router.on(.sweepWorkflow) { _, context in
             let workflowId = try context.parameters.path("workflowId")
             try await engine.requeueSweep(workflowId: workflowId)
             return JSONResponse.text("true.\(workflowId)")
         }
-        group.post("consistency/verifyAndRepair/{workflowId}") { _, context in
+        router.on(.repairWorkflow) { _, context in
             JSONResponse.text(String(try await engine.verifyAndRepair(workflowId: context.parameters.path("workflowId"))))
         }
-        group.get("queues") { _, _ in
+        router.on(.eventQueues) { _, _ in
             try JSONResponse.make([String: Int]())  // event queues: none until event handlers exist (issue #24)
         }
     }

@@ -21,53 +21,11 @@ enum Permission: Equatable {
     /// ADMIN.
     case admin
 
-    /// The permission a request needs, from its method and the route it matched (`/api/workflow/{id}`),
-    /// or its raw path when no route matched.
+    /// The permission a request needs: its endpoint's, or when no route matched, any credential under `/api`
+    /// (which then answers 404) and none elsewhere (the web UI's files).
     static func required(method: HTTPRequest.Method, route: String?, path: String) -> Permission {
-        guard let matched = route else {
-            return path.hasPrefix("/api/") || path == "/api" ? .authenticated : .open
-        }
-        return required(method: method, route: matched.hasPrefix("/") ? matched : "/" + matched)
-    }
-
-    private static func required(method: HTTPRequest.Method, route: String) -> Permission {
-        guard route.hasPrefix("/api/") else { return .open }
-        switch route {
-        case "/api/token", "/api/health", "/api/version", "/api/openapi.json", "/api/docs": return .open
-        default: break
-        }
-        if route.hasPrefix("/api/metadata") {
-            if method == .get || (method == .post && route == "/api/metadata/workflow/validate") { return .read }
-            return .admin
-        }
-        if route.hasPrefix("/api/workflow") {
-            if method == .get || (method == .post && route == "/api/workflow/{id}/correlated") { return .read }
-            switch route {
-            case "/api/workflow/{id}/remove", "/api/workflow/{id}/terminate-remove", "/api/workflow/bulk/remove",
-                 "/api/workflow/bulk/delete", "/api/workflow/bulk/terminate-remove":
-                return .admin
-            case "/api/workflow/test":
-                return .admin  // its body carries a definition to run, as an inline workflowDef start does
-            default:
-                return .operate
-            }
-        }
-        if route.hasPrefix("/api/tasks") {
-            switch (method, route) {
-            case (.get, "/api/tasks/poll/{taskType}"), (.get, "/api/tasks/poll/batch/{taskType}"): return .work
-            case (.get, _): return .read
-            case (.post, "/api/tasks"), (.post, "/api/tasks/batch"), (.post, "/api/tasks/update-v2"), (.post, "/api/tasks/{id}/log"):
-                return .work
-            case (.post, "/api/tasks/{id}/{taskRefName}/{status}"):
-                return .workOrOperate
-            case (.post, "/api/tasks/{id}/{taskRefName}/{status}/sync"):
-                return .operate  // it answers the whole workflow, which a worker key never reads
-            case (.post, "/api/tasks/{id}/{taskRefName}/signal"), (.post, "/api/tasks/{id}/{taskRefName}/signal/sync"):
-                return .operate
-            default: return .admin
-            }
-        }
-        return .admin
+        if let endpoint = Endpoint.matching(method: method, route: route) { return endpoint.permission }
+        return path.hasPrefix("/api/") || path == "/api" ? .authenticated : .open
     }
 
     /// The roles that satisfy this permission, for messages.
@@ -105,7 +63,7 @@ public struct AuthMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         var permission = Permission.required(method: request.method, route: context.endpointPath, path: request.uri.path)
-        if !publicMetrics && request.uri.path == "/metrics" { permission = .read }
+        if !publicMetrics && request.uri.path == Endpoint.metrics.path { permission = .read }
         guard permission != .open else { return try await next(request, context) }
         guard let credential = Self.credential(in: request.headers), !credential.isEmpty else {
             return ErrorReply.response(.unauthorized, "Missing X-Authorization header: get a token from POST /api/token",

@@ -25,12 +25,11 @@ public enum BatonRouter {
             router.add(middleware: FileMiddleware(uiDirectory, searchForIndexHtml: true,
                                                   logger: Logger(label: "baton.ui")))
         }
-        let api = router.group("api")
-        MetadataRoutes(engine: engine).register(on: api.group("metadata"))
-        WorkflowBulkRoutes(engine: engine).register(on: api.group("workflow/bulk"))
-        WorkflowRoutes(engine: engine).register(on: api.group("workflow"))
-        TaskRoutes(engine: engine).register(on: api.group("tasks"))
-        AdminRoutes(engine: engine, configuration: configuration).register(on: api.group("admin"))
+        MetadataRoutes(engine: engine).register(on: router)
+        WorkflowBulkRoutes(engine: engine).register(on: router)
+        WorkflowRoutes(engine: engine).register(on: router)
+        TaskRoutes(engine: engine).register(on: router)
+        AdminRoutes(engine: engine, configuration: configuration).register(on: router)
         ServerRoutes(engine: engine, configuration: configuration).register(on: router)
     }
 

@@ -22,9 +22,6 @@ public struct BrowserSafetyMiddleware<Context: RequestContext>: RouterMiddleware
     /// The host names (lowercased, no port) requests may name in `Host`; empty allows any.
     let allowedHosts: Set<String>
 
-    /// The routes whose body is text rather than JSON: a task's log line.
-    static var textRoutes: Set<String> { ["/api/tasks/{id}/log"] }
-
     /// Creates the middleware; `allowedHosts` are host names without ports, in any case (none: any host).
     public init(allowedHosts: [String]) {
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
@@ -42,7 +39,7 @@ public struct BrowserSafetyMiddleware<Context: RequestContext>: RouterMiddleware
                 + "of another site (Origin or Sec-Fetch-Site)")
         }
         if !isSafe, Self.hasBody(request), !Self.isJSON(request.headers[.contentType]),
-           !Self.textRoutes.contains(context.endpointPath ?? "") {
+           Endpoint.matching(method: request.method, route: context.endpointPath)?.body != .text {
             throw HTTPError(.unsupportedMediaType, message: "A request body must be JSON, sent with Content-Type: "
                 + "application/json (not '\(request.headers[.contentType] ?? "none")')")
         }

@@ -16,7 +16,7 @@ public struct MetricsMiddleware: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
+        let method = request.method
         do {
             let response = try await next(request, context)
             record(method: method, route: route, status: Int(response.status.code), since: started)
@@ -28,25 +28,15 @@ public struct MetricsMiddleware: RouterMiddleware {
         }
     }
 
-    private func record(method: String, route: String, status: Int, since started: ContinuousClock.Instant) {
-        metrics.recordRequest(method: method, route: route, status: status, duration: ContinuousClock.now - started)
+    private func record(method: HTTPRequest.Method, route: String, status: Int, since started: ContinuousClock.Instant) {
+        metrics.recordRequest(method: method.rawValue, route: route, status: status, duration: ContinuousClock.now - started)
         if let signal = Self.signal(method: method, route: route) {
             metrics.recordSignal(signal, status: status)
         }
     }
 
     /// The signal a route sends, if it is one.
-    static func signal(method: String, route: String) -> String? {
-        switch (method, route) {
-        case ("PUT", "/api/workflow/{id}/pause"), ("PUT", "/api/workflow/bulk/pause"): "pause"
-        case ("PUT", "/api/workflow/{id}/resume"), ("PUT", "/api/workflow/bulk/resume"): "resume"
-        case ("POST", "/api/workflow/{id}/restart"), ("POST", "/api/workflow/bulk/restart"): "restart"
-        case ("POST", "/api/workflow/{id}/retry"), ("POST", "/api/workflow/bulk/retry"): "retry"
-        case ("POST", "/api/workflow/{id}/rerun"): "rerun"
-        case ("DELETE", "/api/workflow/{id}"), ("POST", "/api/workflow/bulk/terminate"): "terminate"
-        case ("POST", "/api/tasks/{id}/{taskRefName}/{status}"), ("POST", "/api/tasks/{id}/{taskRefName}/{status}/sync"):
-            "task_by_reference"
-        default: nil
-        }
+    static func signal(method: HTTPRequest.Method, route: String) -> String? {
+        Endpoint.matching(method: method, route: route)?.signal?.rawValue
     }
 }

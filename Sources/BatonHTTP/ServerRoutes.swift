@@ -9,27 +9,26 @@ struct ServerRoutes {
     let configuration: APIConfiguration
 
     func register(on router: Router<BatonRequestContext>) {
-        let api = router.group("api")
-        router.get("health") { _, _ in try await health() }
-        api.get("health") { _, _ in try await health() }
-        api.get("version") { _, _ in JSONResponse.text(BatonRouter.version) }
-        router.get("metrics") { _, _ in
+        router.on(.health) { _, _ in try await health() }
+        router.on(.apiHealth) { _, _ in try await health() }
+        router.on(.version) { _, _ in JSONResponse.text(BatonRouter.version) }
+        router.on(.metrics) { _, _ in
             let text = await configuration.metrics.scrape(engine: engine)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        api.get("openapi.json") { _, _ in
+        router.on(.openAPIDocument) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        api.get("docs") { _, _ in
+        router.on(.openAPIPage) { _, _ in
             // The page has no script and one inline style sheet, which the UI's policy would block.
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8",
                                             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html)))
         }
         if let authenticator = configuration.authenticator {
-            api.post("token") { request, context in
+            router.on(.token) { request, context in
                 struct Credentials: Decodable {
                     var keyId: String
                     var keySecret: String

@@ -11,52 +11,52 @@ struct TaskRoutes {
     /// The statuses a task may be given by reference name (the seed's three, and IN_PROGRESS).
     static let statusesByReferenceName: Set<TaskResultStatus> = [.completed, .failed, .failedWithTerminalError, .inProgress]
 
-    func register(on group: RouterGroup<BatonRequestContext>) {
-        registerSignals(on: group)
-        group.get("poll/{taskType}") { request, context in
+    func register(on router: Router<BatonRequestContext>) {
+        registerSignals(on: router)
+        router.on(.pollTask) { request, context in
             let tasks = try await engine.poll(taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
                                               domain: request.query("domain"), count: 1, timeout: 0,
                                               access: context.taskAccess)
             guard let task = tasks.first else { return JSONResponse.empty(.noContent) }
             return JSONResponse.make(task)
         }
-        group.get("poll/batch/{taskType}") { request, context in
+        router.on(.pollTaskBatch) { request, context in
             let timeout = try request.integer("timeout") ?? 100
             return try JSONResponse.make(await engine.poll(
                 taskType: context.parameters.path("taskType"), workerId: request.query("workerid"),
                 domain: request.query("domain"), count: request.integer("count") ?? 1, timeout: Int64(timeout),
                 access: context.taskAccess))
         }
-        group.post("") { request, context in
+        router.on(.updateTask) { request, context in
             let result = try await request.decodeTaskResult()
             return JSONResponse.text(try await engine.update(result, actor: context.actor, access: context.taskAccess))
         }
-        group.post("batch") { request, context in
+        router.on(.updateTasks) { request, context in
             try JSONResponse.make(await engine.update(request.decodeTaskResults(), actor: context.actor,
                                                       access: context.taskAccess))
         }
-        group.post("update-v2") { request, context in
+        router.on(.updateTaskAndPoll) { request, context in
             let result = try await request.decodeTaskResult()
             guard let next = try await engine.updateAndPoll(result, actor: context.actor, access: context.taskAccess) else {
                 return JSONResponse.empty(.noContent)
             }
             return JSONResponse.make(next)
         }
-        group.post("{id}/{taskRefName}/{status}") { request, context in
+        router.on(.updateTaskByReference) { request, context in
             JSONResponse.text(try await updateByReferenceName(request, context).taskId)
         }
-        group.post("{id}/{taskRefName}/{status}/sync") { request, context in
+        router.on(.updateTaskByReferenceSync) { request, context in
             let (workflowId, _) = try await updateByReferenceName(request, context)
             return try JSONResponse.make(await engine.workflow(id: workflowId, includeTasks: true))
         }
-        group.get("queue/sizes") { request, _ in
+        router.on(.queueSizes) { request, _ in
             var sizes: [String: Int] = [:]
             for taskType in request.queryValues("taskType").flatMap({ $0.split(separator: ",").map(String.init) }) {
                 sizes[taskType] = try await engine.queueSize(taskType: taskType, domain: nil)
             }
             return try JSONResponse.make(sizes)
         }
-        group.get("queue/size") { request, _ in
+        router.on(.queueSize) { request, _ in
             guard let taskType = request.query("taskType"), !taskType.isEmpty else {
                 throw BadRequest("Query parameter 'taskType' is required")
             }
@@ -64,41 +64,41 @@ struct TaskRoutes {
                 taskType: taskType, domain: request.query("domain"), namespace: request.query("executionNamespace"),
                 isolationGroup: request.query("isolationGroupId")))
         }
-        group.get("queue/all") { _, _ in
+        router.on(.allQueueSizes) { _, _ in
             try JSONResponse.make(await engine.queueSizes())
         }
-        group.get("queue/all/verbose") { _, _ in
+        router.on(.allQueuesVerbose) { _, _ in
             // Conductor's shape: by queue, then by shard ("a": Baton's queues have one), its size and its unacked.
             let details = try await engine.queueDetails()
             return try JSONResponse.make(details.mapValues { ["a": ["size": $0.size, "uacked": $0.inProgress]] })
         }
-        group.get("queue/polldata/all") { _, _ in
+        router.on(.allPollData) { _, _ in
             try JSONResponse.make(await engine.allPollData())
         }
-        group.post("queue/requeue/{taskType}") { _, context in
+        router.on(.requeueTasks) { _, context in
             JSONResponse.text(String(try await engine.requeuePendingTasks(taskType: context.parameters.path("taskType"))))
         }
-        group.get("queue/polldata") { request, _ in
+        router.on(.pollData) { request, _ in
             guard let taskType = request.query("taskType"), !taskType.isEmpty else {
                 throw BadRequest("Query parameter 'taskType' is required")
             }
             return try JSONResponse.make(await engine.pollData(taskType: taskType))
         }
-        group.get("search") { request, _ in
+        router.on(.searchTasks) { request, _ in
             let result = try await engine.search(Self.search(from: request))
             return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(TaskSummary.init)))
         }
-        group.get("search-v2") { request, _ in
+        router.on(.searchTasksFull) { request, _ in
             try JSONResponse.make(await engine.search(Self.search(from: request)))
         }
-        group.get("{id}") { _, context in
+        router.on(.task) { _, context in
             try JSONResponse.make(await engine.task(id: context.parameters.path("id")))
         }
-        group.get("{id}/log") { _, context in
+        router.on(.taskLogs) { _, context in
             let logs = try await engine.logs(taskId: context.parameters.path("id"))
             return logs.isEmpty ? JSONResponse.empty(.noContent) : try JSONResponse.make(logs)
         }
-        group.post("{id}/log") { request, context in
+        router.on(.addTaskLog) { request, context in
             let data = try await request.bodyData()
             let text = (try? JSONDecoder().decode(String.self, from: data)) ?? String(decoding: data, as: UTF8.self)
             try await engine.addLog(text, taskId: context.parameters.path("id"), access: context.taskAccess)
@@ -119,13 +119,13 @@ struct TaskRoutes {
     /// Conductor's `{workflowId}/{status}/signal` and `…/signal/sync`: the task a workflow is blocked on, completed (or
     /// failed) by a signal. The router refuses two captures side by side, so the status segment shares the name of the
     /// update by reference name's `{taskRefName}`.
-    private func registerSignals(on group: RouterGroup<BatonRequestContext>) {
-        group.post("{id}/{taskRefName}/signal") { request, context in
+    private func registerSignals(on router: Router<BatonRequestContext>) {
+        router.on(.signalWorkflow) { request, context in
             try await engine.signal(workflowId: context.parameters.path("id"), status: Self.status(context, "taskRefName"),
                                     output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
             return JSONResponse.empty()
         }
-        group.post("{id}/{taskRefName}/signal/sync") { request, context in
+        router.on(.signalWorkflowSync) { request, context in
             let workflowId = try context.parameters.path("id")
             let strategy = try request.returnStrategy()
             let timeoutMillis = try request.integer("timeoutMillis") ?? 5_000

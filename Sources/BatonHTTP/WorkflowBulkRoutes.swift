@@ -6,36 +6,36 @@ import Hummingbird
 struct WorkflowBulkRoutes {
     let engine: Engine
 
-    func register(on group: RouterGroup<BatonRequestContext>) {
-        group.put("pause") { request, context in
+    func register(on router: Router<BatonRequestContext>) {
+        router.on(.bulkPause) { request, context in
             try await bulk(request) { id in try await engine.pause(workflowId: id, actor: context.actor) }
         }
-        group.put("resume") { request, context in
+        router.on(.bulkResume) { request, context in
             try await bulk(request) { id in try await engine.resume(workflowId: id, actor: context.actor) }
         }
-        group.post("restart") { request, context in
+        router.on(.bulkRestart) { request, context in
             let latest = try request.flag("useLatestDefinitions", default: false)
             return try await bulk(request) { id in
                 try await engine.restart(workflowId: id, useLatestDefinitions: latest, actor: context.actor)
             }
         }
-        group.post("retry") { request, context in
+        router.on(.bulkRetry) { request, context in
             try await bulk(request) { id in try await engine.retry(workflowId: id, actor: context.actor) }
         }
-        group.post("terminate") { request, context in
+        router.on(.bulkTerminate) { request, context in
             let reason = request.query("reason")
             let trigger = try request.flag("triggerFailureWorkflow", default: false)
             return try await bulk(request) { id in
                 try await engine.terminate(workflowId: id, reason: reason, triggerFailureWorkflow: trigger, actor: context.actor)
             }
         }
-        group.delete("remove") { request, _ in
+        router.on(.bulkRemove) { request, _ in
             try await bulk(request) { id in try await engine.remove(workflowId: id) }
         }
-        group.post("delete") { request, _ in
+        router.on(.bulkDelete) { request, _ in
             try await bulk(request) { id in try await engine.remove(workflowId: id) }
         }
-        group.delete("terminate-remove") { request, context in
+        router.on(.bulkTerminateAndRemove) { request, context in
             let reason = request.query("reason")
             return try await bulk(request) { id in
                 try await engine.terminate(workflowId: id, reason: reason, actor: context.actor)

@@ -8,20 +8,20 @@ import Hummingbird
 struct WorkflowRoutes {
     let engine: Engine
 
-    func register(on group: RouterGroup<BatonRequestContext>) {
-        registerStartAndRead(on: group)
-        registerSearch(on: group)
-        registerSignals(on: group)
+    func register(on router: Router<BatonRequestContext>) {
+        registerStartAndRead(on: router)
+        registerSearch(on: router)
+        registerSignals(on: router)
     }
 
-    private func registerStartAndRead(on group: RouterGroup<BatonRequestContext>) {
-        group.post("") { request, context in
+    private func registerStartAndRead(on router: Router<BatonRequestContext>) {
+        router.on(.startWorkflow) { request, context in
             let start = try await request.decode(StartWorkflowRequest.self)
             // An inline definition runs whatever it holds (scripts, HTTP calls): as much as registering one.
             if start.workflowDef != nil { try context.requireAdmin(for: "Starting a workflow with an inline workflowDef") }
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
         }
-        group.post("{id}") { request, context in
+        router.on(.startWorkflowByName) { request, context in
             var start = StartWorkflowRequest(name: try context.parameters.path("id"))
             start.version = try request.integer("version")
             start.correlationId = request.query("correlationId")
@@ -29,18 +29,18 @@ struct WorkflowRoutes {
             start.input = try await request.decodeObject(orIfEmpty: [:])
             return JSONResponse.text(try await engine.start(start, actor: context.actor))
         }
-        group.post("execute/{name}/{version}") { request, context in
+        router.on(.executeWorkflow) { request, context in
             try await execute(request, context)
         }
-        group.post("test") { request, _ in
-            // ADMIN only (`Permission`): a test request carries a definition to run, as an inline start does.
+        router.on(.testWorkflow) { request, _ in
+            // ADMIN only (`Endpoint.testWorkflow`): a test request carries a definition to run, as an inline start does.
             try JSONResponse.make(await engine.test(request.decode(WorkflowTestRequest.self)))
         }
-        group.get("{id}") { request, context in
+        router.on(.workflow) { request, context in
             try JSONResponse.make(await engine.workflow(id: context.parameters.path("id"),
                                                         includeTasks: request.flag("includeTasks", default: true)))
         }
-        group.get("{id}/status") { request, context in
+        router.on(.workflowStatus) { request, context in
             let workflow = try await engine.workflow(id: context.parameters.path("id"), includeTasks: false)
             var status: JSONObject = ["workflowId": .string(workflow.workflowId), "status": .string(workflow.status.rawValue)]
             if let correlationId = workflow.correlationId { status["correlationId"] = .string(correlationId) }
@@ -48,7 +48,7 @@ struct WorkflowRoutes {
             if try request.flag("includeVariables", default: false) { status["variables"] = .object(workflow.variables) }
             return try JSONResponse.make(status)
         }
-        group.get("{id}/tasks") { request, context in
+        router.on(.workflowTasks) { request, context in
             // Conductor matches the names case-insensitively; a name no status has matches no task.
             let names = request.queryValues("status").flatMap { $0.split(separator: ",") }.map { $0.uppercased() }
             let statuses = Set(names.compactMap(TaskStatus.init(rawValue:)))
@@ -61,16 +61,16 @@ struct WorkflowRoutes {
             }
             return try JSONResponse.make(await engine.tasks(ofWorkflow: id, statuses: statuses, start: start, count: count))
         }
-        group.get("{id}/events") { _, context in
+        router.on(.workflowEvents) { _, context in
             try JSONResponse.make(await engine.events(workflowId: context.parameters.path("id")))
         }
-        group.get("{id}/correlated/{correlationId}") { request, context in
+        router.on(.correlatedWorkflows) { request, context in
             try JSONResponse.make(await engine.workflows(
                 name: context.parameters.path("id"), correlationId: context.parameters.path("correlationId"),
                 includeClosed: request.flag("includeClosed", default: false),
                 includeTasks: request.flag("includeTasks", default: false)))
         }
-        group.post("{id}/correlated") { request, context in
+        router.on(.correlatedWorkflowsByIds) { request, context in
             let name = try context.parameters.path("id")
             let correlationIds = try await request.decode([String].self)
             let includeClosed = try request.flag("includeClosed", default: false)
@@ -82,26 +82,26 @@ struct WorkflowRoutes {
             }
             return try JSONResponse.make(result)
         }
-        group.get("running/{name}") { request, context in
+        router.on(.runningWorkflows) { request, context in
             try JSONResponse.make(await engine.runningWorkflowIds(
                 name: context.parameters.path("name"), version: request.integer("version"),
                 startTime: request.integer("startTime").map(Int64.init), endTime: request.integer("endTime").map(Int64.init)))
         }
     }
 
-    private func registerSearch(on group: RouterGroup<BatonRequestContext>) {
-        group.get("search") { request, _ in
+    private func registerSearch(on router: Router<BatonRequestContext>) {
+        router.on(.searchWorkflows) { request, _ in
             let result = try await engine.search(Self.search(from: request))
             return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(WorkflowSummary.init)))
         }
-        group.get("search-v2") { request, _ in
+        router.on(.searchWorkflowsFull) { request, _ in
             try JSONResponse.make(await engine.search(Self.search(from: request)))
         }
-        group.get("search-by-tasks") { request, _ in
+        router.on(.searchWorkflowsByTasks) { request, _ in
             let result = try await engine.search(Self.searchByTasks(from: request))
             return try JSONResponse.make(SearchResult(totalHits: result.totalHits, results: result.results.map(WorkflowSummary.init)))
         }
-        group.get("search-by-tasks-v2") { request, _ in
+        router.on(.searchWorkflowsByTasksFull) { request, _ in
             try JSONResponse.make(await engine.search(Self.searchByTasks(from: request)))
         }
     }
@@ -130,59 +130,59 @@ struct WorkflowRoutes {
         }
     }
 
-    private func registerSignals(on group: RouterGroup<BatonRequestContext>) {
-        group.put("{id}/pause") { _, context in
+    private func registerSignals(on router: Router<BatonRequestContext>) {
+        router.on(.pauseWorkflow) { _, context in
             try await engine.pause(workflowId: context.parameters.path("id"), actor: context.actor)
             return JSONResponse.empty()
         }
-        group.put("{id}/resume") { _, context in
+        router.on(.resumeWorkflow) { _, context in
             try await engine.resume(workflowId: context.parameters.path("id"), actor: context.actor)
             return JSONResponse.empty()
         }
-        group.post("{id}/restart") { request, context in
+        router.on(.restartWorkflow) { request, context in
             try await engine.restart(workflowId: context.parameters.path("id"),
                                      useLatestDefinitions: request.flag("useLatestDefinitions", default: false),
                                      actor: context.actor)
             return JSONResponse.empty(.noContent)
         }
-        group.post("{id}/rerun") { request, context in
+        router.on(.rerunWorkflow) { request, context in
             let rerun = try await request.decode(RerunWorkflowRequest.self, orIfEmpty: RerunWorkflowRequest())
             return JSONResponse.text(try await engine.rerun(workflowId: context.parameters.path("id"), rerun,
                                                             actor: context.actor))
         }
-        group.post("{id}/retry") { request, context in
+        router.on(.retryWorkflow) { request, context in
             try await engine.retry(workflowId: context.parameters.path("id"),
                                    resumeSubworkflowTasks: request.flag("resumeSubworkflowTasks", default: false),
                                    actor: context.actor)
             return JSONResponse.empty(.noContent)
         }
-        group.delete("{id}") { request, context in
+        router.on(.terminateWorkflow) { request, context in
             try await engine.terminate(workflowId: context.parameters.path("id"), reason: request.query("reason"),
                                        triggerFailureWorkflow: request.flag("triggerFailureWorkflow", default: false),
                                        actor: context.actor)
             return JSONResponse.empty()
         }
-        group.delete("{id}/remove") { _, context in
+        router.on(.removeWorkflow) { _, context in
             try await engine.remove(workflowId: context.parameters.path("id"))
             return JSONResponse.empty()
         }
-        group.delete("{id}/terminate-remove") { request, context in
+        router.on(.terminateAndRemoveWorkflow) { request, context in
             let workflowId = try context.parameters.path("id")
             try await engine.terminate(workflowId: workflowId, reason: request.query("reason"), actor: context.actor)
             try await engine.remove(workflowId: workflowId)
             return JSONResponse.empty()
         }
-        group.put("{id}/skiptask/{taskReferenceName}") { request, context in
+        router.on(.skipTask) { request, context in
             let skip = try await request.decode(SkipTaskRequest.self, orIfEmpty: SkipTaskRequest())
             try await engine.skip(workflowId: context.parameters.path("id"),
                                   referenceName: context.parameters.path("taskReferenceName"), skip, actor: context.actor)
             return JSONResponse.empty()
         }
-        group.post("{id}/resetcallbacks") { _, context in
+        router.on(.resetCallbacks) { _, context in
             try await engine.resetCallbacks(workflowId: context.parameters.path("id"), actor: context.actor)
             return JSONResponse.empty(.noContent)
         }
-        group.put("decide/{id}") { _, context in
+        router.on(.decideWorkflow) { _, context in
             try await engine.decide(workflowId: context.parameters.path("id"))
             return JSONResponse.empty()
         }

@@ -1,9 +1,10 @@
 import BatonEngine
-import BatonHTTP
+@testable import BatonHTTP
 import BatonModel
 import BatonServer
 import BatonTesting
 import Foundation
+import HTTPTypes
 import NIOHTTP1
 import Testing
 
@@ -93,7 +94,19 @@ struct OpenAPITests {
             let stale = documented.subtracting(registered).sorted()
             #expect(stale.isEmpty, "documented routes that do not exist: \(stale)")
             #expect(registered.count > 60)
+            let routes = BatonRouter.routes(engine: server.engine)
+            #expect(routes.count == registered.count, "no route is registered twice")
         }
+    }
+
+    @Test("each endpoint is declared once, and a request finds its endpoint by the route it matched, with or without the leading slash")
+    func endpointsDeclaredOnce() {
+        let routes = Endpoint.all.map(\.route)
+        #expect(Set(routes).count == routes.count, "declared twice: \(Dictionary(grouping: routes) { $0 }.filter { $1.count > 1 }.keys)")
+        #expect(Endpoint.matching(method: .put, route: "api/workflow/{id}/pause")?.signal == .pause)
+        #expect(Endpoint.matching(method: .put, route: "/api/workflow/{id}/pause")?.permission == .operate)
+        #expect(Endpoint.matching(method: .get, route: "/api/workflow/{id}/pause") == nil)
+        #expect(Endpoint.matching(method: .post, route: nil) == nil)
     }
 
     @Test("the document is served as OpenAPI 3 JSON, with a browsable page")
