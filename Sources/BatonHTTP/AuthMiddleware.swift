@@ -66,18 +66,17 @@ public struct AuthMiddleware: RouterMiddleware {
         if !publicMetrics && request.uri.path == Endpoint.metrics.path { permission = .read }
         guard permission != .open else { return try await next(request, context) }
         guard let credential = Self.credential(in: request.headers), !credential.isEmpty else {
-            return ErrorReply.response(.unauthorized, "Missing X-Authorization header: get a token from POST /api/token",
-                                       code: "INVALID_TOKEN", error: "INVALID_TOKEN", requestID: context.id)
+            throw Refusal(.unauthorized, "Missing X-Authorization header: get a token from POST /api/token",
+                          code: "INVALID_TOKEN", error: "INVALID_TOKEN")
         }
         let application: AuthApplication
         switch authenticator.verify(credential) {
         case .valid(let found): application = found
         case .expired:
-            return ErrorReply.response(.unauthorized, "The token has expired: get a new one from POST /api/token",
-                                       code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN", requestID: context.id)
+            throw Refusal(.unauthorized, "The token has expired: get a new one from POST /api/token",
+                          code: "EXPIRED_TOKEN", error: "EXPIRED_TOKEN")
         case .invalid:
-            return ErrorReply.response(.unauthorized, "Invalid token or key", code: "INVALID_TOKEN", error: "INVALID_TOKEN",
-                                       requestID: context.id)
+            throw Refusal(.unauthorized, "Invalid token or key", code: "INVALID_TOKEN", error: "INVALID_TOKEN")
         }
         var context = context
         context.actor = application.name
@@ -93,10 +92,10 @@ public struct AuthMiddleware: RouterMiddleware {
             if let allowed = application.taskTypes, !allowed.isEmpty { context.taskAccess = .only(allowed) }
             return try await next(request, context)
         default:
-            return ErrorReply.response(
+            throw Refusal(
                 .forbidden, "Application '\(application.name)' lacks the role for \(request.method) \(request.uri.path): "
                     + "it needs \(permission.roleNames)",
-                code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN", requestID: context.id)
+                code: "ACCESS_FORBIDDEN", error: "ACCESS_FORBIDDEN")
         }
     }
 }

@@ -31,7 +31,7 @@ public struct BrowserSafetyMiddleware<Context: RequestContext>: RouterMiddleware
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let authority = request.head.authority ?? ""
         if !allowedHosts.isEmpty, !allowedHosts.contains(Self.hostName(of: authority)) {
-            throw BadRequest("Host '\(authority)' is not one this server answers to (--allowed-hosts)")
+            throw Refusal.badRequest("Host '\(authority)' is not one this server answers to (--allowed-hosts)")
         }
         let isSafe = request.method == .get || request.method == .head || request.method == .options
         if isCrossSite(request, authority: authority), !(isSafe && request.headers[.secFetchMode] == "navigate") {

@@ -10,7 +10,9 @@ import NIOCore
 ///
 /// A server error (500) says nothing of its cause to the caller — a store's message can hold SQL, a path or a
 /// host — only the request id under which the cause is logged; the body's `instance` is that id too.
-public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct ErrorMiddleware: RouterMiddleware {
+    public typealias Context = BatonRequestContext
+
     public init() {}
 
     public func handle(_ request: Request, context: Context,
@@ -22,11 +24,13 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if status.code >= 500 {
                 context.logger.error("Request failed", metadata: ["baton.error": "\(error)", "hb.request.path": "\(request.uri.path)"])
             }
+            let refusal = error as? Refusal
             let message = described ?? "Internal server error: the server's log has its cause under request id \(context.id)"
-            let body = ErrorResponse(status: Int(status.code), message: message, instance: context.id, retryable: retryable)
-            var response = try JSONResponse.make(body, status: status)
+            let reply = ErrorReply(status: Int(status.code), message: message, instance: context.id, retryable: retryable,
+                                   code: refusal?.code, error: refusal?.error)
+            var response = try JSONResponse.make(reply, status: status)
             if retryable { response.headers[.retryAfter] = "1" }
-            return response
+            return refusal?.closesConnection == true ? response.closingConnection(context.channel) : response
         }
     }
 
@@ -44,8 +48,8 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unavailable: return (.serviceUnavailable, error.message, true)
             default: return (.internalServerError, nil, false)
             }
-        case let error as BadRequest:
-            return (.badRequest, error.message, false)
+        case let refusal as Refusal:
+            return (refusal.status, refusal.message, false)
         case let error as DecodingError:
             return (.badRequest, "Invalid JSON body: \(Self.describe(error))", false)
         case let error as HTTPError:
@@ -81,14 +85,5 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return message + path(context)
         @unknown default: return "\(error)"
         }
-    }
-}
-
-/// A client error found while reading a request (a bad query parameter, a missing body).
-public struct BadRequest: Error, Sendable {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
     }
 }

@@ -21,26 +21,26 @@ public struct LimitsMiddleware: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBodySize {
-            let reply = tooLarge(length, context: context)
+            var refusal = tooLarge(length)
             switch try await BodyReading.collect(request.body, upTo: 0, within: Response.lingerAfterRefusal) {
-            case .timedOut: return reply.closingConnection(context.channel)
-            case .tooLarge, .complete: return reply
+            case .timedOut: refusal.closesConnection = true
+            case .tooLarge, .complete: break
             }
+            throw refusal
         }
         var request = request
         let buffer: ByteBuffer
         switch try await BodyReading.collect(request.body, upTo: limits.maximumBodySize, within: limits.bodyReadTimeout) {
         case .complete(let complete): buffer = complete
-        case .tooLarge: return tooLarge(nil, context: context)
+        case .tooLarge: throw tooLarge(nil)
         case .timedOut:
-            return ErrorReply.response(
-                .requestTimeout, "The request body did not arrive within \(limits.bodyReadTimeout) (bodyReadTimeout)",
-                code: "REQUEST_TIMEOUT", requestID: context.id).closingConnection(context.channel)
+            throw Refusal(.requestTimeout, "The request body did not arrive within \(limits.bodyReadTimeout) (bodyReadTimeout)",
+                          code: "REQUEST_TIMEOUT", closesConnection: true)
         }
         request.body = .init(buffer: buffer)
         let shape = JSONShape(buffer.readableBytesView)
         if let problem = invalidContent(shape) {
-            return ErrorReply.response(.badRequest, "Invalid JSON body: \(problem)", code: "INVALID_JSON", requestID: context.id)
+            throw Refusal(.badRequest, "Invalid JSON body: \(problem)", code: "INVALID_JSON")
         }
         return try await next(request, context)
     }
@@ -59,11 +59,10 @@ public struct LimitsMiddleware: RouterMiddleware {
         return nil
     }
 
-    private func tooLarge(_ length: Int?, context: Context) -> Response {
+    private func tooLarge(_ length: Int?) -> Refusal {
         let size = length.map { " of \($0) bytes" } ?? ""
-        return ErrorReply.response(
-            .contentTooLarge,
-            "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
-            code: "PAYLOAD_TOO_LARGE", requestID: context.id)
+        return Refusal(.contentTooLarge,
+                       "Request body\(size) is larger than the limit of \(limits.maximumBodySize) bytes (maximumBodySize)",
+                       code: "PAYLOAD_TOO_LARGE")
     }
 }

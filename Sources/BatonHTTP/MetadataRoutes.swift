@@ -66,7 +66,7 @@ struct MetadataRoutes {
         }
         router.on(.deleteWorkflowDefinition) { _, context in
             guard let version = Int(try context.parameters.path("version")) else {
-                throw BadRequest("version must be a whole number")
+                throw Refusal.badRequest("version must be a whole number")
             }
             try await engine.deleteWorkflowDef(named: context.parameters.path("name"), version: version)
             return JSONResponse.empty()

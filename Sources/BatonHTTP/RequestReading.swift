@@ -37,14 +37,14 @@ extension Request {
         switch text.lowercased() {
         case "true": return true
         case "false": return false
-        default: throw BadRequest("Query parameter '\(name)' must be true or false, not '\(text)'")
+        default: throw Refusal.badRequest("Query parameter '\(name)' must be true or false, not '\(text)'")
         }
     }
 
     /// A whole-number query parameter; nil when absent.
     func integer(_ name: String) throws -> Int? {
         guard let text = query(name), !text.isEmpty else { return nil }
-        guard let value = Int(text) else { throw BadRequest("Query parameter '\(name)' must be a whole number, not '\(text)'") }
+        guard let value = Int(text) else { throw Refusal.badRequest("Query parameter '\(name)' must be a whole number, not '\(text)'") }
         return value
     }
 
@@ -52,7 +52,7 @@ extension Request {
     func returnStrategy() throws -> WorkflowSignalReturnStrategy {
         guard let text = query("returnStrategy"), !text.isEmpty else { return .targetWorkflow }
         guard let strategy = WorkflowSignalReturnStrategy(rawValue: text.uppercased()) else {
-            throw BadRequest("Query parameter 'returnStrategy' must be one of "
+            throw Refusal.badRequest("Query parameter 'returnStrategy' must be one of "
                 + WorkflowSignalReturnStrategy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text)'")
         }
         return strategy
@@ -77,7 +77,7 @@ extension Request {
         do {
             return try JSONValue(parsingUTF8: bytes)
         } catch {
-            throw BadRequest("Invalid JSON body: \(error)")
+            throw Refusal.badRequest("Invalid JSON body: \(error)")
         }
     }
 
@@ -90,7 +90,7 @@ extension Request {
     /// The JSON object body (a workflow's input, a task's output), or `fallback` when the body is empty.
     func decodeObject(orIfEmpty fallback: JSONObject) async throws -> JSONObject {
         guard let value = try await jsonBody() else { return fallback }
-        guard case .object(let members) = value else { throw BadRequest("The request body must be a JSON object") }
+        guard case .object(let members) = value else { throw Refusal.badRequest("The request body must be a JSON object") }
         return members
     }
 
@@ -103,7 +103,7 @@ extension Request {
     /// Workers' results (a JSON array), read as `decodeTaskResult()` reads one.
     func decodeTaskResults() async throws -> [TaskResult] {
         guard case .array(let items) = try await requiredJSONBody([TaskResult].self) else {
-            throw BadRequest("The request body must be a JSON array of task results")
+            throw Refusal.badRequest("The request body must be a JSON array of task results")
         }
         return try items.map(Self.taskResult(from:))
     }
@@ -118,7 +118,7 @@ extension Request {
     }
 
     private func requiredJSONBody<T>(_ type: T.Type) async throws -> JSONValue {
-        guard let value = try await jsonBody() else { throw BadRequest("The request needs a JSON body (\(T.self))") }
+        guard let value = try await jsonBody() else { throw Refusal.badRequest("The request needs a JSON body (\(T.self))") }
         return value
     }
 
@@ -174,9 +174,9 @@ enum JSONResponse {
 extension Parameters {
     /// A path parameter that the route guarantees; one that decodes to a NUL character (`%00`) is a 400, as in a body.
     func path(_ name: String) throws -> String {
-        guard let value = get(name) else { throw BadRequest("Missing path parameter \(name)") }
+        guard let value = get(name) else { throw Refusal.badRequest("Missing path parameter \(name)") }
         let decoded = value.percentDecoded
-        guard !decoded.utf8.contains(0) else { throw BadRequest("Path parameter \(name) holds a NUL character (%00)") }
+        guard !decoded.utf8.contains(0) else { throw Refusal.badRequest("Path parameter \(name) holds a NUL character (%00)") }
         return decoded
     }
 }

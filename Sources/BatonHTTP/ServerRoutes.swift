@@ -36,8 +36,8 @@ struct ServerRoutes {
                 let credentials = try await request.decode(Credentials.self)
                 guard let application = authenticator.application(keyId: credentials.keyId,
                                                                   keySecret: credentials.keySecret) else {
-                    return ErrorReply.response(.unauthorized, "Unknown key id or wrong secret", code: "INVALID_CREDENTIALS",
-                                               error: "INVALID_CREDENTIALS", requestID: context.id)
+                    throw Refusal(.unauthorized, "Unknown key id or wrong secret", code: "INVALID_CREDENTIALS",
+                                  error: "INVALID_CREDENTIALS")
                 }
                 return try JSONResponse.make(["token": authenticator.token(for: application)])
             }

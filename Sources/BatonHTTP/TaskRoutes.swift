@@ -58,7 +58,7 @@ struct TaskRoutes {
         }
         router.on(.queueSize) { request, _ in
             guard let taskType = request.query("taskType"), !taskType.isEmpty else {
-                throw BadRequest("Query parameter 'taskType' is required")
+                throw Refusal.badRequest("Query parameter 'taskType' is required")
             }
             return try JSONResponse.make(await engine.queueSize(
                 taskType: taskType, domain: request.query("domain"), namespace: request.query("executionNamespace"),
@@ -80,7 +80,7 @@ struct TaskRoutes {
         }
         router.on(.pollData) { request, _ in
             guard let taskType = request.query("taskType"), !taskType.isEmpty else {
-                throw BadRequest("Query parameter 'taskType' is required")
+                throw Refusal.badRequest("Query parameter 'taskType' is required")
             }
             return try JSONResponse.make(await engine.pollData(taskType: taskType))
         }
@@ -112,7 +112,7 @@ struct TaskRoutes {
             return try TaskSearch(query: request.query("query"), freeText: request.query("freeText"),
                                   sort: request.queryValues("sort"), start: request.integer("start"), size: request.integer("size"))
         } catch let error as SearchError {
-            throw BadRequest(error.message)
+            throw Refusal.badRequest(error.message)
         }
     }
 
@@ -130,7 +130,7 @@ struct TaskRoutes {
             let strategy = try request.returnStrategy()
             let timeoutMillis = try request.integer("timeoutMillis") ?? 5_000
             guard timeoutMillis >= 0 else {
-                throw BadRequest("timeoutMillis must not be negative")
+                throw Refusal.badRequest("timeoutMillis must not be negative")
             }
             try await engine.signal(workflowId: workflowId, status: Self.status(context, "taskRefName"),
                                     output: request.decodeObject(orIfEmpty: [:]), actor: context.actor)
@@ -144,7 +144,7 @@ struct TaskRoutes {
         let statusText = try context.parameters.path(parameter)
         guard let status = TaskResultStatus(rawValue: statusText.uppercased()),
               Self.statusesByReferenceName.contains(status) else {
-            throw BadRequest("Invalid task status '\(statusText)'; use one of "
+            throw Refusal.badRequest("Invalid task status '\(statusText)'; use one of "
                 + Self.statusesByReferenceName.map(\.rawValue).sorted().joined(separator: ", "))
         }
         return status

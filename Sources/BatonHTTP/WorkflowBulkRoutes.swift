@@ -47,7 +47,7 @@ struct WorkflowBulkRoutes {
     private func bulk(_ request: Request,
                       _ apply: @escaping @Sendable (String) async throws -> Void) async throws -> Response {
         let ids = try await request.decode([String].self)
-        guard !ids.isEmpty else { throw BadRequest("The list of workflow ids cannot be empty") }
+        guard !ids.isEmpty else { throw Refusal.badRequest("The list of workflow ids cannot be empty") }
         return try JSONResponse.make(await engine.bulk(ids, apply))
     }
 }

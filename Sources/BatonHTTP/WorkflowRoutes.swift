@@ -113,7 +113,7 @@ struct WorkflowRoutes {
                                       size: request.integer("size"),
                                       topLevelOnly: request.flag("topLevelOnly", default: false))
         } catch let error as SearchError {
-            throw BadRequest(error.message)
+            throw Refusal.badRequest(error.message)
         }
     }
 
@@ -126,7 +126,7 @@ struct WorkflowRoutes {
             search.havingTask = try TaskSearch.Filter(query: request.query("query"), freeText: request.query("freeText"))
             return search
         } catch let error as SearchError {
-            throw BadRequest(error.message)
+            throw Refusal.badRequest(error.message)
         }
     }
 
@@ -195,14 +195,14 @@ struct WorkflowRoutes {
         let name = try context.parameters.path("name")
         let versionText = try context.parameters.path("version")
         guard let version = Int(versionText) else {
-            throw BadRequest("Path parameter 'version' must be a whole number, not '\(versionText)'")
+            throw Refusal.badRequest("Path parameter 'version' must be a whole number, not '\(versionText)'")
         }
         var start = try await request.decode(StartWorkflowRequest.self, orIfEmpty: StartWorkflowRequest(name: name))
         if start.workflowDef != nil { try context.requireAdmin(for: "Executing a workflow with an inline workflowDef") }
         start.name = name
         start.version = version == 0 ? nil : version
         let waitForSeconds = try request.integer("waitForSeconds") ?? 0
-        guard waitForSeconds >= 0 else { throw BadRequest("waitForSeconds must not be negative") }
+        guard waitForSeconds >= 0 else { throw Refusal.badRequest("waitForSeconds must not be negative") }
         let strategy = try request.returnStrategy()
         let references = Set(request.query("waitUntilTaskRef")?.split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
