@@ -26,8 +26,8 @@ public struct ErrorMiddleware: RouterMiddleware {
             }
             let refusal = error as? Refusal
             let message = described ?? "Internal server error: the server's log has its cause under request id \(context.id)"
-            let reply = ErrorReply(status: Int(status.code), message: message, instance: context.id, retryable: retryable,
-                                   code: refusal?.code, error: refusal?.error)
+            let reply = ErrorResponse(status: Int(status.code), message: message, code: refusal?.code, instance: context.id,
+                                      retryable: retryable, error: refusal?.error)
             var response = try JSONResponse.make(reply, status: status)
             if retryable { response.headers[.retryAfter] = "1" }
             return refusal?.closesConnection == true ? response.closingConnection(context.channel) : response

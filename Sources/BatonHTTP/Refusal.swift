@@ -29,16 +29,3 @@ public struct Refusal: Error, Sendable {
         Refusal(.badRequest, message)
     }
 }
-
-/// Conductor's ErrorResponse as Baton writes it, with the `code` and `error` of a `Refusal` when it has them.
-///
-/// `instance`, the server's host name in Conductor, is the request's id here: it finds the request's lines in
-/// the server's log, and the body tells a caller nothing about the machine.
-struct ErrorReply: Encodable {
-    var status: Int
-    var message: String
-    var instance: String
-    var retryable: Bool
-    var code: String?
-    var error: String?
-}

@@ -82,20 +82,26 @@ public struct SearchResult<Element: Codable & Sendable>: Codable, Sendable {
 
 extension SearchResult: Equatable where Element: Equatable {}
 
-/// Conductor's error body.
+/// Conductor's error body. `instance`, the server's host name in Conductor, is the request's id in Baton's
+/// answers (it finds the request's lines in the server's log, and tells a caller nothing about the machine);
+/// `error` is what conductor-python reads on 401 and 403 (`INVALID_TOKEN` and `EXPIRED_TOKEN` make it fetch a
+/// new token).
 public struct ErrorResponse: Codable, Sendable, Hashable, Error {
     public var status: Int
     public var message: String
     public var instance: String?
     public var retryable: Bool
     public var code: String?
+    public var error: String?
 
-    public init(status: Int, message: String, code: String? = nil, instance: String? = nil, retryable: Bool = false) {
+    public init(status: Int, message: String, code: String? = nil, instance: String? = nil, retryable: Bool = false,
+                error: String? = nil) {
         self.status = status
         self.message = message
         self.code = code
         self.instance = instance
         self.retryable = retryable
+        self.error = error
     }
 }
 
