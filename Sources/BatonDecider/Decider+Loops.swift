@@ -106,7 +106,7 @@ extension Decider {
                 && dropped.contains { task.iteration <= $0.through && $0.body.contains(task.baseReferenceName) }
         }
         if workflow.tasks.count < before {
-            effects.notes.append(DecisionNote(kind: "loop.iterations_removed",
+            effects.notes.append(DecisionNote(kind: .loopIterationsRemoved,
                                               detail: "\(before - workflow.tasks.count) tasks of iterations beyond keepLastN"))
         }
         return workflow.tasks.count < before

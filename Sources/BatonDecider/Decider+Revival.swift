@@ -17,11 +17,11 @@ extension Decider {
         guard let index = revivableTask(in: parent, for: child, taskId: taskId) else { return nil }
         let task = parent.tasks[index]
         var effects = DecisionEffects()
-        effects.notes.append(DecisionNote(kind: "task.reopened", detail: "\(cause); was \(task.status.rawValue)",
+        effects.notes.append(DecisionNote(kind: .taskReopened, detail: "\(cause); was \(task.status.rawValue)",
                                           taskId: task.taskId))
         reopen(taskAt: index, in: &parent, countingAttempt: false)
         if parent.status.isTerminal {
-            effects.notes.append(DecisionNote(kind: "workflow.revived", detail: "\(cause); was \(parent.status.rawValue)"))
+            effects.notes.append(DecisionNote(kind: .workflowRevived, detail: "\(cause); was \(parent.status.rawValue)"))
             reopenEnded(&parent)
             let reopened = parent.tasks.indices.filter { reopening.contains(parent.tasks[$0].taskId) }
             for sibling in Set(canceledLatestAttempts(of: parent) + reopened).sorted() where sibling != index {

@@ -198,7 +198,7 @@ extension Decider {
                 workflow.tasks[retryIndex].startDelayInSeconds = Int(delay)
                 workflow.tasks[retryIndex].callbackAfterSeconds = delay
             }
-            effects.notes.append(DecisionNote(kind: "task.retried", detail: "retry \(failed.retryCount + 1) in \(delay)s",
+            effects.notes.append(DecisionNote(kind: .taskRetried, detail: "retry \(failed.retryCount + 1) in \(delay)s",
                                               taskId: failed.taskId))
             return
         }
@@ -261,13 +261,13 @@ extension Decider {
                 // Evaluating a script again is harmless: a runner that stopped mid-evaluation loses nothing.
                 workflow.tasks[index].status = .scheduled
                 workflow.tasks[index].updateTime = now
-                effects.notes.append(DecisionNote(kind: "task.requeued", detail: "script lease expired", taskId: task.taskId))
+                effects.notes.append(DecisionNote(kind: .taskRequeued, detail: "script lease expired", taskId: task.taskId))
                 return true
             }
             timeOut(taskAt: index, in: &workflow,
                     reason: "responseTimeout: \(task.responseTimeoutSeconds) exceeded for the taskId: \(task.taskId) "
                         + "with Task Definition: \(task.taskDefName)")
-            effects.notes.append(DecisionNote(kind: "task.timed_out", detail: "response timeout", taskId: task.taskId))
+            effects.notes.append(DecisionNote(kind: .taskTimedOut, detail: "response timeout", taskId: task.taskId))
             return true
         }
         guard let taskDef, taskDef.timeoutPolicy != .alertOnly else { return false }
@@ -291,7 +291,7 @@ extension Decider {
         }
         guard let breach else { return false }
         timeOut(taskAt: index, in: &workflow, reason: breach)
-        effects.notes.append(DecisionNote(kind: "task.timed_out", detail: breach, taskId: task.taskId))
+        effects.notes.append(DecisionNote(kind: .taskTimedOut, detail: breach, taskId: task.taskId))
         if taskDef.timeoutPolicy == .timeOutWorkflow {
             workflow.tasks[index].executed = true
             // Conductor ends the workflow with the timeout's own reason.

@@ -122,13 +122,13 @@ extension Decider {
             }
         }
         for task in removed {
-            effects.notes.append(DecisionNote(kind: "task.removed", detail: "removed by rerun from task \(taskId)",
+            effects.notes.append(DecisionNote(kind: .taskRemoved, detail: "removed by rerun from task \(taskId)",
                                               taskId: task.taskId))
         }
         for index in workflow.tasks.indices where workflow.tasks[index].referenceTaskName == reference {
             let before = workflow.tasks[index].status
             if before != .canceled {
-                effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(before.rawValue); replaced by rerun",
+                effects.notes.append(DecisionNote(kind: .taskCanceled, detail: "was \(before.rawValue); replaced by rerun",
                                                   taskId: workflow.tasks[index].taskId))
             }
             workflow.tasks[index].status = .canceled
@@ -227,13 +227,13 @@ extension Decider {
         let previous = workflow.tasks[index]
         let type = previous.workflowTask?.type
         if type == .join || type == .doWhile || reopening.contains(previous.taskId) {
-            effects.notes.append(DecisionNote(kind: "task.reopened", detail: "was \(previous.status.rawValue)",
+            effects.notes.append(DecisionNote(kind: .taskReopened, detail: "was \(previous.status.rawValue)",
                                               taskId: previous.taskId))
             return reopen(taskAt: index, in: &workflow)
         }
         guard let node = previous.workflowTask
             ?? workflow.workflowDefinition?.node(referenceName: previous.baseReferenceName) else { return }
-        effects.notes.append(DecisionNote(kind: "task.canceled", detail: "was \(previous.status.rawValue); replaced by \(signal)",
+        effects.notes.append(DecisionNote(kind: .taskCanceled, detail: "was \(previous.status.rawValue); replaced by \(signal)",
                                           taskId: previous.taskId))
         workflow.tasks[index].status = .canceled
         workflow.tasks[index].retried = true

@@ -44,7 +44,7 @@ extension Decider {
         workflow.tasks.append(task)
         workflow.updateTime = now
         var effects = DecisionEffects()
-        effects.notes.append(DecisionNote(kind: "task.skipped", detail: "skipped before it was reached", taskId: task.taskId))
+        effects.notes.append(DecisionNote(kind: .taskSkipped, detail: "skipped before it was reached", taskId: task.taskId))
         return effects
     }
 }

@@ -156,7 +156,7 @@ public struct Decider: Sendable {
             + "\(definition.timeoutSeconds) seconds. Timeout policy configured to \(definition.timeoutPolicy.rawValue)"
         guard definition.timeoutPolicy == .timeOutWorkflow else {
             if workflow.updateTime < deadline {
-                effects.notes.append(DecisionNote(kind: "workflow.timeout_alert", detail: reason))
+                effects.notes.append(DecisionNote(kind: .workflowTimeoutAlert, detail: reason))
                 effects.workflowTimeoutAlert = true
                 workflow.updateTime = now
             }
@@ -222,7 +222,7 @@ public struct Decider: Sendable {
             let output = output(of: workflow, definition: definition)
             workflow.output = output.jsonSize(exceeding: limits.payloads.workflowOutput.maximum) == nil ? output : [:]
         }
-        effects.notes.append(DecisionNote(kind: "workflow.\(status.rawValue.lowercased())", detail: reason))
+        effects.notes.append(DecisionNote(kind: .workflowEnded(status), detail: reason))
         if startFailureWorkflow, status != .completed, let request = failureWorkflow(for: workflow, failedTaskId: failedTaskId) {
             effects.failureWorkflow = request
         }
@@ -295,11 +295,42 @@ public struct DecisionEffects: Sendable, Hashable {
 
 /// A state change the Decider made that belongs in the workflow's event log.
 public struct DecisionNote: Sendable, Hashable {
-    public var kind: String
+    /// What changed: the event's `kind` in the workflow's event log (`task.removed`).
+    public struct Kind: RawRepresentable, Sendable, Hashable {
+        public let rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public static let workflowStarted = Kind(rawValue: "workflow.started")
+        public static let workflowRevived = Kind(rawValue: "workflow.revived")
+        public static let workflowTimeoutAlert = Kind(rawValue: "workflow.timeout_alert")
+        public static let taskSkipped = Kind(rawValue: "task.skipped")
+        public static let taskReopened = Kind(rawValue: "task.reopened")
+        public static let taskRetried = Kind(rawValue: "task.retried")
+        public static let taskRequeued = Kind(rawValue: "task.requeued")
+        public static let taskTimedOut = Kind(rawValue: "task.timed_out")
+        public static let taskRemoved = Kind(rawValue: "task.removed")
+        public static let taskCanceled = Kind(rawValue: "task.canceled")
+        public static let loopIterationsRemoved = Kind(rawValue: "loop.iterations_removed")
+
+        /// The workflow ended with `status` (`workflow.completed`).
+        public static func workflowEnded(_ status: WorkflowStatus) -> Kind {
+            Kind(rawValue: "workflow.\(status.rawValue.lowercased())")
+        }
+
+        /// A signal was received (`signal.pause`).
+        public static func signal(_ name: String) -> Kind {
+            Kind(rawValue: "signal.\(name)")
+        }
+    }
+
+    public var kind: Kind
     public var detail: String?
     public var taskId: String?
 
-    public init(kind: String, detail: String? = nil, taskId: String? = nil) {
+    public init(kind: Kind, detail: String? = nil, taskId: String? = nil) {
         self.kind = kind
         self.detail = detail
         self.taskId = taskId

@@ -24,7 +24,7 @@ extension Engine {
             var workflow = original
             let decider = self.decider(at: now)
             var effects = try change(&workflow, decider, tx, &changes)
-            effects.notes.insert(DecisionNote(kind: "signal.\(name)", detail: reason), at: 0)
+            effects.notes.insert(DecisionNote(kind: .signal(name), detail: reason), at: 0)
             let saved = try self.save(workflow, replacing: original, effects: effects, actor: actor, decider: decider,
                                       in: tx, changes: &changes)
             try self.reviveAncestors(of: saved, by: name, actor: actor, decider: decider, in: tx, changes: &changes)
@@ -85,7 +85,7 @@ extension Engine {
                     try change(childId, actor: actor, decider: decider, in: tx, changes: &changes) { child, decider, changes in
                         var effects = try self.retry(&child, resumingSubworkflows: true, actor: actor, decider: decider,
                                                      in: tx, changes: &changes)
-                        effects.notes.insert(DecisionNote(kind: "signal.retry", detail: "beside a sibling \(cause)"), at: 0)
+                        effects.notes.insert(DecisionNote(kind: .signal("retry"), detail: "beside a sibling \(cause)"), at: 0)
                         return effects
                     }
                     reopening.insert(task.taskId)

@@ -146,7 +146,7 @@ extension Engine {
         try await mutate(workflowId: workflowId, actor: actor) { workflow, decider, tx, changes in
             var (effects, noOp) = try change(&workflow, decider, tx, &changes)
             let detail = [reason, noOp].compactMap { $0 }.joined(separator: "; ")
-            effects.notes.insert(DecisionNote(kind: "signal.\(name)", detail: detail.isEmpty ? nil : detail), at: 0)
+            effects.notes.insert(DecisionNote(kind: .signal(name), detail: detail.isEmpty ? nil : detail), at: 0)
             return ((), effects)
         }
     }

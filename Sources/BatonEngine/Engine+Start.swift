@@ -42,7 +42,7 @@ extension Engine {
         workflow.parentWorkflowId = parent?.workflowId
         workflow.parentWorkflowTaskId = parent?.taskId
         var effects = decider.decide(&workflow)
-        effects.notes.insert(DecisionNote(kind: "workflow.started",
+        effects.notes.insert(DecisionNote(kind: .workflowStarted,
                                           detail: "\(workflow.workflowName) version \(workflow.workflowVersion)"), at: 0)
         return try save(workflow, replacing: nil, effects: effects, actor: actor, decider: decider, in: tx,
                         changes: &changes)

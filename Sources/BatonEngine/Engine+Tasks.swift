@@ -185,7 +185,7 @@ extension Engine {
         } else {
             // A task removed by a rerun: its worker's late result is acknowledged and recorded.
             let removed = try tx.events(workflowId: workflow.workflowId)
-                .contains { $0.kind == "task.removed" && $0.taskId == result.taskId }
+                .contains { $0.kind == DecisionNote.Kind.taskRemoved.rawValue && $0.taskId == result.taskId }
             guard removed else { throw EngineError.notFound("No such task found by id: \(result.taskId)") }
             outcome = .ignored(reason: "Task \(result.taskId) was removed by a rerun")
         }

@@ -232,7 +232,7 @@ public final class Engine: Sendable {
             if !removed.isEmpty { try tx.deleteTasks(ids: removed.sorted()) }
         }
         for note in effects.notes {
-            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind,
+            try tx.append(WorkflowEvent(workflowId: workflow.workflowId, time: decider.now, kind: note.kind.rawValue,
                                         actor: actor, taskId: note.taskId, detail: note.detail))
         }
         if let original, original.status != workflow.status {

@@ -96,7 +96,7 @@ struct DeciderRetryTests {
         #expect(retry.outputData.isEmpty)
         #expect(retry.inputData == ["x": 1])
         #expect(run.attempts("t2").isEmpty)
-        #expect(run.effects.notes.contains { $0.kind == "task.retried" && $0.taskId == old.taskId })
+        #expect(run.effects.notes.contains { $0.kind.rawValue == "task.retried" && $0.taskId == old.taskId })
 
         run.at(t0 + seconds(20))
         try run.finish("t1")

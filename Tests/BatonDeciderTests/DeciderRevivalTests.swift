@@ -44,7 +44,7 @@ struct DeciderRevivalTests {
         #expect(task.subWorkflowId == "child-1")
         #expect(task.retryCount == 0)
         #expect(!task.subworkflowChanged, "Conductor resets it at the next decision, made here at once")
-        #expect(effects.notes.map(\.kind) == ["task.reopened", "workflow.revived"])
+        #expect(effects.notes.map(\.kind.rawValue) == ["task.reopened", "workflow.revived"])
         #expect(effects.notes.allSatisfy { $0.detail?.hasPrefix("revived by the retry of child child-1") == true })
         child.status = .completed
         run.decider.follow(child, taskAt: try run.index(of: "sub"), in: &run.workflow)

@@ -488,7 +488,7 @@ struct DeciderSignalTests {
         #expect(attempts[1].retriedTaskId == failed.taskId)
         #expect(attempts[1].reasonForIncompletion == nil)
         #expect(attempts[1].inputData == failed.inputData)
-        #expect(effects.notes.contains { $0.kind == "task.canceled" && $0.taskId == failed.taskId })
+        #expect(effects.notes.contains { $0.kind.rawValue == "task.canceled" && $0.taskId == failed.taskId })
 
         try run.finish("t2", output: ["done": true])
         #expect(run.status == .completed)

@@ -307,7 +307,7 @@ struct DeciderTimeoutTests {
         run.decide()
         #expect(run.status == .running)
         #expect(run.effects.workflowTimeoutAlert)
-        #expect(run.effects.notes.map(\.kind) == ["workflow.timeout_alert"])
+        #expect(run.effects.notes.map(\.kind.rawValue) == ["workflow.timeout_alert"])
         #expect(run.effects.notes.first?.detail?.hasSuffix("Timeout policy configured to ALERT_ONLY") == true)
         #expect(run.decider.nextWakeUp(of: run.workflow) == nil)
         run.decide()
