@@ -161,8 +161,10 @@ let package = Package(
         .target(
             name: "BatonTesting",
             dependencies: [
-                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine", "BatonScripting",
+                "BatonModel", "BatonServer", "BatonPersistence", "BatonEngine", "BatonScripting", "BatonClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -214,11 +216,23 @@ let package = Package(
         .testTarget(
             name: "BatonClientTests",
             dependencies: [
-                "BatonClient", "BatonWorker", "BatonTesting", "BatonModel", "BatonEngine", "BatonHTTP", "BatonServer",
+                "BatonClient", "BatonTesting", "BatonModel", "BatonEngine", "BatonHTTP", "BatonServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BatonWorkerTests",
+            dependencies: [
+                "BatonWorker", "BatonClient", "BatonTesting", "BatonModel", "BatonEngine", "BatonHTTP", "BatonServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),

@@ -1,5 +1,6 @@
 import BatonClient
 import BatonModel
+import BatonTesting
 import Foundation
 import Hummingbird
 import NIOCore

@@ -1,11 +1,9 @@
-import BatonClient
-import BatonModel
-import BatonTesting
+public import BatonClient
+public import BatonModel
 import Foundation
-import Testing
 
 /// Runs `body` with an SDK client of a fresh in-process server.
-func withClient<Result: Sendable>(
+public func withClient<Result: Sendable>(
     _ body: @Sendable (BatonClient, RunningServer) async throws -> Result
 ) async throws -> Result {
     try await withRunningServer { server in
@@ -15,7 +13,7 @@ func withClient<Result: Sendable>(
 
 /// Polls `condition` up to `attempts` times, `interval` apart, until it holds; returns whether it did.
 /// Bounds every wait in these tests without asserting on how long anything took.
-func eventually(attempts: Int = 500, interval: Duration = .milliseconds(20),
+public func eventually(attempts: Int = 500, interval: Duration = .milliseconds(20),
                 _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
     for _ in 0..<attempts {
         if try await condition() { return true }
@@ -26,7 +24,7 @@ func eventually(attempts: Int = 500, interval: Duration = .milliseconds(20),
 
 extension BatonClient {
     /// Registers `taskType` (no retries unless told) and a workflow `name` running one SIMPLE task per ref.
-    func registerChain(_ name: String, taskType: String = "work", refs: [String], retryCount: Int = 0,
+    public func registerChain(_ name: String, taskType: String = "work", refs: [String], retryCount: Int = 0,
                        responseTimeoutSeconds: Int64 = 60) async throws {
         try await metadata.register(taskDefs: [TaskDef(name: taskType, retryCount: retryCount, retryDelaySeconds: 0,
                                                        responseTimeoutSeconds: responseTimeoutSeconds)])
@@ -37,7 +35,7 @@ extension BatonClient {
     }
 
     /// Registers `name`: a SIMPLE task `work` then a WAIT task `approval`.
-    func registerWorkThenWait(_ name: String) async throws {
+    public func registerWorkThenWait(_ name: String) async throws {
         try await metadata.register(taskDefs: [TaskDef(name: "work", retryCount: 0, retryDelaySeconds: 0)])
         let definition = WorkflowDef(name: name, tasks: [
             WorkflowTask(name: "work", taskReferenceName: "work"),
@@ -46,10 +44,10 @@ extension BatonClient {
         try await metadata.register(workflowDef: definition, overwrite: true)
     }
 
-    /// Polls one task of `taskType` and completes it with `output`; fails the test when none was waiting.
+    /// Polls one task of `taskType` and completes it with `output`; throws when none was waiting.
     @discardableResult
-    func completeNext(_ taskType: String = "work", output: JSONObject = [:]) async throws -> BatonModel.Task {
-        let task = try #require(try await tasks.poll(taskType: taskType, workerId: "test"))
+    public func completeNext(_ taskType: String = "work", output: JSONObject = [:]) async throws -> BatonModel.Task {
+        let task = try await pollOne(taskType)
         try await tasks.update(TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId,
                                           status: .completed, outputData: output))
         return task
@@ -57,10 +55,17 @@ extension BatonClient {
 
     /// Polls one task of `taskType` and fails it with `reason`.
     @discardableResult
-    func failNext(_ taskType: String = "work", reason: String = "boom") async throws -> BatonModel.Task {
-        let task = try #require(try await tasks.poll(taskType: taskType, workerId: "test"))
+    public func failNext(_ taskType: String = "work", reason: String = "boom") async throws -> BatonModel.Task {
+        let task = try await pollOne(taskType)
         try await tasks.update(TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId,
                                           status: .failed, reasonForIncompletion: reason))
+        return task
+    }
+
+    private func pollOne(_ taskType: String) async throws -> BatonModel.Task {
+        guard let task = try await tasks.poll(taskType: taskType, workerId: "test") else {
+            throw TestHarnessError("No task of type \(taskType) was waiting to be polled")
+        }
         return task
     }
 }

@@ -1,11 +1,10 @@
-import Hummingbird
+public import Hummingbird
 import Logging
 import ServiceLifecycle
-import Testing
 
 /// A bare Hummingbird server on a free loopback port, for answers a Baton server would not give.
-final class StubServer: Sendable {
-    let baseURL: String
+public final class StubServer: Sendable {
+    public let baseURL: String
     private let group: ServiceGroup
     private let running: _Concurrency.Task<Void, any Error>
 
@@ -16,7 +15,7 @@ final class StubServer: Sendable {
     }
 
     /// Starts serving `router`; returns once the server listens.
-    static func start(_ router: Router<BasicRequestContext>) async throws -> StubServer {
+    public static func start(_ router: Router<BasicRequestContext>) async throws -> StubServer {
         let port = AsyncStream.makeStream(of: Int.self)
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                       onServerRunning: { channel in
@@ -26,11 +25,11 @@ final class StubServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "test")))
         let running = _Concurrency.Task { try await group.run() }
         var iterator = port.stream.makeAsyncIterator()
-        let bound = try #require(await iterator.next())
+        guard let bound = await iterator.next() else { throw TestHarnessError("The stub server did not start") }
         return StubServer(baseURL: "http://127.0.0.1:\(bound)", group: group, running: running)
     }
 
-    func stop() async {
+    public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await running.value
     }
