@@ -54,7 +54,14 @@ struct TaskAPITests {
             try await server.registerChain("flow", refs: ["a"])
             let started = ContinuousClock.now
             async let polled = server.client.get("/api/tasks/poll/batch/work?count=1&timeout=5000")
-            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            // The poll is waiting once its first (empty) claim has recorded it in the queue's poll data.
+            var waiting = false
+            for _ in 0..<400 where !waiting {
+                let polls = try await server.client.get("/api/tasks/queue/polldata?taskType=work").decode([PollData].self)
+                waiting = !polls.isEmpty
+                if !waiting { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(waiting, "the long poll reached the server")
             _ = try await server.start("flow")
             let startDone = ContinuousClock.now - started
             let reply = try await polled
