@@ -1,6 +1,5 @@
 """The execution page: every action of the Actions menu, clicked, with the result checked through the API."""
 import json
-import time
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -149,7 +148,10 @@ def test_refused_signal_shows_the_server_message(ui, api):
     ui.find("[data-role=actions-menu] [data-action=pause]")
     # Someone else ends the workflow while the menu is open; the open menu stays as it was.
     api.call("DELETE", f"/workflow/{workflow_id}", query={"reason": "elsewhere"})
-    time.sleep(2.5)
+    # The page has refreshed once the diagram shows the WAIT task canceled by the termination.
+    ui.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-role=diagram] .node[data-ref=approval]")
+            .get_attribute("data-status") == "CANCELED")
+    assert ui.find("[data-role=actions-menu] [data-action=pause]").is_displayed(), "the open menu stays as it was"
     ui.click("[data-role=actions-menu] [data-action=pause]")
     ui.confirm()
     with pytest.raises(ApiError) as refused:
