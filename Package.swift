@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "BatonModel", "BatonPersistence",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -210,7 +211,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonPostgresTests",
-            dependencies: ["BatonPostgres", "BatonPersistence", "BatonModel", "BatonStoreConformance"],
+            dependencies: [
+                "BatonPostgres", "BatonPersistence", "BatonModel", "BatonStoreConformance",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

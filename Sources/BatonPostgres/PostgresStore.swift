@@ -1,5 +1,6 @@
 public import BatonPersistence
 public import Logging
+public import CoreMetrics
 public import BatonModel
 import Foundation
 import NIOCore
@@ -51,13 +52,16 @@ public final class PostgresStore: QueueSignalingStore {
     let payloads: StoredPayloads
     /// The health checks' own connection.
     private let probe: HealthProbe
+    /// How long each transaction waited for a pooled connection (`baton_store_connection_wait_seconds`).
+    private let connectionWaits: CoreMetrics.Timer?
     /// How often a transaction that hit a deadlock or serialization failure is tried again.
     static let maximumRetries = 8
 
     /// Connects to the database described by `configuration` and brings its schema up to date; `payloads` says from
-    /// what size a workflow's or task's input or output is stored apart from its row.
+    /// what size a workflow's or task's input or output is stored apart from its row. With `metrics`, the time each
+    /// transaction waits for a pooled connection goes to its `baton_store_connection_wait_seconds` timer.
     public init(configuration: Configuration, payloads: PayloadLimits = PayloadLimits(),
-                logger: Logger = Logger(label: "baton.postgres")) async throws {
+                logger: Logger = Logger(label: "baton.postgres"), metrics: (any MetricsFactory)? = nil) async throws {
         var options = PostgresClient.Configuration.Options()
         options.maximumConnections = configuration.maximumConnections
         options.minimumConnections = 0
@@ -104,6 +108,7 @@ public final class PostgresStore: QueueSignalingStore {
         self.configuration = configuration
         self.definitions = DefinitionSnapshots()
         self.payloads = StoredPayloads(limits: payloads)
+        connectionWaits = metrics.map { CoreMetrics.Timer(label: "baton_store_connection_wait_seconds", factory: $0) }
         do {
             probe = try HealthProbe(configuration, logger: logger)
         } catch {
@@ -116,8 +121,8 @@ public final class PostgresStore: QueueSignalingStore {
 
     /// Connects to the database at `url` (see ``Configuration/init(url:)``).
     public convenience init(url: String, payloads: PayloadLimits = PayloadLimits(),
-                            logger: Logger = Logger(label: "baton.postgres")) async throws {
-        try await self.init(configuration: Configuration(url: url), payloads: payloads, logger: logger)
+                            logger: Logger = Logger(label: "baton.postgres"), metrics: (any MetricsFactory)? = nil) async throws {
+        try await self.init(configuration: Configuration(url: url), payloads: payloads, logger: logger, metrics: metrics)
     }
 
     public func write<Result: Sendable>(
@@ -240,18 +245,24 @@ public final class PostgresStore: QueueSignalingStore {
     private func withLeasedConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await Self.withLeasedConnection(from: client, body)
+        try await Self.withLeasedConnection(from: client, timing: connectionWaits, body)
     }
 
     private static func withLeasedConnection<Result: Sendable>(
-        from client: PostgresClient, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        from client: PostgresClient, timing waits: CoreMetrics.Timer? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let leased = LeaseFlag()
         let limit = Self.connectionWaitLimit
+        let asked = ContinuousClock.now
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
                     leased.set()
+                    if let waits {
+                        let waited = (ContinuousClock.now - asked).components
+                        waits.recordNanoseconds(waited.seconds * 1_000_000_000 + waited.attoseconds / 1_000_000_000)
+                    }
                     return try await body(connection)
                 }
             }

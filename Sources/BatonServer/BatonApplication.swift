@@ -62,20 +62,22 @@ public struct BatonApplication: Sendable {
         } catch {
             throw ConfigurationError(error.message)
         }
+        let api = try Self.apiConfiguration(for: configuration)
         let store = try await PostgresStore(configuration: postgres, payloads: configuration.executionLimits.payloads,
-                                            logger: logger)
+                                            logger: logger, metrics: PrometheusMetricsFactory(registry: api.metrics.registry))
         do {
-            return try BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger)
+            return BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger, api: api)
         } catch {
             try? await store.close()
             throw error
         }
     }
 
-    private init(configuration: ServerConfiguration, store: any Store, clock: any EngineClock, logger: Logger) throws {
+    private init(configuration: ServerConfiguration, store: any Store, clock: any EngineClock, logger: Logger,
+                 api: APIConfiguration) {
         self.configuration = configuration
         self.logger = logger
-        api = try Self.apiConfiguration(for: configuration)
+        self.api = api
         self.store = store
         engine = Self.engine(over: store, clock: clock, logger: logger, configuration: configuration, api: api)
     }

@@ -2,6 +2,7 @@ import BatonModel
 import BatonPersistence
 @testable import BatonPostgres
 import Foundation
+import MetricsTestKit
 import Synchronization
 import Testing
 
@@ -9,6 +10,39 @@ import Testing
 /// check answers from a connection of its own.
 @Suite("PostgreSQL health", .enabled(if: testDatabaseURL != nil, "set BATON_TEST_POSTGRES_URL to run"))
 struct PostgresHealthTests {
+    @Test("each transaction's wait for a pooled connection is measured: none to speak of when one is free, as long as the pool was held when none was")
+    func connectionWaitsMeasured() async throws {
+        let url = try #require(testDatabaseURL)
+        var configuration = try PostgresStore.Configuration(url: url)
+        configuration.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        configuration.maximumConnections = 1
+        let metrics = TestMetrics()
+        let store = try await PostgresStore(configuration: configuration, metrics: metrics)
+        do {
+            _ = try await store.read { try $0.workflow(id: "none", includeTasks: false) }
+            let waits = try metrics.expectTimer("baton_store_connection_wait_seconds")
+            #expect(waits.values.count == 1)
+            // The only connection is held for 300 ms while a second transaction asks for one.
+            let holding = Mutex(false)
+            let held = _Concurrency.Task {
+                try await store.read { _ in
+                    holding.withLock { $0 = true }
+                    Thread.sleep(forTimeInterval: 0.3)
+                }
+            }
+            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+            _ = try await store.read { try $0.workflow(id: "none", includeTasks: false) }
+            try await held.value
+            #expect(waits.values.count == 3)
+            let longest = waits.values.max() ?? 0
+            #expect(longest >= 200_000_000, "the waiting transaction's wait was measured (\(longest) ns)")
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
     @Test("while every pooled connection of a node waits on a row another node holds, the node's health check answers")
     func healthApartFromLockWaits() async throws {
         let url = try #require(testDatabaseURL)
