@@ -41,6 +41,8 @@ public final class BatonClient: Sendable {
     public let tasks: TaskClient
     /// Operators' requests: `/api/admin`.
     public let admin: AdminClient
+    /// Schedules: `/api/scheduler`.
+    public let scheduler: SchedulerClient
 
     private let transport: HTTPTransport
     private let ownsHTTPClient: Bool
@@ -78,6 +80,7 @@ public final class BatonClient: Sendable {
         workflows = WorkflowClient(transport: transport)
         tasks = TaskClient(transport: transport)
         admin = AdminClient(transport: transport)
+        scheduler = SchedulerClient(transport: transport)
     }
 
     /// Closes the client's connections; calls made afterwards fail. Does nothing for a client built

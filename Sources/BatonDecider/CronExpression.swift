@@ -72,7 +72,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// The first instant (milliseconds since the epoch) after `instant` at which the expression fires in
     /// `zone`, or nil if it never does (`0 0 0 31 6 *`: June has no 31st).
     public func nextFireTime(after instant: Int64, in zone: TimeZone) -> Int64? {
-        let afterSeconds = Self.floorDivide(instant, 1000)
+        // Fire times are looked for between the years 1 and 9999.
+        guard instant < Self.latestInstant else { return nil }
+        let afterSeconds = Self.floorDivide(max(instant, Self.earliestInstant), 1000)
         let start = afterSeconds + 1
         let startLocal = start + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(start))))
         var day = Self.floorDivide(startLocal, 86_400)
@@ -94,6 +96,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         }
         return nil
     }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, in milliseconds.
+    static let earliestInstant: Int64 = -62_135_596_800_000
+    static let latestInstant: Int64 = 253_402_300_799_999
 
     /// The next `count` fire times after `instant`, fewer if the expression stops firing.
     public func nextFireTimes(after instant: Int64, in zone: TimeZone, count: Int) -> [Int64] {

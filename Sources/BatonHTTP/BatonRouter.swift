@@ -30,6 +30,7 @@ public enum BatonRouter {
         WorkflowRoutes(engine: engine).register(on: router)
         TaskRoutes(engine: engine).register(on: router)
         AdminRoutes(engine: engine, configuration: configuration).register(on: router)
+        SchedulerRoutes(engine: engine).register(on: router)
         ServerRoutes(engine: engine, configuration: configuration).register(on: router)
     }
 

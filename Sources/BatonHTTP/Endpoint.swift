@@ -49,7 +49,7 @@ struct Endpoint: Sendable {
     enum Tag: String, Sendable, CaseIterable {
         case metadata, workflow
         case bulk = "workflow-bulk"
-        case tasks, admin, server
+        case tasks, admin, scheduler, server
     }
 
     /// A query parameter.

@@ -3,7 +3,7 @@ import HTTPTypes
 /// Every endpoint Baton serves, each declared once; see `Endpoint`.
 extension Endpoint {
     /// Every endpoint, in the API document's order.
-    static let all: [Endpoint] = metadata + workflows + bulk + tasks + admin + server
+    static let all: [Endpoint] = metadata + workflows + bulk + tasks + admin + scheduler + server
 
     // MARK: Definitions: `/api/metadata`.
 
@@ -249,6 +249,17 @@ extension Endpoint {
         summary: "Mend a workflow's queue entries and wake-up; answers whether anything needed mending", reply: .text)
     static let eventQueues = Endpoint(.get, "/api/admin/queues", .admin, tag: .admin,
         summary: "Event queues (none: event handlers are not supported yet)", reply: .object)
+
+    // MARK: Schedules: `/api/scheduler`.
+
+    static let scheduler: [Endpoint] = [nextFireTimes]
+
+    static let nextFireTimes = Endpoint(.get, "/api/scheduler/nextFewSchedules", .read, tag: .scheduler,
+        summary: "The next fire times of a cron expression in UTC (epoch ms, at most 5)",
+        query: [.string("cronExpression", "Spring's six-field cron expression, e.g. 0 0 9 * * MON-FRI", required: true),
+                .integer("scheduleStartTime", "None before this (epoch ms)"),
+                .integer("scheduleEndTime", "None after this (epoch ms)"), .integer("limit", "How many (at most 5)")],
+        reply: .array)
 
     // MARK: The server: health, version, metrics, tokens, this document.
 

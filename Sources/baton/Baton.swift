@@ -22,7 +22,7 @@ struct Baton: AsyncParsableCommand {
               baton workflow pause ID1 ID2 ID3
             """,
         subcommands: [ServerCommand.self, WorkflowCommand.self, TaskCommand.self, DefCommand.self, AdminCommand.self,
-                      AuthCommand.self])
+                      ScheduleCommand.self, AuthCommand.self])
 
     /// Runs the command line and exits with Baton's exit codes (see `ExitStatus`).
     static func main() async {

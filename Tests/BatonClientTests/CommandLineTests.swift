@@ -1,4 +1,5 @@
 import BatonClient
+import BatonEngine
 import BatonModel
 import BatonTesting
 import Foundation
@@ -234,11 +235,29 @@ struct CommandLineTests {
         }
     }
 
+    @Test("schedule next: the next fire times of a cron expression, as a table and as --json; a bad expression exits 1 with the server's message, a bad limit 2")
+    func scheduleNext() async throws {
+        try await withClient { _, server in
+            server.clock.advance(by: 1_630_000_000_000 - server.clock.now())  // 2021-08-26T17:46:40Z
+            let table = try await baton(["schedule", "next", "0 0 9 * * MON-FRI", "--limit", "2"], server: server)
+            #expect(table.status == 0, "\(table.standardError)")
+            #expect(table.standardOutput.contains("2021-08-27T09:00:00"), "\(table.standardOutput)")
+            #expect(table.standardOutput.contains("1630314000000"), "Monday 30 August: \(table.standardOutput)")
+            let json = try await baton(["schedule", "next", "0 * * * * *", "--end", "1630000090000", "--json"], server: server)
+            #expect(try json.decode([Int64].self) == [1_630_000_020_000, 1_630_000_080_000])
+            let never = try await baton(["schedule", "next", "0 0 0 31 6 *"], server: server)
+            #expect(never.status == 0 && never.standardOutput.contains("does not fire again"), "\(never.standardOutput)")
+            let refused = try await baton(["schedule", "next", "0 0 25 * * *"], server: server)
+            #expect(refused.status == 1 && refused.standardError.contains("hour '25'"), "\(refused.standardError)")
+            #expect(try await baton(["schedule", "next", "* * * * * *", "--limit", "6"], server: server).status == 2)
+        }
+    }
+
     @Test("--help works everywhere and shows examples")
     func help() async throws {
         for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "list"], ["workflow", "rerun"],
                         ["workflow", "terminate"], ["task"], ["task", "update"], ["task", "queues"], ["def"], ["def", "register"],
-                        ["admin"], ["admin", "pending"]] {
+                        ["admin"], ["admin", "pending"], ["schedule"], ["schedule", "next"]] {
             let run = try await CommandLineRun.run(command + ["--help"])
             #expect(run.status == 0, "\(command)")
             #expect(run.standardOutput.contains("Examples"), "\(command): \(run.standardOutput)")
