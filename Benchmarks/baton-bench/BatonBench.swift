@@ -14,7 +14,7 @@ import NIOHTTP1
 struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench", abstract: "Measure Baton's throughput and latency.",
-        subcommands: [Run.self, CeilingServer.self, Hammer.self, EngineLoad.self, Soak.self], defaultSubcommand: Run.self)
+        subcommands: [Run.self, CeilingServer.self, Hammer.self, EngineLoad.self, Soak.self, JSONCost.self], defaultSubcommand: Run.self)
 }
 
 struct Run: AsyncParsableCommand {
