@@ -13,6 +13,8 @@ struct PollLoop: Sendable {
     let configuration: WorkerHost.Configuration
     let stop: StopSignal
     let metrics: WorkerMetrics
+    /// The clock backoff sleeps on.
+    let backoffClock: any Clock<Duration>
 
     private var logger: Logger {
         var logger = configuration.logger
@@ -59,7 +61,7 @@ struct PollLoop: Sendable {
                         logger.warning("Poll failed; backing off", metadata: [
                             "baton.error": "\(error)", "baton.failures": "\(failures)", "baton.delay": "\(delay)"])
                     }
-                    await stop.sleep(for: delay)
+                    await stop.sleep(for: delay, on: backoffClock)
                     continue
                 }
                 for task in tasks {

@@ -25,10 +25,10 @@ final class StopSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Sleeps for `duration`, returning early when stop is requested or the task is cancelled.
-    func sleep(for duration: Duration) async {
+    /// Sleeps for `duration` on `clock`, returning early when stop is requested or the task is cancelled.
+    func sleep(for duration: Duration, on clock: any Clock<Duration> = ContinuousClock()) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await _Concurrency.Task.sleep(for: duration) }
+            group.addTask { try? await clock.sleep(for: duration) }
             group.addTask { await self.wait() }
             await group.next()
             group.cancelAll()

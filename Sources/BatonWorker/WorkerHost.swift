@@ -58,12 +58,19 @@ public struct WorkerHost: Service {
     public let workers: [any Worker]
     /// How the host polls, backs off, extends leases and reports.
     public let configuration: Configuration
+    /// The clock the poll loops' backoff sleeps on (a test's own clock in tests).
+    let backoffClock: any Clock<Duration>
 
     /// Creates a host that runs `workers` against the server `client` talks to.
     public init(client: BatonClient, workers: [any Worker], configuration: Configuration = Configuration()) {
+        self.init(client: client, workers: workers, configuration: configuration, backoffClock: ContinuousClock())
+    }
+
+    init(client: BatonClient, workers: [any Worker], configuration: Configuration, backoffClock: any Clock<Duration>) {
         self.client = client
         self.workers = workers
         self.configuration = configuration
+        self.backoffClock = backoffClock
     }
 
     /// Polls and executes tasks until graceful shutdown (then drains in-flight tasks) or cancellation.
@@ -76,7 +83,8 @@ public struct WorkerHost: Service {
             await withDiscardingTaskGroup { group in
                 for worker in workers {
                     let loop = PollLoop(worker: worker, client: client, configuration: configuration, stop: stop,
-                                        metrics: WorkerMetrics(taskType: worker.taskType, factory: factory))
+                                        metrics: WorkerMetrics(taskType: worker.taskType, factory: factory),
+                                        backoffClock: backoffClock)
                     group.addTask { await loop.run() }
                 }
             }
