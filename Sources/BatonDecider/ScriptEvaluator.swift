@@ -27,7 +27,7 @@ public struct ScriptLimits: Sendable, Hashable {
     /// The scheduling niceness scripts run at — the script runner's threads and jq's helper processes — so
     /// that scripts which spin leave the processors to requests and the writer (0 is normal, 19 the lowest).
     public static let niceness: Int32 = 10
-    /// The processor time a script runs for in the normal scheduling class; past it, a script runs only on
+    /// The processor time a jq helper runs for in the normal scheduling class; past it, it runs only on
     /// processor time nothing else wants (Linux's idle class) until it ends or reaches its time limit.
     public static let fullSpeedTime: Duration = .milliseconds(100)
 

@@ -9,23 +9,14 @@ import Synchronization
 /// time limit, which must not happen on the Swift concurrency pool. Named (`baton-script-N`, as the
 /// system shows it), so its CPU time can be told apart, and at a lower scheduling priority (nice 10), so
 /// scripts that spin leave the processors to requests and the writer; it keeps its JavaScriptCore VM
-/// between jobs. A job that leaves the thread in Linux's idle scheduling class (an evaluator moves a long
-/// script there and cannot always move it back: that needs `RLIMIT_NICE` or root) ends the thread, and a
-/// fresh one, started from a normal thread so it inherits nothing of the old one's class, runs the jobs
-/// that follow.
+/// between jobs.
 final class ScriptThread: Sendable {
     /// Queued jobs; nil asks the thread to end.
     private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
     private let queued = DispatchSemaphore(value: 0)
-    private let name: String
 
     /// Starts a thread named `name`.
     init(name: String) {
-        self.name = name
-        startThread()
-    }
-
-    private func startThread() {
         let thread = Thread { [self] in
             Self.prepareCurrentThread(name: name)
             runJobs()
@@ -51,28 +42,13 @@ final class ScriptThread: Sendable {
         #endif
     }
 
-    /// Runs the queued jobs as they come, until asked to end (the thread holds `self` until then) or until
-    /// a job leaves it in the idle class, when a successor takes over.
+    /// Runs the queued jobs as they come, until asked to end (the thread holds `self` until then).
     private func runJobs() {
         while true {
             queued.wait()
             guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
             job()
-            if Self.isCurrentThreadIdle {
-                DispatchQueue.global().async { [self] in startThread() }
-                return
-            }
         }
-    }
-
-    /// Whether the calling thread is in Linux's idle scheduling class (`SCHED_IDLE`, 5, which Swift's Glibc
-    /// module does not export).
-    static var isCurrentThreadIdle: Bool {
-        #if canImport(Glibc)
-        sched_getscheduler(0) == 5
-        #else
-        false
-        #endif
     }
 
     /// Runs `work` on the thread and returns its result.

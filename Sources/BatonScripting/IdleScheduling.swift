@@ -3,50 +3,27 @@ import Glibc
 #endif
 import BatonDecider
 
-/// Moves a script that has run long to Linux's idle scheduling class (`SCHED_IDLE`): it then runs only on
-/// processor time nothing else wants, so a script that spins until its time limit costs requests and the
-/// writer nothing, whatever its niceness (a nice thread still takes a share of a busy processor), while a
-/// short script — almost all of them — never leaves its normal class. A script is moved once it has used
-/// `ScriptLimits.fullSpeedTime` of processor time (its own, not the wall clock's, so a script slowed by a
-/// busy machine is not moved for that). Moving a thread or process there needs no privilege; moving it
-/// back does, unless `RLIMIT_NICE` allows its niceness (root, or a raised limit): a thread that cannot be
-/// moved back stays idle, and its owner replaces it (`ScriptThread`).
-public enum IdleScheduling {
-    /// Moves the calling thread (`id` 0) or the process `id` to the idle class; false if Linux refused.
-    @discardableResult
-    public static func demote(_ id: pid_t = 0) -> Bool {
+/// Moves a jq helper that has run long to Linux's idle scheduling class (`SCHED_IDLE`): it then runs only on
+/// processor time nothing else wants, so a query that spins until its time limit costs requests and the writer
+/// nothing, whatever its niceness (a nice process still takes a share of a busy processor), while a short query —
+/// almost all of them — never leaves its normal class. A helper is moved once it has used
+/// `ScriptLimits.fullSpeedTime` of processor time (its own, not the wall clock's, so a query slowed by a busy
+/// machine is not moved for that); its deadline is kept by the wall clock and a kill, so a starved helper still
+/// ends on time. JavaScript is not moved: a JavaScriptCore thread in the idle class would notice its time limit
+/// only seconds late on a busy machine (its watchdog counts the thread's own processor time), and the helper
+/// threads JavaScriptCore starts from it would stay in the idle class for good.
+enum IdleScheduling {
+    /// Moves the process `pid` to the idle class; false if Linux refused.
+    static func demote(_ pid: pid_t) -> Bool {
         var parameters = sched_param(sched_priority: 0)
-        return sched_setscheduler(id, idlePolicy, &parameters) == 0
-    }
-
-    /// Moves the calling thread back to the normal class (keeping its niceness); false if Linux refused.
-    @discardableResult
-    public static func restoreCallingThread() -> Bool {
-        var parameters = sched_param(sched_priority: 0)
-        return sched_setscheduler(0, SCHED_OTHER, &parameters) == 0
-    }
-
-    /// Whether the calling thread is in the idle class.
-    public static var isCallingThreadIdle: Bool {
-        sched_getscheduler(0) == idlePolicy
-    }
-
-    /// The processor time the calling thread has used.
-    static var callingThreadTime: Duration {
-        time(of: CLOCK_THREAD_CPUTIME_ID) ?? .zero
+        return sched_setscheduler(pid, idlePolicy, &parameters) == 0
     }
 
     /// The processor time the process `pid` has used, or nil if it cannot be read (it has ended).
     static func processTime(_ pid: pid_t) -> Duration? {
         var clock = clockid_t()
-        guard clock_getcpuclockid(pid, &clock) == 0 else { return nil }
-        return time(of: clock)
-    }
-
-    /// The time on `clock`, or nil if it cannot be read.
-    static func time(of clock: clockid_t) -> Duration? {
         var now = timespec()
-        guard clock_gettime(clock, &now) == 0 else { return nil }
+        guard clock_getcpuclockid(pid, &clock) == 0, clock_gettime(clock, &now) == 0 else { return nil }
         return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
     }
 

@@ -13,10 +13,8 @@ import BatonModel
 /// each thread gets its own VM, kept in thread-local storage and released when the thread exits. Each
 /// evaluation creates a fresh global context in that VM (about 0.1–0.2 ms, most of an evaluation's cost),
 /// so a script never sees globals or modified built-ins left by another, as with Conductor's default of
-/// one context per evaluation. The time limit is kept by JavaScriptCore's watchdog
-/// (`JSContextGroupSetExecutionTimeLimit`), whose callback runs on the script's thread every 50 ms of its
-/// run: it stops the script past its deadline, and moves a script that has used `ScriptLimits.fullSpeedTime`
-/// of processor time to the idle scheduling class (`IdleScheduling`) until it ends. A result's size is
+/// one context per evaluation. The time limit is JavaScriptCore's watchdog
+/// (`JSContextGroupSetExecutionTimeLimit`), whose callback records that it fired. A result's size is
 /// measured before it is copied out of the VM (strings by their length, objects by a walk that stops
 /// past the output limit, then the JSON text by its length), so an enormous result fails its task
 /// without being copied again, and its VM is dropped, which gives the memory back (a live VM keeps it
@@ -67,8 +65,9 @@ final class JavaScriptRuntime: Sendable {
 private final class ThreadEngine {
     private let api: JavaScriptCore
     private let group: OpaquePointer
-    /// What the watchdog's callback reads and writes while a script runs.
-    private let watch: UnsafeMutablePointer<ScriptWatch>
+    /// Set by JavaScriptCore's watchdog callback when a script exceeds the time limit.
+    private let timedOut: UnsafeMutablePointer<Bool>
+    private var timeLimitSeconds: Double = -1
     private var timeLimit: Duration = .zero
     private let dollarName: OpaquePointer
     private let resultName: OpaquePointer
@@ -82,17 +81,8 @@ private final class ThreadEngine {
         self.group = group
         self.dollarName = dollarName
         self.resultName = resultName
-        let watch = UnsafeMutablePointer<ScriptWatch>.allocate(capacity: 1)
-        // JavaScriptCore calls back once per time limit set: a callback that lets the script go on sets it again.
-        let callback: JavaScriptCore.ShouldTerminate = { _, data in
-            guard let watch = data?.assumingMemoryBound(to: ScriptWatch.self) else { return true }
-            if watch.pointee.shouldTerminate() { return true }
-            watch.pointee.arm()
-            return false
-        }
-        watch.initialize(to: ScriptWatch { api.contextGroupSetExecutionTimeLimit(group, ScriptWatch.interval, callback, watch) })
-        watch.pointee.arm()
-        self.watch = watch
+        timedOut = .allocate(capacity: 1)
+        timedOut.initialize(to: false)
     }
 
     /// Releases an engine stored in thread-local storage (the key's destructor, run when its thread exits).
@@ -105,14 +95,11 @@ private final class ThreadEngine {
         api.stringRelease(dollarName)
         api.stringRelease(resultName)
         api.contextGroupRelease(group)
-        watch.deinitialize(count: 1)
-        watch.deallocate()
+        timedOut.deallocate()
     }
 
     func evaluate(_ script: String, input: JSONValue, limits: ScriptLimits) throws(ScriptError) -> JSONValue {
-        timeLimit = limits.timeLimit
-        watch.pointee.start(timeLimit: limits.timeLimit)
-        defer { if watch.pointee.demoted { IdleScheduling.restoreCallingThread() } }
+        setTimeLimit(limits.timeLimit)
         guard let context = api.globalContextCreateInGroup(group, nil) else {
             throw ScriptError(.unavailable, "JavaScript could not create a JavaScriptCore context")
         }
@@ -128,8 +115,9 @@ private final class ThreadEngine {
     /// Runs `source` in `context` under the time limit and returns its value.
     private func run(_ source: OpaquePointer?, in context: OpaquePointer) throws(ScriptError) -> OpaquePointer? {
         var exception: OpaquePointer?
+        timedOut.pointee = false
         let result = api.evaluateScript(context, source, nil, nil, 1, &exception)
-        if watch.pointee.timedOut {
+        if timedOut.pointee {
             throw ScriptError(.timedOut, "The script ran longer than its time limit of \(timeLimit)")
         }
         if let exception { throw ScriptError(.failed, message(of: exception, in: context)) }
@@ -174,6 +162,18 @@ private final class ThreadEngine {
         defer { api.stringRelease(walk) }
         let size = api.valueToNumber(context, try run(walk, in: context), nil)
         if size > Double(outputLimit) { throw outputTooLarge(outputLimit) }
+    }
+
+    private func setTimeLimit(_ timeLimit: Duration) {
+        self.timeLimit = timeLimit
+        let (seconds, attoseconds) = timeLimit.components
+        let limit = max(0.001, Double(seconds) + Double(attoseconds) / 1e18)
+        guard limit != timeLimitSeconds else { return }
+        timeLimitSeconds = limit
+        api.contextGroupSetExecutionTimeLimit(group, limit, { _, flag in
+            flag?.assumingMemoryBound(to: Bool.self).pointee = true
+            return true
+        }, timedOut)
     }
 
     private func bindInput(_ input: JSONValue, in context: OpaquePointer) throws(ScriptError) {
@@ -235,45 +235,5 @@ private final class ThreadEngine {
     /// The text of a thrown value: `String(error)`, e.g. "TypeError: undefined is not an object".
     private func message(of exception: OpaquePointer, in context: OpaquePointer) -> String {
         api.consumeString(api.valueToStringCopy(context, exception, nil)) ?? "The script threw an exception"
-    }
-}
-
-/// The deadline of the script a thread is running, kept by JavaScriptCore's watchdog callback.
-private struct ScriptWatch {
-    /// How often, in seconds of a script's run, the watchdog calls back.
-    static let interval = 0.05
-
-    /// Sets the watchdog's time limit (again).
-    let arm: () -> Void
-    private var deadline = ContinuousClock.now
-    private var fullSpeedUntil = Duration.zero
-    /// Set when the script ran past its deadline and was stopped.
-    private(set) var timedOut = false
-    /// Set when the script was moved to the idle scheduling class.
-    private(set) var demoted = false
-
-    init(arm: @escaping () -> Void) {
-        self.arm = arm
-    }
-
-    /// Starts watching a script that starts now and may run for `timeLimit`.
-    mutating func start(timeLimit: Duration) {
-        deadline = .now + timeLimit
-        fullSpeedUntil = IdleScheduling.callingThreadTime + ScriptLimits.fullSpeedTime
-        timedOut = false
-        demoted = false
-    }
-
-    /// Called by the watchdog on the script's thread: true stops the script, false lets it run on (and
-    /// the watchdog calls again an interval later).
-    mutating func shouldTerminate() -> Bool {
-        if ContinuousClock.now >= deadline {
-            timedOut = true
-            return true
-        }
-        if !demoted, IdleScheduling.callingThreadTime >= fullSpeedUntil {
-            demoted = IdleScheduling.demote()
-        }
-        return false
     }
 }

@@ -6,40 +6,27 @@ import Testing
 
 @testable import BatonScripting
 
-/// A script that runs long moves to Linux's idle scheduling class, so it spins only on processor time nothing
-/// else wants, and its thread comes back to the normal class when it ends; a short script never moves.
+/// A jq helper that runs long moves to Linux's idle scheduling class, so it spins only on processor time nothing
+/// else wants; a JavaScript never moves (its thread would notice its time limit late, and threads JavaScriptCore starts
+/// from it would stay idle).
 @Suite(.serialized) struct IdleSchedulingTests {
-    static let normal = 0
     static let idle = 5
 
-    @Test("an endless JavaScript runs in the idle class once past its full-speed time, still stops at its time limit, and its thread comes back to the normal class")
-    func endlessJavaScriptRunsIdle() async throws {
-        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .seconds(2)))
+    @Test("an endless JavaScript's thread stays in the normal class")
+    func javaScriptStaysNormal() async throws {
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .seconds(1)))
         let run = try await Self.sample(onThreadNamed: "probe-js", { ProcessInspection.threadPolicy(namedWith: "probe-js") }) {
             (try? evaluator.evaluateJavaScript("while (true) {}", input: [:])) == nil
         }
         #expect(run.failed, "the script was stopped at its time limit")
-        #expect(run.before == [Self.normal])
-        #expect(run.whileRunning.contains(Self.idle), "seen while it ran: \(run.whileRunning)")
-        // JavaScriptCore's helper threads started from the thread carry its name too.
-        #expect(!run.after.isEmpty && run.after.allSatisfy { $0 == Self.normal }, "the thread is back in the normal class")
-    }
-
-    @Test("a short JavaScript leaves its thread in the normal class")
-    func shortJavaScriptStaysNormal() async throws {
-        let evaluator = NativeScriptEvaluator()
-        let run = try await Self.sample(onThreadNamed: "probe-short", { ProcessInspection.threadPolicy(namedWith: "probe-short") }) {
-            (try? evaluator.evaluateJavaScript("let s = 0; for (let i = 0; i < 1e5; i++) s += i; s", input: [:])) != 4_999_950_000
-        }
-        #expect(!run.failed)
-        #expect(!run.whileRunning.contains(Self.idle))
-        #expect(!run.after.isEmpty && run.after.allSatisfy { $0 == Self.normal })
+        #expect(!run.whileRunning.isEmpty && !run.whileRunning.contains(Self.idle), "\(run.whileRunning)")
     }
 
     @Test("an endless jq query's helper runs in the idle class once past its full-speed time, and is gone at the time limit")
     func endlessJQRunsIdle() async throws {
         let query = "def spin_idle_probe: spin_idle_probe; spin_idle_probe"
-        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .seconds(2)))
+        // Long enough for the helper to use its 100 ms of processor time on a machine busy with other tests.
+        let evaluator = NativeScriptEvaluator(limits: ScriptLimits(timeLimit: .seconds(6)))
         let run = try await Self.sample(onThreadNamed: "probe-jq", { ProcessInspection.childPolicy(runningCommandContaining: query) }) {
             (try? evaluator.evaluateJQ(query, input: [:])) == nil
         }
