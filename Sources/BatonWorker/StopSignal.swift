@@ -26,7 +26,7 @@ final class StopSignal: Sendable {
     }
 
     /// Sleeps for `duration` on `clock`, returning early when stop is requested or the task is cancelled.
-    func sleep(for duration: Duration, on clock: any Clock<Duration> = ContinuousClock()) async {
+    func sleep(for duration: Duration, on clock: any Clock<Duration>) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(for: duration) }
             group.addTask { await self.wait() }

@@ -35,34 +35,28 @@ import Testing
         #expect(run.after.isEmpty, "no helper is left")
     }
 
-    /// Runs `work` on a thread named `name` (at most 15 characters, as Linux keeps them) and reads `policies` before it, every 10 ms while it runs, and
-    /// after it (while the thread still lives); `failed` is what `work` returned.
+    /// Runs `work` on a thread named `name` (at most 15 characters, as Linux keeps them) and reads `policies` every
+    /// 10 ms while it runs and once after it (while the thread still lives); `failed` is what `work` returned.
     static func sample(onThreadNamed name: String, _ policies: @escaping () -> [Int], _ work: @escaping @Sendable () -> Bool)
-        async throws -> (before: [Int], whileRunning: Set<Int>, after: [Int], failed: Bool) {
-        let started = DispatchSemaphore(value: 0)
-        let proceed = DispatchSemaphore(value: 0)
+        async throws -> (whileRunning: Set<Int>, after: [Int], failed: Bool) {
         let finished = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let outcome = OutcomeBox()
         let thread = Thread {
             try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-            started.signal()
-            proceed.wait()
             outcome.failed = work()
             finished.signal()
-            proceed.wait()  // stays alive (and named) until its class after the work is read
+            release.wait()  // stays alive (and named) until its class after the work is read
         }
         thread.start()
-        started.wait()
-        let before = policies()
-        proceed.signal()
         var whileRunning: Set<Int> = []
         while finished.wait(timeout: .now()) == .timedOut {
             whileRunning.formUnion(policies())
             try await _Concurrency.Task.sleep(for: .milliseconds(10))
         }
         let after = policies()
-        proceed.signal()
-        return (before, whileRunning, after, outcome.failed)
+        release.signal()
+        return (whileRunning, after, outcome.failed)
     }
 
     /// What the work returned, written by its thread before it signals that it finished.
