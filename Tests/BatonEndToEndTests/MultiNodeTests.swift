@@ -125,6 +125,10 @@ struct MultiNodeTests {
             if workflow.status != .completed { notCompleted.append("\(id): \(workflow.status)") }
         }
         #expect(notCompleted.isEmpty, "workflows not completed: \(notCompleted.prefix(10))")
+        // A node on PostgreSQL reports how long its transactions waited for a pooled connection.
+        let metrics = try await client.get("/metrics").text
+        let waits = metrics.split(separator: "\n").first { $0.hasPrefix("baton_store_connection_wait_seconds_count") }
+        #expect((waits?.split(separator: " ").last).flatMap { Double($0) } ?? 0 > 0, "\(waits ?? "no connection-wait histogram")")
         // No timer fired twice: each timed-out task attempt and each completion appears once in its trail.
         var firedTwice: [String] = []
         for id in started {
