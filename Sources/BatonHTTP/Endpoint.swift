@@ -90,10 +90,15 @@ struct Endpoint: Sendable {
     /// with or without its leading slash); nil when no route matched.
     static func matching(method: HTTPRequest.Method, route: String?) -> Endpoint? {
         guard let route else { return nil }
-        return byRoute["\(method.rawValue) \(route.hasPrefix("/") ? route : "/" + route)"]
+        return byMethodAndRoute[method]?[route]
     }
 
-    private static let byRoute: [String: Endpoint] = Dictionary(all.map { ($0.route, $0) }) { first, _ in first }
+    /// The endpoints by method, then by route with and without its leading slash (every request looks its endpoint
+    /// up, in the auth and metrics middlewares: no string is built for it).
+    private static let byMethodAndRoute: [HTTPRequest.Method: [String: Endpoint]] = Dictionary(grouping: all, by: \.method)
+        .mapValues { endpoints in
+            Dictionary(endpoints.flatMap { [($0.path, $0), (String($0.path.dropFirst()), $0)] }) { first, _ in first }
+        }
 }
 
 extension RouterMethods<BatonRequestContext> {
