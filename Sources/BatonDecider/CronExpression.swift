@@ -86,7 +86,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 var time = fromTime
                 while let next = nextTime(from: time) {
                     if let fire = Self.instant(ofLocal: day * 86_400 + Int64(next), in: zone), fire > afterSeconds {
-                        return fire * 1000
+                        return fire * 1000 <= Self.latestInstant ? fire * 1000 : nil
                     }
                     time = next + 1
                 }

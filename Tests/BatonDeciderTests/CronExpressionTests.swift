@@ -178,5 +178,10 @@ import Testing
         #expect(expression.nextFireTime(after: 10_000, in: zone) == 15_000)
         #expect(expression.nextFireTime(after: 9_999, in: zone) == 10_000)
         #expect(expression.nextFireTime(after: -1, in: zone) == 0)
+        // Instants outside the years 1 to 9999 neither trap nor loop: past the end nothing fires, before the start
+        // the first fire time is the first slot after 0001-01-01T00:00:00Z.
+        #expect(expression.nextFireTime(after: .max, in: zone) == nil)
+        #expect(expression.nextFireTime(after: 253_402_300_799_000, in: zone) == nil)
+        #expect(expression.nextFireTime(after: .min, in: zone) == -62_135_596_795_000)
     }
 }
