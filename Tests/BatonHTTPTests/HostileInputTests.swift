@@ -123,23 +123,24 @@ struct HostileInputTests {
             $0.idleTimeout = .seconds(20)  // long enough that no connection of the test goes idle before it is meant to, under load too
             $0.maximumConnections = 4
         }) { server in
+            // Generous waits: a server starting beside the whole suite on two cores answered its first /health after 5 s.
             let first = try RawConnection(to: server.baseURL)
             let healthRequest = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             await first.send(healthRequest)
-            #expect(await first.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(5)))
+            #expect(await first.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(30)))
             // Three more connections, each answered once (so the server has surely counted it), then left idle.
             let idle = try (0..<3).map { _ in try RawConnection(to: server.baseURL) }
             for connection in idle {
                 await connection.send(healthRequest)
-                #expect(await connection.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(5)))
+                #expect(await connection.receive(until: { $0.contains(#"{"healthy":true}"#) }, timeout: .seconds(30)))
             }
             let beyond = try RawConnection(to: server.baseURL)
-            #expect(await beyond.waitForClose(timeout: .seconds(3)), "the connection beyond the limit stayed open")
+            #expect(await beyond.waitForClose(timeout: .seconds(20)), "the connection beyond the limit stayed open")
             #expect(beyond.text.hasPrefix("HTTP/1.1 503"), "\(beyond.text)")
             #expect(beyond.text.contains(#""retryable":true"#))
             // The connections within the limit are served.
             await first.send(healthRequest)
-            #expect(await first.receive(until: { $0.components(separatedBy: "HTTP/1.1 200").count == 3 }, timeout: .seconds(5)))
+            #expect(await first.receive(until: { $0.components(separatedBy: "HTTP/1.1 200").count == 3 }, timeout: .seconds(30)))
             // The idle ones are closed once the idle timeout has passed, which frees their places.
             for connection in idle + [first] {
                 #expect(await connection.waitForClose(timeout: .seconds(40)), "an idle connection stayed open")
