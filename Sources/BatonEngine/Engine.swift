@@ -3,6 +3,7 @@ public import BatonPersistence
 public import BatonDecider
 import Foundation
 public import Logging
+import Synchronization
 
 /// Makes decisions happen: every operation on a workflow is one store transaction that loads the
 /// execution, asks the Decider what follows, and saves the outcome, queue entries and wake-up time.
@@ -18,6 +19,8 @@ public final class Engine: Sendable {
     let domainActivity = DomainActivity()
     /// The registered task definitions' hand-out limits, read now and then.
     let handOutLimits = HandOutLimits()
+    /// Whether this server fires no schedules (`pauseScheduling`).
+    let schedulingPaused = Atomic<Bool>(false)
     let makeId: @Sendable () -> String
     let metrics: EngineMetrics
     let limits: ExecutionLimits

@@ -47,6 +47,14 @@ public struct EngineMetrics: Sendable {
         counters.counter(.storeFailure, cause.rawValue, factory: factory).increment()
     }
 
+    /// Counts `count` slots of schedule `name` by what became of them: `fired` (its workflow started), `failed` (the
+    /// start was refused, recorded in the slot's record) or `missed` (no server ran at the time, and the schedule does
+    /// not catch up).
+    func recordScheduleSlots(_ outcome: String, schedule name: String, count: Int = 1) {
+        guard let factory, count > 0 else { return }
+        counters.counter(.scheduleSlot(outcome), name, factory: factory).increment(by: count)
+    }
+
     /// The counters made so far, by what they count: a factory makes a counter by building its name and
     /// looking it up in its registry, which cost more per start than the rest of its bookkeeping.
     private final class Counters: Sendable {
@@ -56,6 +64,7 @@ public struct EngineMetrics: Sendable {
             case timeoutAlert
             case limitedPoll
             case storeFailure
+            case scheduleSlot(String)
         }
 
         private struct Key: Hashable {
@@ -83,6 +92,9 @@ public struct EngineMetrics: Sendable {
                     Counter(label: "baton_task_polls_limited_total", dimensions: [("task_type", name)], factory: factory)
                 case .storeFailure:
                     Counter(label: "baton_store_failures_total", dimensions: [("cause", name)], factory: factory)
+                case .scheduleSlot(let outcome):
+                    Counter(label: "baton_schedule_slots_total", dimensions: [("schedule", name), ("outcome", outcome)],
+                            factory: factory)
                 }
                 made[key] = counter
                 return counter

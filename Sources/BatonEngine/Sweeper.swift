@@ -3,20 +3,25 @@ import Logging
 public import ServiceLifecycle
 
 /// The background service that fires timers: it decides every workflow whose wake-up time has come
-/// (WAIT durations, timeouts), in batches, and stops on graceful shutdown. Every two seconds it also reads which
+/// (WAIT durations, timeouts), in batches, fires the schedules whose slot has come, and stops on graceful shutdown. Every two seconds it also reads which
 /// task domains every server's workers polled lately.
 public struct Sweeper: Service {
     let engine: Engine
     let interval: Duration
     let batchSize: Int
+    /// How late a schedule's slot may be found and still fire, for a schedule that does not catch up: later than
+    /// this, no server ran when it came, and it is skipped.
+    let misfireThreshold: Duration
     /// How long (ms) a claimed workflow is hidden from other sweepers before it counts as due again.
     public static let claimLease: Int64 = 30_000
 
     /// Creates a sweeper that looks for due workflows every `interval`.
-    public init(engine: Engine, interval: Duration = .milliseconds(200), batchSize: Int = 200) {
+    public init(engine: Engine, interval: Duration = .milliseconds(200), batchSize: Int = 200,
+                misfireThreshold: Duration = .seconds(60)) {
         self.engine = engine
         self.interval = interval
         self.batchSize = batchSize
+        self.misfireThreshold = misfireThreshold
     }
 
     public func run() async throws {
@@ -30,8 +35,9 @@ public struct Sweeper: Service {
                     engine.logger.warning("Sweeper could not read domain polls", metadata: ["baton.error": "\(error.message)"])
                 }
             }
-            let fired = await sweepOnce()
-            if fired < batchSize {
+            let decided = await sweepOnce()
+            let fired = await engine.fireDueSchedules(limit: batchSize, misfireThreshold: misfireThreshold)
+            if decided < batchSize, fired < batchSize {
                 try? await gracefulShutdownSleep(for: interval)
             }
         }

@@ -1,6 +1,6 @@
 import BatonModel
-public import HTTPTypes
-public import Hummingbird
+import HTTPTypes
+import Hummingbird
 
 /// One endpoint of Baton's HTTP API, declared once (`Endpoints.swift`): its method and path, the permission a
 /// caller needs, the signal it counts as, and what the API document says of it. The routes register their

@@ -252,7 +252,43 @@ extension Endpoint {
 
     // MARK: Schedules: `/api/scheduler`.
 
-    static let scheduler: [Endpoint] = [nextFireTimes]
+    static let scheduler: [Endpoint] = [
+        saveSchedule, schedules, searchSchedules, schedule, deleteSchedule, pauseSchedule, resumeSchedule,
+        nextFireTimes, pauseScheduling, resumeScheduling, searchScheduleExecutions,
+    ]
+
+    static let saveSchedule = Endpoint(.post, "/api/scheduler/schedules", .operate, tag: .scheduler,
+        summary: "Create or replace a schedule (by name); an inline workflowDef needs ADMIN",
+        body: .schema("WorkflowSchedule"), reply: .schema("WorkflowSchedule"))
+    static let schedules = Endpoint(.get, "/api/scheduler/schedules", .read, tag: .scheduler,
+        summary: "Every schedule, or those that start one workflow", query: [.string("workflowName", "The workflow's name")],
+        reply: .arrayOf("WorkflowSchedule"))
+    static let searchSchedules = Endpoint(.get, "/api/scheduler/schedules/search", .read, tag: .scheduler,
+        summary: "Search schedules",
+        query: [.string("workflowName", "The workflow's name"), .string("scheduleName", "Part of the schedule's name"),
+                .boolean("paused", "Paused or not"), .string("freeText", "Text in the name, description or workflow name"),
+                .integer("start", "Offset"), .integer("size", "Page size (default 100)"),
+                .string("sort", "name, nextRunTime, createTime or updatedTime, with :ASC or :DESC")],
+        reply: .schema("SearchResultWorkflowSchedule"))
+    static let schedule = Endpoint(.get, "/api/scheduler/schedules/{name}", .read, tag: .scheduler,
+        summary: "A schedule, with its next run time", reply: .schema("WorkflowSchedule"))
+    static let deleteSchedule = Endpoint(.delete, "/api/scheduler/schedules/{name}", .operate, tag: .scheduler,
+        summary: "Delete a schedule and its execution records")
+    static let pauseSchedule = Endpoint(.put, "/api/scheduler/schedules/{name}/pause", .operate, tag: .scheduler,
+        summary: "Pause a schedule", query: [.string("reason", "Why, shown with the schedule")])
+    static let resumeSchedule = Endpoint(.put, "/api/scheduler/schedules/{name}/resume", .operate, tag: .scheduler,
+        summary: "Resume a paused schedule from now (missed slots are not caught up)")
+    static let pauseScheduling = Endpoint(.get, "/api/scheduler/admin/pause", .admin, tag: .scheduler,
+        summary: "Stop firing schedules on this server (others on the same database go on)", reply: .object)
+    static let resumeScheduling = Endpoint(.get, "/api/scheduler/admin/resume", .admin, tag: .scheduler,
+        summary: "Fire schedules on this server again", reply: .object)
+    static let searchScheduleExecutions = Endpoint(.get, "/api/scheduler/search/executions", .read, tag: .scheduler,
+        summary: "What schedules' slots did: the workflow each started, or why not",
+        query: [.string("query", "e.g. scheduleName IN (a,b) AND state IN (FAILED) AND scheduledTime>1700000000000"),
+                .string("freeText", "Text in the schedule or workflow name, the workflow id or the reason"),
+                .integer("start", "Offset"), .integer("size", "Page size (default 100)"),
+                .string("sort", "scheduledTime, executionTime, scheduleName, workflowName or state, with :ASC or :DESC")],
+        reply: .schema("SearchResultScheduleExecution"))
 
     static let nextFireTimes = Endpoint(.get, "/api/scheduler/nextFewSchedules", .read, tag: .scheduler,
         summary: "The next fire times of a cron expression in UTC (epoch ms, at most 5)",

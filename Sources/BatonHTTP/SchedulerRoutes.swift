@@ -1,12 +1,80 @@
 import BatonEngine
 import BatonModel
+import BatonPersistence
 import Hummingbird
 
-/// `/api/scheduler`: schedules (so far, when a cron expression fires).
+/// `/api/scheduler`: schedules that start workflows on a cron, their slots' records, and when an expression fires.
 struct SchedulerRoutes {
     let engine: Engine
 
     func register(on router: Router<BatonRequestContext>) {
+        registerSchedules(on: router)
+        registerSearches(on: router)
+    }
+
+    private func registerSchedules(on router: Router<BatonRequestContext>) {
+        router.on(.saveSchedule) { request, context in
+            let schedule = try await request.decode(WorkflowSchedule.self)
+            // An inline definition runs whatever it holds (scripts, HTTP calls): as much as registering one.
+            if schedule.startWorkflowRequest?.workflowDef != nil {
+                try context.requireAdmin(for: "A schedule that starts an inline workflowDef")
+            }
+            return try JSONResponse.make(await engine.saveSchedule(schedule, actor: context.actor))
+        }
+        router.on(.schedules) { request, _ in
+            let name = request.query("workflowName").flatMap { $0.isEmpty ? nil : $0 }
+            return try JSONResponse.make(await engine.schedules(workflowName: name))
+        }
+        router.on(.schedule) { _, context in
+            try JSONResponse.make(await engine.schedule(named: context.parameters.path("name")))
+        }
+        router.on(.deleteSchedule) { _, context in
+            try await engine.deleteSchedule(named: context.parameters.path("name"))
+            return Response(status: .ok)
+        }
+        router.on(.pauseSchedule) { request, context in
+            try await engine.pauseSchedule(named: context.parameters.path("name"), reason: request.query("reason"),
+                                           actor: context.actor)
+            return Response(status: .ok)
+        }
+        router.on(.resumeSchedule) { _, context in
+            try await engine.resumeSchedule(named: context.parameters.path("name"), actor: context.actor)
+            return Response(status: .ok)
+        }
+        router.on(.pauseScheduling) { _, _ in
+            engine.pauseScheduling(true)
+            return try JSONResponse.make(["status": "done"])
+        }
+        router.on(.resumeScheduling) { _, _ in
+            engine.pauseScheduling(false)
+            return try JSONResponse.make(["status": "done"])
+        }
+    }
+
+    private func registerSearches(on router: Router<BatonRequestContext>) {
+        router.on(.searchSchedules) { request, _ in
+            let paused: Bool? = request.query("paused").flatMap { $0.isEmpty ? nil : $0 } == nil
+                ? nil : try request.flag("paused", default: false)
+            let search = try ScheduleSearch(
+                workflowName: request.query("workflowName"), scheduleName: request.query("scheduleName"), paused: paused,
+                freeText: request.query("freeText"), start: request.integer("start"), size: request.integer("size"),
+                sort: request.queryValues("sort"))
+            let found = try await engine.searchSchedules(search)
+            return try JSONResponse.make(SearchResult(totalHits: found.totalHits, results: found.schedules))
+        }
+        router.on(.searchScheduleExecutions) { request, _ in
+            let search: ScheduleExecutionSearch
+            do {
+                search = try ScheduleExecutionSearch(
+                    query: request.query("query"), freeText: request.query("freeText"),
+                    sort: request.queryValues("sort").flatMap { $0.split(separator: ",").map(String.init) },
+                    start: request.integer("start"), size: request.integer("size"))
+            } catch let error as SearchError {
+                throw Refusal.badRequest(error.message)
+            }
+            let found = try await engine.searchScheduleExecutions(search)
+            return try JSONResponse.make(SearchResult(totalHits: found.totalHits, results: found.executions))
+        }
         router.on(.nextFireTimes) { request, _ in
             guard let expression = request.query("cronExpression") else {
                 throw Refusal.badRequest("Query parameter 'cronExpression' is required")

@@ -24,6 +24,18 @@ extension Decoder {
     }
 }
 
+extension Decoder {
+    /// Refuses a member `name` that holds a non-empty array: a field Conductor's clients may send that Baton does
+    /// not act on, so it is refused rather than ignored (null and `[]` pass).
+    func refuseNonEmptyArray(_ name: String, because reason: String) throws {
+        let container = try self.container(keyedBy: NamedKey.self)
+        let key = NamedKey(stringValue: name)
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return }
+        if let items = try? container.decode([JSONValue].self, forKey: key), items.isEmpty { return }
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "\(name) is not supported: \(reason)"))
+    }
+}
+
 /// A coding key by name, for a member read apart from a type's own keys.
 private struct NamedKey: CodingKey {
     let stringValue: String

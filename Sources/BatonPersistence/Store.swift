@@ -29,10 +29,10 @@ public protocol Store: Sendable {
 }
 
 /// Everything a transaction can read.
-public protocol StoreReader: ExecutionReading, MetadataReading, QueueReading {}
+public protocol StoreReader: ExecutionReading, MetadataReading, QueueReading, ScheduleReading {}
 
 /// Everything a write transaction can read and change.
-public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue, TaskLimiting {
+public protocol StoreTransaction: StoreReader, ExecutionWriting, MetadataWriting, TaskQueue, TaskLimiting, ScheduleWriting {
     /// Takes up to `limit` RUNNING executions whose wake-up time is due at `now`, earliest first, and moves
     /// their wake-up to `leaseUntil`, so that other servers sweeping the same database pass them over
     /// until then (deciding one sets its real next wake-up). Returns their ids.

@@ -196,5 +196,33 @@ enum Migrations {
             """,
             "CREATE INDEX payloads_by_workflow ON payloads(workflow_id)",
         ]),
+        // Schedules, found due by their next run time (NULL while paused or past their end), and the record of what
+        // each slot did, newest first per schedule.
+        Migration(version: 5, name: "v5-schedules", statements: [
+            """
+            CREATE TABLE schedules (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                workflow_name TEXT COLLATE "C" NOT NULL,
+                next_run_time BIGINT,
+                json TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX schedules_by_next_run_time ON schedules(next_run_time) WHERE next_run_time IS NOT NULL",
+            """
+            CREATE TABLE schedule_executions (
+                execution_id TEXT COLLATE "C" PRIMARY KEY,
+                schedule_name TEXT COLLATE "C" NOT NULL,
+                workflow_name TEXT COLLATE "C" NOT NULL,
+                workflow_id TEXT COLLATE "C",
+                state TEXT COLLATE "C" NOT NULL,
+                scheduled_time BIGINT NOT NULL,
+                execution_time BIGINT NOT NULL,
+                reason TEXT,
+                json TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_name, scheduled_time)",
+            "CREATE INDEX schedule_executions_by_time ON schedule_executions(scheduled_time)",
+        ]),
     ]
 }

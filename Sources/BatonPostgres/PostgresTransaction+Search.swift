@@ -62,6 +62,36 @@ extension PostgresTransaction {
         return (total, try ids.compactMap { try task(id: $0) })
     }
 
+    func search(_ search: ScheduleExecutionSearch) throws -> (totalHits: Int64, executions: [ScheduleExecution]) {
+        var values: [any SQLBindable] = []
+        func placeholder(_ value: any SQLBindable) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        var clauses = search.conditions.map { condition in
+            sql(column: condition.field.columnName, numeric: condition.field.valueKind == .timestamp, condition.comparison,
+                placeholder: placeholder)
+        }
+        if let text = search.freeText {
+            let exact = placeholder(text)
+            let like = placeholder("%" + escapeLike(text) + "%")
+            clauses.append("""
+                (schedule_name ILIKE \(like) OR workflow_name ILIKE \(like) OR workflow_id = \(exact) OR reason ILIKE \(like))
+                """)
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let total = try column(Int64.self, "SELECT COUNT(*) FROM schedule_executions" + filter, values).first ?? 0
+        let order = search.sort.isEmpty
+            ? "scheduled_time DESC"
+            : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST")" }
+                .joined(separator: ", ")
+        let limit = placeholder(search.size)
+        let offset = placeholder(search.start)
+        let json = try column(String.self, "SELECT json FROM schedule_executions" + filter
+                              + " ORDER BY \(order), execution_id LIMIT \(limit) OFFSET \(offset)", values)
+        return (total, try json.map { try ScheduleJSON.decode(ScheduleExecution.self, from: $0) })
+    }
+
     /// The clauses a task must meet for `filter` (on `tasks`, and `workflows` for the workflow's name and
     /// correlation id).
     private func sql(for filter: TaskSearch.Filter, placeholder: (any SQLBindable) -> String) -> [String] {

@@ -53,6 +53,34 @@ extension SQLiteTransaction {
         return (total, try ids.compactMap { try task(id: $0) })
     }
 
+    func search(_ search: ScheduleExecutionSearch) throws -> (totalHits: Int64, executions: [ScheduleExecution]) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        for condition in search.conditions {
+            let (clause, values) = sql(column: condition.field.columnName, numeric: condition.field.valueKind == .timestamp,
+                                       condition.comparison)
+            clauses.append(clause)
+            arguments += StatementArguments(values)
+        }
+        if let text = search.freeText {
+            let pattern = "%" + escapeLike(text) + "%"
+            clauses.append("""
+                (schedule_name LIKE ? ESCAPE '\\' OR workflow_name LIKE ? ESCAPE '\\' OR workflow_id = ? \
+                OR reason LIKE ? ESCAPE '\\')
+                """)
+            arguments += [pattern, pattern, text, pattern]
+        }
+        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let total = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM schedule_executions" + filter, arguments: arguments) ?? 0
+        let order = search.sort.isEmpty
+            ? "scheduled_time DESC"
+            : search.sort.map { "\($0.field.columnName) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+        let json = try String.fetchAll(db, sql: "SELECT json FROM schedule_executions" + filter
+                                       + " ORDER BY \(order), execution_id LIMIT ? OFFSET ?",
+                                       arguments: arguments + [search.size, search.start])
+        return (total, try json.map { try ScheduleJSON.decode(ScheduleExecution.self, from: $0) })
+    }
+
     /// The clauses a task must meet for `filter` (on `tasks`, and `workflows` for the workflow's name and
     /// correlation id), with their arguments.
     private func sql(for filter: TaskSearch.Filter) -> ([String], StatementArguments) {

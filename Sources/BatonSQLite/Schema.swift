@@ -243,6 +243,32 @@ enum Schema {
                 CREATE INDEX payloads_by_workflow ON payloads(workflow_id);
                 """)
         }
+        // Schedules, found due by their next run time (NULL while paused or past their end), and the record of what
+        // each slot did, newest first per schedule.
+        migrator.registerMigration("v8-schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE schedules (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    workflow_name TEXT NOT NULL,
+                    next_run_time INTEGER,
+                    json TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX schedules_by_next_run_time ON schedules(next_run_time) WHERE next_run_time IS NOT NULL;
+                CREATE TABLE schedule_executions (
+                    execution_id TEXT PRIMARY KEY NOT NULL,
+                    schedule_name TEXT NOT NULL,
+                    workflow_name TEXT NOT NULL,
+                    workflow_id TEXT,
+                    state TEXT NOT NULL,
+                    scheduled_time INTEGER NOT NULL,
+                    execution_time INTEGER NOT NULL,
+                    reason TEXT,
+                    json TEXT NOT NULL
+                );
+                CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_name, scheduled_time);
+                CREATE INDEX schedule_executions_by_time ON schedule_executions(scheduled_time);
+                """)
+        }
         return migrator
     }
 }

@@ -65,12 +65,7 @@ public struct BatonApplication: Sendable {
         let api = try Self.apiConfiguration(for: configuration)
         let store = try await PostgresStore(configuration: postgres, payloads: configuration.executionLimits.payloads,
                                             logger: logger, metrics: PrometheusMetricsFactory(registry: api.metrics.registry))
-        do {
-            return BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger, api: api)
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        return BatonApplication(configuration: configuration, store: store, clock: clock, logger: logger, api: api)
     }
 
     private init(configuration: ServerConfiguration, store: any Store, clock: any EngineClock, logger: Logger,
@@ -110,7 +105,8 @@ public struct BatonApplication: Sendable {
                                    maximumConnections: connections.maximum)
             },
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Baton"),
-            services: [Sweeper(engine: engine, interval: configuration.sweepInterval),
+            services: [Sweeper(engine: engine, interval: configuration.sweepInterval,
+                               misfireThreshold: configuration.scheduleMisfireThreshold),
                        HTTPTaskRunner(engine: engine, targets: configuration.httpTaskTargets),
                        ScriptTaskRunner(engine: engine, scripts: NativeScriptEvaluator(limits: configuration.scriptLimits),
                                         concurrency: configuration.scriptConcurrency),

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var sqliteDurability: String
     /// How often the sweeper looks for due timers.
     public var sweepInterval: Duration
+    /// How late a schedule's slot may be found and still fire, for a schedule that does not catch up (default 60 s):
+    /// later than this, no server ran when it came, and it is skipped.
+    public var scheduleMisfireThreshold: Duration = .seconds(60)
     /// How long an SQLite write waits for a lock held by another process before answering 503.
     public var sqliteBusyTimeout: Duration = .seconds(10)
     /// The auth configuration file (applications, hashed secrets, roles); nil leaves auth off.

@@ -92,6 +92,12 @@ struct ServerCommand: AsyncParsableCommand {
     var maxConnections: Int?
 
     @Option(help: """
+        Seconds late a schedule's slot may be found and still fire, for a schedule without runCatchupScheduleInstances \
+        (default 60); a later one came while no server ran, and is skipped.
+        """)
+    var scheduleMisfireThreshold: Int?
+
+    @Option(help: """
         Payload limits by Conductor's names, comma-separated NAME=SIZE in bytes or with KB, MB or GB as Conductor \
         writes them: taskInputPayloadSizeThreshold, taskOutputPayloadSizeThreshold, workflowInputPayloadSizeThreshold, \
         workflowOutputPayloadSizeThreshold (default 64KB each), and each with max (maxTask…, maxWorkflow…: 10240KB). \
@@ -164,6 +170,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let count = try Self.positive(maxConnections, environment["BATON_MAX_CONNECTIONS"], "connection limit") {
             configuration.maximumConnections = count
+        }
+        if let seconds = try Self.positive(scheduleMisfireThreshold, environment["BATON_SCHEDULE_MISFIRE_THRESHOLD"],
+                                           "schedule misfire threshold") {
+            configuration.scheduleMisfireThreshold = .seconds(seconds)
         }
         if let text = payloadLimits ?? environment["BATON_PAYLOAD_LIMITS"] {
             try Self.apply(payloadLimits: text, to: &configuration.executionLimits.payloads)

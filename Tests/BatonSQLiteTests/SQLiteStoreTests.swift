@@ -102,7 +102,7 @@ struct SQLiteStoreTests {
             try await raw.read { db in
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
                 #expect(applied == ["v1-initial", "v2-search-by-name-and-status", "v3-queue-in-claim-order",
-                                    "v4-queue-without-rowid", "v5-events-by-workflow", "v6-task-limits", "v7-payloads-apart"])
+                                    "v4-queue-without-rowid", "v5-events-by-workflow", "v6-task-limits", "v7-payloads-apart", "v8-schedules"])
                 #expect(try Schema.migrator.hasCompletedMigrations(db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workflows") == 1)
             }
