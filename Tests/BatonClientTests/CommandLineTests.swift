@@ -253,11 +253,54 @@ struct CommandLineTests {
         }
     }
 
+    @Test("schedule create, list, get, executions, pause, resume, save and delete: each slot's workflow shown; refusals exit 1")
+    func schedules() async throws {
+        try await withClient { client, server in
+            try await client.metadata.register(workflowDef: WorkflowDef(name: "cli_report", tasks: [
+                WorkflowTask(name: "cli_build", taskReferenceName: "build"),
+            ]))
+            server.clock.advance(by: 1_630_000_000_000 - server.clock.now())  // 2021-08-26T17:46:40Z
+            let created = try await baton(["schedule", "create", "cli-nightly", "--workflow", "cli_report", "--cron", "0 0 2 * * *",
+                                           "--zone", "Europe/Paris", "--input", #"{"region":"eu"}"#], server: server)
+            #expect(created.status == 0, "\(created.standardError)")
+            #expect(created.standardOutput.contains("Saved cli-nightly: 2021-08-27T00:00:00"), "\(created.standardOutput)")
+            let list = try await baton(["schedule", "list"], server: server)
+            #expect(list.standardOutput.contains("cli-nightly") && list.standardOutput.contains("Europe/Paris"),
+                    "\(list.standardOutput)")
+            let got = try await baton(["schedule", "get", "cli-nightly"], server: server)
+            let schedule = try got.decode(WorkflowSchedule.self)
+            #expect(schedule.startWorkflowRequest?.input == ["region": "eu"] && schedule.nextRunTime == 1_630_022_400_000)
+            server.clock.advance(by: 1_630_022_400_000 - server.clock.now())
+            await server.engine.fireDueSchedules()
+            let executions = try await baton(["schedule", "executions", "cli-nightly"], server: server)
+            #expect(executions.standardOutput.contains("2021-08-27T00:00:00") && executions.standardOutput.contains("EXECUTED"),
+                    "\(executions.standardOutput)")
+            let paused = try await baton(["schedule", "pause", "cli-nightly", "--reason", "holiday"], server: server)
+            #expect(paused.status == 0 && paused.standardOutput.contains("Paused cli-nightly"))
+            #expect(try await baton(["schedule", "list"], server: server).standardOutput.contains("paused (holiday)"))
+            #expect(try await baton(["schedule", "resume", "cli-nightly"], server: server).status == 0)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("schedule-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data(#"[{"name":"cli-hourly","cronExpression":"0 0 * * * *","startWorkflowRequest":{"name":"cli_report"}}]"#.utf8)
+                .write(to: file)
+            let saved = try await baton(["schedule", "save", file.path], server: server)
+            #expect(saved.status == 0 && saved.standardOutput.contains("Saved cli-hourly"), "\(saved.standardError)")
+            let refused = try await baton(["schedule", "create", "bad", "--workflow", "cli_report", "--cron", "0 0 25 * * *"],
+                                          server: server)
+            #expect(refused.status == 1 && refused.standardError.contains("hour '25'"), "\(refused.standardError)")
+            let missing = try await baton(["schedule", "pause", "nope"], server: server)
+            #expect(missing.status == 1 && missing.standardError.contains("Schedule 'nope' not found"), "\(missing.standardError)")
+            #expect(try await baton(["schedule", "delete", "cli-nightly"], server: server).status == 0)
+            #expect(try await client.scheduler.schedules().map(\.name) == ["cli-hourly"])
+        }
+    }
+
     @Test("--help works everywhere and shows examples")
     func help() async throws {
         for command in [[], ["workflow"], ["workflow", "start"], ["workflow", "list"], ["workflow", "rerun"],
                         ["workflow", "terminate"], ["task"], ["task", "update"], ["task", "queues"], ["def"], ["def", "register"],
-                        ["admin"], ["admin", "pending"], ["schedule"], ["schedule", "next"]] {
+                        ["admin"], ["admin", "pending"], ["schedule"], ["schedule", "next"], ["schedule", "create"],
+                        ["schedule", "save"], ["schedule", "executions"]] {
             let run = try await CommandLineRun.run(command + ["--help"])
             #expect(run.status == 0, "\(command)")
             #expect(run.standardOutput.contains("Examples"), "\(command): \(run.standardOutput)")

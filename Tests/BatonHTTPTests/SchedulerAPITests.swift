@@ -3,10 +3,13 @@ import BatonEngine
 import BatonModel
 import BatonTesting
 import Foundation
+import NIOHTTP1
 import Testing
 
-/// `GET /api/scheduler/nextFewSchedules`: when a cron expression fires, from the server's clock — the scenarios of
-/// Conductor's `SchedulerServiceTest` for `getListOfNextSchedules`, and the refusals.
+/// `/api/scheduler`: schedules saved, fired, paused and searched over HTTP, and when a cron expression fires
+/// (`nextFewSchedules`, the scenarios of Conductor's `SchedulerServiceTest` for `getListOfNextSchedules`), with the
+/// refusals. The server's clock is moved by the test; slots are fired by asking the engine (its sweeper may too: a
+/// slot fires once either way).
 @Suite struct SchedulerAPITests {
     /// 2021-08-26T17:46:40Z, the instant Conductor's tests take as now.
     static let now: Int64 = 1_630_000_000_000
@@ -78,6 +81,123 @@ import Testing
                 }
                 #expect(error?.status == 400)
                 #expect(error?.message.contains("hour '25'") == true, "\(String(describing: error))")
+            }
+        }
+    }
+
+    static let report = #"{"name":"sched_report","version":1,"tasks":[{"name":"sched_build","taskReferenceName":"build","type":"SIMPLE"}]}"#
+
+    @Test("an every-second schedule saved over HTTP starts one workflow per slot, each with its slot in its input, and records each")
+    func everySecond() async throws {
+        try await withRunningServer { server in
+            #expect(try await server.client.send(.POST, "/api/metadata/workflow", body: Self.report).status == 200)
+            server.clock.advance(by: Self.now - server.clock.now())
+            let body = #"{"name":"tick","cronExpression":"* * * * * *","startWorkflowRequest":{"name":"sched_report","input":{"a":1}}}"#
+            let saved = try await server.client.send(.POST, "/api/scheduler/schedules", body: body)
+            #expect(saved.status == 200, "\(saved.text)")
+            let schedule = try saved.decode(WorkflowSchedule.self)
+            #expect(schedule.nextRunTime == Self.now + 1_000 && schedule.zoneId == "UTC" && !schedule.paused)
+            for _ in 0..<3 {
+                server.clock.advance(by: 1_000)
+                await server.engine.fireDueSchedules()
+            }
+            let found = try await server.client.get("/api/scheduler/search/executions?query=scheduleName%20IN%20(tick)&sort=scheduledTime:ASC")
+            let records = try found.decode(SearchResult<ScheduleExecution>.self)
+            #expect(records.totalHits == 3 && records.results.map(\.scheduledTime) == [1_000, 2_000, 3_000].map { Self.now + $0 })
+            #expect(records.results.allSatisfy { $0.state == .executed && $0.workflowName == "sched_report" })
+            for record in records.results {
+                let workflow = try await server.client.get("/api/workflow/\(record.workflowId ?? "")").decode(Workflow.self)
+                #expect(workflow.input["_scheduledTime"] == .int(record.scheduledTime) && workflow.input["a"] == 1)
+                #expect(workflow.input["_startedByScheduler"] == "tick" && workflow.input["_executionId"] == .string(record.executionId))
+            }
+            let listed = try await server.client.get("/api/scheduler/schedules?workflowName=sched_report").decode([WorkflowSchedule].self)
+            #expect(listed.map(\.name) == ["tick"] && listed.first?.nextRunTime == Self.now + 4_000)
+            let searched = try await server.client.get("/api/scheduler/schedules/search?scheduleName=TIC&paused=false")
+            #expect(try searched.decode(SearchResult<WorkflowSchedule>.self).results.map(\.name) == ["tick"], "\(searched.text)")
+            #expect(try await server.client.send(.PUT, "/api/scheduler/schedules/tick/pause?reason=later").status == 200)
+            let paused = try await server.client.get("/api/scheduler/schedules/tick").decode(WorkflowSchedule.self)
+            #expect(paused.paused && paused.pausedReason == "later" && paused.nextRunTime == nil)
+            server.clock.advance(by: 5_000)
+            await server.engine.fireDueSchedules()
+            #expect(try await server.client.get("/api/scheduler/search/executions?query=tick").decode(
+                SearchResult<ScheduleExecution>.self).totalHits == 3, "nothing while paused")
+            #expect(try await server.client.send(.PUT, "/api/scheduler/schedules/tick/resume").status == 200)
+            #expect(try await server.client.send(.DELETE, "/api/scheduler/schedules/tick").status == 200)
+            #expect(try await server.client.get("/api/scheduler/schedules/tick").status == 404)
+            #expect(try await server.client.send(.DELETE, "/api/scheduler/schedules/tick").status == 200, "deleting twice is no error")
+        }
+    }
+
+    @Test("a bad schedule is a 400 naming the field, and changes nothing; an unknown one is a 404", arguments: [
+        (#"{"cronExpression":"* * * * * *","startWorkflowRequest":{"name":"w"}}"#, "Schedule name is required"),
+        (#"{"name":"s","cronExpression":"0 0 25 * * *","startWorkflowRequest":{"name":"w"}}"#, "hour '25'"),
+        (#"{"name":"s","cronExpression":"0 0 9 * * *","zoneId":"Mars/Base","startWorkflowRequest":{"name":"w"}}"#, "zoneId 'Mars/Base'"),
+        (#"{"name":"s","cronExpression":"0 0 9 * * *"}"#, "startWorkflowRequest is required"),
+        (#"{"name":"s","cronExpression":"0 0 9 * * *","startWorkflowRequest":{"name":"w"},"tags":[{"key":"a","value":"b"}]}"#,
+         "tags is not supported"),
+        (#"{"name":"s","cronExpression":"0 0 9 * * *","startWorkflowRequest":{"name":"w"},"scheduleStartTime":"soon"}"#,
+         "scheduleStartTime"),
+        (#"[1]"#, "Invalid JSON body"),
+    ])
+    func refusals(body: String, fragment: String) async throws {
+        try await withRunningServer { server in
+            let reply = try await server.client.send(.POST, "/api/scheduler/schedules", body: body)
+            #expect(reply.status == 400, "\(reply.text)")
+            let error = try reply.decode(ErrorResponse.self)
+            #expect(error.status == 400 && error.message.contains(fragment), "\(error.message)")
+            #expect(try await server.client.get("/api/scheduler/schedules").decode([WorkflowSchedule].self).isEmpty)
+            for (method, path) in [(HTTPMethod.GET, "/api/scheduler/schedules/nope"), (.PUT, "/api/scheduler/schedules/nope/pause"),
+                                   (.PUT, "/api/scheduler/schedules/nope/resume")] {
+                let missing = try await server.client.send(method, path)
+                #expect(missing.status == 404 && missing.text.contains("Schedule 'nope' not found"), "\(path): \(missing.text)")
+            }
+            let badQuery = try await server.client.get("/api/scheduler/search/executions?query=color%20%3D%20red")
+            #expect(badQuery.status == 400 && badQuery.text.contains("valid fields are"), "\(badQuery.text)")
+            let badSort = try await server.client.get("/api/scheduler/schedules/search?sort=color:ASC")
+            #expect(badSort.status == 400 && badSort.text.contains("Cannot sort schedules by 'color:ASC'"), "\(badSort.text)")
+        }
+    }
+
+    @Test("saving a schedule needs OPERATOR, and ADMIN when it starts an inline definition; reading it, VIEWER")
+    func roles() async throws {
+        try await AuthFixtures.withAuthServer { server in
+            let body = #"{"name":"s","cronExpression":"0 0 9 * * *","startWorkflowRequest":{"name":"w"}}"#
+            let inline = #"{"name":"s2","cronExpression":"0 0 9 * * *","startWorkflowRequest":{"name":"w","workflowDef":"#
+                + #"{"name":"w","tasks":[{"name":"t","taskReferenceName":"t","type":"SIMPLE"}]}}}"#
+            let (viewer, operatorKey, admin) = (try await server.token("viewer"), try await server.token("operator"),
+                                                try await server.token("admin"))
+            #expect(try await server.send(.POST, "/api/scheduler/schedules", body: body, as: viewer).status == 403)
+            #expect(try await server.send(.POST, "/api/scheduler/schedules", body: body, as: operatorKey).status == 200)
+            let refused = try await server.send(.POST, "/api/scheduler/schedules", body: inline, as: operatorKey)
+            #expect(refused.status == 403 && refused.text.contains("inline workflowDef"), "\(refused.text)")
+            #expect(try await server.send(.POST, "/api/scheduler/schedules", body: inline, as: admin).status == 200)
+            let saved = try await server.send(.GET, "/api/scheduler/schedules/s", as: viewer).decode(WorkflowSchedule.self)
+            #expect(saved.createdBy != nil && saved.createdBy != "anonymous", "who saved it: \(saved.createdBy ?? "nil")")
+            #expect(try await server.send(.GET, "/api/scheduler/admin/pause", as: operatorKey).status == 403)
+        }
+    }
+
+    @Test("the SDK saves, reads, pauses, resumes, searches and deletes schedules; a refusal carries the server's message")
+    func sdkSchedules() async throws {
+        try await withRunningServer { server in
+            #expect(try await server.client.send(.POST, "/api/metadata/workflow", body: Self.report).status == 200)
+            server.clock.advance(by: Self.now - server.clock.now())
+            try await withBatonClient(baseURL: server.baseURL) { client in
+                let saved = try await client.scheduler.save(WorkflowSchedule(
+                    name: "sdk", cronExpression: "0 * * * * *", startWorkflowRequest: StartWorkflowRequest(name: "sched_report")))
+                #expect(saved.nextRunTime == 1_630_000_020_000)
+                #expect(try await client.scheduler.schedule(named: "sdk") == saved)
+                server.clock.advance(by: 20_000)
+                await server.engine.fireDueSchedules()
+                let executions = try await client.scheduler.executions(query: "scheduleName = sdk")
+                #expect(executions.results.map(\.scheduledTime) == [1_630_000_020_000])
+                try await client.scheduler.pause(scheduleNamed: "sdk", reason: "r")
+                #expect(try await client.scheduler.schedules().first?.paused == true)
+                try await client.scheduler.resume(scheduleNamed: "sdk")
+                #expect(try await client.scheduler.schedule(named: "sdk").nextRunTime == 1_630_000_080_000)
+                try await client.scheduler.delete(scheduleNamed: "sdk")
+                let error = await #expect(throws: ClientError.self) { try await client.scheduler.schedule(named: "sdk") }
+                #expect(error?.status == 404)
             }
         }
     }

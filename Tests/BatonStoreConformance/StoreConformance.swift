@@ -30,5 +30,5 @@ public enum StoreConformance {
     /// Every case, grouped by area.
     public static let cases: [ConformanceCase] =
         executionCases + snapshotCases + metadataCases + queueCases + wakeUpCases + trailCases + lookupCases
-        + searchCases + transactionCases + payloadCases
+        + searchCases + transactionCases + payloadCases + scheduleCases
 }
