@@ -8,6 +8,8 @@ public struct ScheduleTiming: Sendable {
     public struct Cron: Sendable {
         public let expression: CronExpression
         public let zone: TimeZone
+        /// The zone's name as the schedule gives it (`UTC` by default).
+        public let zoneId: String
         /// The expression and the zone's name, as Conductor passes it to the workflow (`_schedulerCron`).
         public let text: String
     }
@@ -42,7 +44,7 @@ public struct ScheduleTiming: Sendable {
                 throw ScheduleProblem("\(zoneField) '\(zoneName)' is not a known time zone (use an IANA name such as "
                     + "America/New_York)")
             }
-            crons.append(Cron(expression: expression, zone: zone, text: "\(text) \(zoneName)"))
+            crons.append(Cron(expression: expression, zone: zone, zoneId: zoneName, text: "\(text) \(zoneName)"))
         }
         if let start = schedule.scheduleStartTime, let end = schedule.scheduleEndTime, end < start {
             throw ScheduleProblem("scheduleEndTime \(end) is before scheduleStartTime \(start)")

@@ -195,7 +195,7 @@ extension Engine {
         var execution = ScheduleExecution(
             executionId: executionId, scheduleName: schedule.name, scheduledTime: slotTime, executionTime: now,
             workflowName: schedule.workflowName, workflowId: nil, reason: nil,
-            startWorkflowRequest: schedule.startWorkflowRequest, state: .executed, zoneId: cron.zone.identifier)
+            startWorkflowRequest: schedule.startWorkflowRequest, state: .executed, zoneId: cron.zoneId)
         do {
             let name = try Self.validatedName(of: request)
             execution.workflowId = try createWorkflow(request, name: name, actor: "scheduler", decider: decider(at: now),

@@ -131,6 +131,7 @@ struct ScheduleTests {
             let records = try await Self.executions(engine)
             #expect(records.count == 1)
             #expect(records.first?.state == .executed && records.first?.workflowId == workflows[0].workflowId)
+            #expect(records.first?.zoneId == "UTC" && records.first?.workflowName == "report")
             #expect(input["_executionId"] == .string(records.first?.executionId ?? ""))
             #expect(try await Self.schedule(named: "nightly", in: engine).nextRunTime == Self.start + 2_000)
             for _ in 0..<3 {

@@ -1,5 +1,6 @@
 // Baton UI: hash router. #/executions, #/execution/{id}, #/definitions, #/definitions/{workflow|task}/{name}, #/run,
-// #/queues.
+// #/queues, #/schedules, #/schedules/new, #/schedules/{name} (#/schedules/new/view for one named "new"),
+// #/schedules/{name}/edit.
 'use strict';
 
 (function () {
@@ -27,12 +28,16 @@
     else if (page === 'definitions') render = pages.definitions;
     else if (page === 'run') render = pages.run;
     else if (page === 'queues') render = pages.queues;
+    else if (page === 'schedules' && parsed.parts[1] === 'new' && !parsed.parts[2]) render = pages.scheduleForm;
+    else if (page === 'schedules' && parsed.parts[2] === 'edit') render = pages.scheduleForm;
+    else if (page === 'schedules' && parsed.parts[1]) render = pages.schedule;
+    else if (page === 'schedules') render = pages.schedules;
     if (!render) {
       location.replace('#/executions');
       return;
     }
     const titles = { executions: 'Executions', execution: 'Execution', definitions: 'Definitions', run: 'Run workflow',
-      queues: 'Task queues' };
+      queues: 'Task queues', schedules: 'Schedules' };
     document.title = `${titles[page] || 'Baton'} · Baton`;
     current = render(main, parsed);
     window.scrollTo(0, 0);
