@@ -110,10 +110,10 @@ extension Engine {
     }
 
     /// Applies a signal to each id independently (at most 1000), reporting per-id success or failure.
-    public func bulk(_ workflowIds: [String],
+    public func bulk(_ workflowIds: [String], of kind: String = "workflows",
                      _ apply: @Sendable (String) async throws -> Void) async throws(EngineError) -> BulkResponse {
         guard workflowIds.count <= 1000 else {
-            throw EngineError.invalid("Cannot process more than 1000 workflows. Please use multiple requests.")
+            throw EngineError.invalid("Cannot process more than 1000 \(kind). Please use multiple requests.")
         }
         var response = BulkResponse()
         for id in workflowIds {

@@ -254,7 +254,7 @@ extension Endpoint {
 
     static let scheduler: [Endpoint] = [
         saveSchedule, schedules, searchSchedules, schedule, deleteSchedule, pauseSchedule, resumeSchedule,
-        nextFireTimes, pauseScheduling, resumeScheduling, searchScheduleExecutions,
+        bulkPauseSchedules, bulkResumeSchedules, nextFireTimes, pauseScheduling, resumeScheduling, searchScheduleExecutions,
     ]
 
     static let saveSchedule = Endpoint(.post, "/api/scheduler/schedules", .operate, tag: .scheduler,
@@ -278,6 +278,10 @@ extension Endpoint {
         summary: "Pause a schedule", query: [.string("reason", "Why, shown with the schedule")])
     static let resumeSchedule = Endpoint(.put, "/api/scheduler/schedules/{name}/resume", .operate, tag: .scheduler,
         summary: "Resume a paused schedule from now (missed slots are not caught up)")
+    static let bulkPauseSchedules = Endpoint(.put, "/api/scheduler/bulk/pause", .operate, tag: .scheduler,
+        summary: "Pause up to 1000 schedules, each on its own", body: .stringList, reply: .schema("BulkResponse"))
+    static let bulkResumeSchedules = Endpoint(.put, "/api/scheduler/bulk/resume", .operate, tag: .scheduler,
+        summary: "Resume up to 1000 schedules, each on its own", body: .stringList, reply: .schema("BulkResponse"))
     static let pauseScheduling = Endpoint(.get, "/api/scheduler/admin/pause", .admin, tag: .scheduler,
         summary: "Stop firing schedules on this server (others on the same database go on)", reply: .object)
     static let resumeScheduling = Endpoint(.get, "/api/scheduler/admin/resume", .admin, tag: .scheduler,

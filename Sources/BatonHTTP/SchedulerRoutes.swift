@@ -41,6 +41,12 @@ struct SchedulerRoutes {
             try await engine.resumeSchedule(named: context.parameters.path("name"), actor: context.actor)
             return Response(status: .ok)
         }
+        router.on(.bulkPauseSchedules) { request, context in
+            try await bulk(request) { name in try await engine.pauseSchedule(named: name, reason: nil, actor: context.actor) }
+        }
+        router.on(.bulkResumeSchedules) { request, context in
+            try await bulk(request) { name in try await engine.resumeSchedule(named: name, actor: context.actor) }
+        }
         router.on(.pauseScheduling) { _, _ in
             engine.pauseScheduling(true)
             return try JSONResponse.make(["status": "done"])
@@ -49,6 +55,13 @@ struct SchedulerRoutes {
             engine.pauseScheduling(false)
             return try JSONResponse.make(["status": "done"])
         }
+    }
+
+    /// Applies `change` to each schedule the body names, each on its own, as Conductor's bulk scheduler endpoints.
+    private func bulk(_ request: Request, _ change: @escaping @Sendable (String) async throws -> Void) async throws -> Response {
+        let names = try await request.decode([String].self)
+        guard !names.isEmpty else { throw Refusal.badRequest("Schedule names list cannot be null.") }
+        return try JSONResponse.make(await engine.bulk(names, of: "schedules", change))
     }
 
     private func registerSearches(on router: Router<BatonRequestContext>) {

@@ -158,6 +158,30 @@ import Testing
         }
     }
 
+    @Test("bulk pause and resume apply to each named schedule on its own; an unknown one is reported, an empty list refused")
+    func bulk() async throws {
+        try await withRunningServer { server in
+            for name in ["b1", "b2"] {
+                let body = #"{"name":"\#(name)","cronExpression":"0 0 9 * * *","startWorkflowRequest":{"name":"w"}}"#
+                #expect(try await server.client.send(.POST, "/api/scheduler/schedules", body: body).status == 200)
+            }
+            let paused = try await server.client.send(.PUT, "/api/scheduler/bulk/pause", body: #"["b1","b2","nope"]"#)
+                .decode(BulkResponse.self)
+            #expect(paused.bulkSuccessfulResults == ["b1", "b2"])
+            #expect(paused.bulkErrorResults == ["nope": "Schedule 'nope' not found"])
+            let listed = try await server.client.get("/api/scheduler/schedules").decode([WorkflowSchedule].self)
+            #expect(listed.allSatisfy { $0.paused })
+            let resumed = try await server.client.send(.PUT, "/api/scheduler/bulk/resume", body: #"["b2"]"#).decode(BulkResponse.self)
+            #expect(resumed.bulkSuccessfulResults == ["b2"])
+            #expect(try await server.client.get("/api/scheduler/schedules/b2").decode(WorkflowSchedule.self).nextRunTime != nil)
+            let empty = try await server.client.send(.PUT, "/api/scheduler/bulk/pause", body: "[]")
+            #expect(empty.status == 400 && empty.text.contains("Schedule names list cannot be null."))
+            let many = "[" + (0...1000).map { "\"s\($0)\"" }.joined(separator: ",") + "]"
+            let tooMany = try await server.client.send(.PUT, "/api/scheduler/bulk/resume", body: many)
+            #expect(tooMany.status == 400 && tooMany.text.contains("Cannot process more than 1000 schedules"), "\(tooMany.text)")
+        }
+    }
+
     @Test("saving a schedule needs OPERATOR, and ADMIN when it starts an inline definition; reading it, VIEWER")
     func roles() async throws {
         try await AuthFixtures.withAuthServer { server in
