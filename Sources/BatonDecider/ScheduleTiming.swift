@@ -58,7 +58,7 @@ public struct ScheduleTiming: Sendable {
     ///
     /// As Conductor, a start time counts from half a second before it, so a start time on a slot includes the slot.
     public func firstSlot(after instant: Int64) -> Slot? {
-        let from = startTime.map { max(instant, $0 - 500) } ?? instant
+        let from = startTime.map { max(instant, $0 > Int64.min + 500 ? $0 - 500 : .min) } ?? instant
         var first: Slot?
         for cron in crons {
             guard let time = cron.expression.nextFireTime(after: from, in: cron.zone) else { continue }

@@ -98,6 +98,20 @@ struct ScheduleTests {
         }
     }
 
+    @Test("start and end times at the ends of Int64 are taken, not a crash")
+    func extremeTimes() async throws {
+        try await Self.withEngine { engine, _ in
+            var schedule = Self.schedule(cron: "0 0 * * * *")
+            (schedule.scheduleStartTime, schedule.scheduleEndTime) = (.min, .max)
+            let saved = try await Self.save(schedule, in: engine)
+            #expect(saved.nextRunTime == 1_700_002_800_000)
+            (schedule.scheduleStartTime, schedule.scheduleEndTime) = (.max, .max)
+            let never = try await Self.save(schedule, in: engine)
+            #expect(never.nextRunTime == nil, "no slot after the year 9999")
+            #expect(try engine.nextFireTimes(cronExpression: "0 0 * * * *", startTime: .min, endTime: .min).isEmpty)
+        }
+    }
+
     @Test("an end time before the start time is refused")
     func endBeforeStart() async throws {
         try await Self.withEngine { engine, _ in
