@@ -64,7 +64,7 @@ struct EngineLoad: AsyncParsableCommand {
                     while ContinuousClock.now < end {
                         // Keep about 1,000 tasks waiting or running, as the HTTP benchmark's backlog does.
                         if counters.started.load(ordering: .relaxed) * tasks - counters.done.load(ordering: .relaxed) > 1000 {
-                            try? await _Concurrency.Task.sleep(for: .microseconds(500))
+                            try? await Task.sleep(for: .microseconds(500))
                             continue
                         }
                         sequence += 1
@@ -76,7 +76,7 @@ struct EngineLoad: AsyncParsableCommand {
             for worker in 0..<workers {
                 group.addTask {
                     let workerId = "engine-\(worker)"
-                    func result(for task: BatonModel.Task) -> TaskResult {
+                    func result(for task: BatonModel.TaskExecution) -> TaskResult {
                         TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .completed,
                                    outputData: ["n": task.inputData["n"] ?? .null], workerId: workerId)
                     }
@@ -89,7 +89,7 @@ struct EngineLoad: AsyncParsableCommand {
                             continue
                         }
                         for first in polled {
-                            var next: BatonModel.Task? = first
+                            var next: BatonModel.TaskExecution? = first
                             while let task = next, ContinuousClock.now < end {
                                 next = try? await engine.updateAndPoll(result(for: task))
                                 counters.done.add(1, ordering: .relaxed)

@@ -64,7 +64,7 @@ extension Load {
                                 try await endpoint.expect(.POST, "/api/tasks", body: task.result(worker: worker))
                             }
                         } catch {
-                            try? await _Concurrency.Task.sleep(for: .milliseconds(10))
+                            try? await Task.sleep(for: .milliseconds(10))
                         }
                     }
                     return probe

@@ -39,12 +39,12 @@ struct JSONCost: AsyncParsableCommand {
 
     func run() async throws {
         let replyText = "[" + Array(repeating: Self.taskText, count: 16).joined(separator: ",") + "]"
-        let tasks = try JSONDecoder().decode([BatonModel.Task].self, from: Data(replyText.utf8))
+        let tasks = try JSONDecoder().decode([BatonModel.TaskExecution].self, from: Data(replyText.utf8))
         let encoder = JSONEncoder()
         let decoder = JSONDecoder()
         print("JSON per operation (µs, median of \(rounds) rounds of \(operations)):")
         report("write a 16-task poll reply", [
-            ("Baton (Task.jsonText)", { _ = BatonModel.Task.jsonText(of: tasks) }),
+            ("Baton (Task.jsonText)", { _ = BatonModel.TaskExecution.jsonText(of: tasks) }),
             ("Foundation JSONEncoder", { _ = try encoder.encode(tasks) }),
         ])
         report("read a TaskResult", [
@@ -53,8 +53,8 @@ struct JSONCost: AsyncParsableCommand {
         ])
         let replyBytes = Array(replyText.utf8)
         report("read a 16-task poll reply (SDK)", [
-            ("Baton (JSONValueDecoder)", { _ = try JSONValueDecoder().decode([BatonModel.Task].self, fromJSON: replyBytes) }),
-            ("Foundation JSONDecoder", { _ = try decoder.decode([BatonModel.Task].self, from: Data(replyBytes)) }),
+            ("Baton (JSONValueDecoder)", { _ = try JSONValueDecoder().decode([BatonModel.TaskExecution].self, fromJSON: replyBytes) }),
+            ("Foundation JSONDecoder", { _ = try decoder.decode([BatonModel.TaskExecution].self, from: Data(replyBytes)) }),
         ])
     }
 

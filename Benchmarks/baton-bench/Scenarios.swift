@@ -167,7 +167,7 @@ struct Load {
                             // Starters take turns (offset by a fraction of the interval each), so the paced load
                             // arrives evenly rather than in bursts of one start per starter.
                             let due = begin + .seconds((Double(sequence) + Double(starter) / Double(starters)) / perLoop)
-                            if due > ContinuousClock.now { try? await _Concurrency.Task.sleep(until: due, clock: .continuous) }
+                            if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
                         } else if !(await backlog.enter()) {
                             break
                         }
@@ -244,7 +244,7 @@ struct Load {
                             }
                         } catch {
                             counters.fail(error)
-                            try? await _Concurrency.Task.sleep(for: .milliseconds(10))
+                            try? await Task.sleep(for: .milliseconds(10))
                         }
                     }
                     return .worker(polls, updates)
@@ -254,11 +254,11 @@ struct Load {
                 group.addTask { .probe(await signalLoop(probe: probe, until: end, measureFrom: measureFrom, counters: counters)) }
             }
             // The measuring window is read here, while the loops run.
-            try? await _Concurrency.Task.sleep(until: measureFrom, clock: .continuous)
+            try? await Task.sleep(until: measureFrom, clock: .continuous)
             baseline = (counters.tasksDone.load(ordering: .relaxed), counters.workflowsDone.load(ordering: .relaxed),
                         counters.started.load(ordering: .relaxed))
             let windowStart = ContinuousClock.now
-            try? await _Concurrency.Task.sleep(until: end, clock: .continuous)
+            try? await Task.sleep(until: end, clock: .continuous)
             backlog.close()
             measuredSeconds = seconds(since: windowStart)
             result.tasksDone = counters.tasksDone.load(ordering: .relaxed) - baseline.tasks
@@ -284,7 +284,7 @@ struct Load {
     /// Runs a `WorkerHost` with one worker for `taskType` (`slots` tasks at once) until `end`; `executed` is
     /// told of each task its worker completes (passing the input on as output, as the other loops do).
     private func runWorkerHost(taskType: String, slots: Int, until end: ContinuousClock.Instant,
-                               executed: @escaping @Sendable (BatonModel.Task) -> Void) async {
+                               executed: @escaping @Sendable (BatonModel.TaskExecution) -> Void) async {
         let client = BatonClient(baseURL: endpoint.baseURL, httpClient: endpoint.http)
         let worker = ClosureWorker(taskType, concurrency: min(slots, 1000)) { task in
             executed(task)
@@ -295,7 +295,7 @@ struct Load {
         let host = WorkerHost(client: client, workers: [worker], configuration: configuration)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await host.run() }
-            try? await _Concurrency.Task.sleep(until: end, clock: .continuous)
+            try? await Task.sleep(until: end, clock: .continuous)
             group.cancelAll()
         }
     }
@@ -325,10 +325,10 @@ struct Load {
                 _ = try await timed("update-by-ref", .POST, "/api/tasks/\(id)/w/COMPLETED", body: #"{"by":"bench"}"#)
             } catch {
                 counters.fail(error)
-                try? await _Concurrency.Task.sleep(for: .milliseconds(10))
+                try? await Task.sleep(for: .milliseconds(10))
             }
             // A person's pace, not a flood: the probes measure latency, the workers make the load.
-            try? await _Concurrency.Task.sleep(for: .milliseconds(5))
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return samples
     }

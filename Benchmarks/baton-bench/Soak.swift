@@ -93,7 +93,7 @@ struct Soak: AsyncParsableCommand {
                     print(String(format: "p99 %@: %.2f ms → %.2f ms (%.2f×)", label, before, after, after / before))
                 }
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(Int(settle * 1000)))
+            try await Task.sleep(for: .milliseconds(Int(settle * 1000)))
             print(String(format: "server RSS: %.0f MiB at start, %.0f MiB at most during the runaway phase, %.0f MiB %.0f s after it",
                          rssAtStart ?? 0, peak, Self.residentMiB(of: child) ?? 0, settle))
             endpoint.close()
@@ -124,7 +124,7 @@ struct Soak: AsyncParsableCommand {
                 if answer?.status != 200 { refused += 1 }
             }
             rounds += 1
-            try? await _Concurrency.Task.sleep(for: .milliseconds(Int(every * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int(every * 1000)))
         }
         return (rounds, refused)
     }
@@ -134,7 +134,7 @@ struct Soak: AsyncParsableCommand {
         var peak = 0.0
         while ContinuousClock.now < end {
             peak = max(peak, Self.residentMiB(of: child) ?? 0)
-            try? await _Concurrency.Task.sleep(for: .milliseconds(250))
+            try? await Task.sleep(for: .milliseconds(250))
         }
         return peak
     }

@@ -204,7 +204,7 @@ func waitUntilUp(_ endpoint: Endpoint, path: String, process: LoggedChild?, limi
             throw BenchError("The server exited early: \(log.suffix(2000))")
         }
         if let (status, _) = try? await endpoint.call(.GET, path, timeout: .seconds(1)), status == 200 { return }
-        try await _Concurrency.Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(100))
     }
     throw BenchError("\(endpoint.baseURL)\(path) did not come up in time")
 }

@@ -18,7 +18,7 @@ struct Greeter: Worker {
     let taskType = "greet"
     let concurrency = 4
 
-    func execute(_ task: Task) async throws -> TaskOutcome {
+    func execute(_ task: TaskExecution) async throws -> TaskOutcome {
         guard let name = task.inputData["name"]?.stringValue, !name.isEmpty else {
             throw TaskFailure("The input needs a name", isTerminal: true)
         }

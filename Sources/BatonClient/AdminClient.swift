@@ -13,8 +13,8 @@ public struct AdminClient: Sendable {
     }
 
     /// A page of the SCHEDULED and IN_PROGRESS tasks of `taskType` in running or paused workflows, oldest first.
-    public func pendingTasks(taskType: String, start: Int = 0, count: Int = 100) async throws -> [Task] {
-        try await transport.get([Task].self, "/api/admin/task/\(HTTPTransport.segment(taskType))",
+    public func pendingTasks(taskType: String, start: Int = 0, count: Int = 100) async throws -> [TaskExecution] {
+        try await transport.get([TaskExecution].self, "/api/admin/task/\(HTTPTransport.segment(taskType))",
                                 query: [("start", String(start)), ("count", String(count))])
     }
 

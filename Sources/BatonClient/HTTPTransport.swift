@@ -45,7 +45,7 @@ struct HTTPTransport: Sendable {
             status = Int(response.status.code)
             data = Data(buffer.readableBytesView)
         } catch {
-            try _Concurrency.Task.checkCancellation()
+            try Task.checkCancellation()
             throw Self.transportError(error)
         }
         guard (200..<300).contains(status) else { throw Self.refusal(status: status, body: data) }

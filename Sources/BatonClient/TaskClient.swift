@@ -9,24 +9,24 @@ public struct TaskClient: Sendable {
     // MARK: - Polling
 
     /// Takes one task of `taskType` (in `domain`) for `workerId`; nil when none is waiting.
-    public func poll(taskType: String, workerId: String? = nil, domain: String? = nil) async throws -> Task? {
+    public func poll(taskType: String, workerId: String? = nil, domain: String? = nil) async throws -> TaskExecution? {
         let reply = try await transport.send(.GET, "/api/tasks/poll/\(HTTPTransport.segment(taskType))",
                                              query: [("workerid", workerId), ("domain", domain)])
         if reply.status == 204 || reply.body.isEmpty { return nil }
-        return try transport.decode(Task.self, from: reply)
+        return try transport.decode(TaskExecution.self, from: reply)
     }
 
     /// Takes up to `count` tasks of `taskType`, waiting up to `timeout` (at most 5 s) for one to be
     /// queued when none is waiting; empty when none came.
     public func batchPoll(taskType: String, count: Int = 1, timeout: Duration = .milliseconds(100),
-                          workerId: String? = nil, domain: String? = nil) async throws -> [Task] {
+                          workerId: String? = nil, domain: String? = nil) async throws -> [TaskExecution] {
         let reply = try await transport.send(
             .GET, "/api/tasks/poll/batch/\(HTTPTransport.segment(taskType))",
             query: [("count", String(count)), ("timeout", String(timeout.wholeMilliseconds)), ("workerid", workerId),
                     ("domain", domain)],
             extraTime: timeout)
         if reply.body.isEmpty { return [] }
-        return try transport.decode([Task].self, from: reply)
+        return try transport.decode([TaskExecution].self, from: reply)
     }
 
     // MARK: - Results
@@ -44,10 +44,10 @@ public struct TaskClient: Sendable {
     }
 
     /// Reports a worker's result and takes the next task of the same type in the same call; nil when none waits.
-    public func updateAndPoll(_ result: TaskResult) async throws -> Task? {
+    public func updateAndPoll(_ result: TaskResult) async throws -> TaskExecution? {
         let reply = try await transport.send(.POST, "/api/tasks/update-v2", json: result)
         if reply.status == 204 || reply.body.isEmpty { return nil }
-        return try transport.decode(Task.self, from: reply)
+        return try transport.decode(TaskExecution.self, from: reply)
     }
 
     /// Extends the lease on a task this worker is still executing, so it does not time out; changes nothing else.
@@ -100,8 +100,8 @@ public struct TaskClient: Sendable {
     }
 
     /// As `search`, returning the full task attempts (`search-v2`).
-    public func searchTasks(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<Task> {
-        try await transport.get(SearchResult<Task>.self, "/api/tasks/search-v2", query: query.parameters)
+    public func searchTasks(_ query: WorkflowQuery = WorkflowQuery()) async throws -> SearchResult<TaskExecution> {
+        try await transport.get(SearchResult<TaskExecution>.self, "/api/tasks/search-v2", query: query.parameters)
     }
 
     private func referencePath(_ workflowId: String, _ referenceName: String, _ status: TaskResultStatus) -> String {
@@ -111,8 +111,8 @@ public struct TaskClient: Sendable {
     // MARK: - Reading
 
     /// Returns the task `taskId`.
-    public func get(_ taskId: String) async throws -> Task {
-        try await transport.get(Task.self, "/api/tasks/\(HTTPTransport.segment(taskId))")
+    public func get(_ taskId: String) async throws -> TaskExecution {
+        try await transport.get(TaskExecution.self, "/api/tasks/\(HTTPTransport.segment(taskId))")
     }
 
     /// Returns the log lines workers attached to `taskId`, oldest first.

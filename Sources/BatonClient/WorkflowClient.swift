@@ -45,10 +45,10 @@ public struct WorkflowClient: Sendable {
 
     /// Returns a page of the tasks of `workflowId`, only those in `statuses` when it is not empty.
     public func tasks(of workflowId: String, statuses: [TaskStatus] = [], start: Int = 0,
-                      count: Int = 15) async throws -> SearchResult<Task> {
+                      count: Int = 15) async throws -> SearchResult<TaskExecution> {
         var query: [(String, String?)] = [("start", String(start)), ("count", String(count))]
         query += statuses.map { ("status", Optional($0.rawValue)) }
-        return try await transport.get(SearchResult<Task>.self,
+        return try await transport.get(SearchResult<TaskExecution>.self,
                                        "/api/workflow/\(HTTPTransport.segment(workflowId))/tasks", query: query)
     }
 

@@ -17,7 +17,7 @@ extension Decider {
 
     /// The list a DO_WHILE iterates over (its `items` expression, or its `_items` input), or nil for a
     /// condition-only loop.
-    func loopItems(of node: WorkflowTask, task: Task, in workflow: Workflow) -> [JSONValue]? {
+    func loopItems(of node: WorkflowTask, task: TaskExecution, in workflow: Workflow) -> [JSONValue]? {
         if let items = task.inputData["_items"]?.arrayValue { return items }
         guard let expression = node.items, !expression.isEmpty else { return nil }
         return resolver(for: workflow).resolve(.string(expression)).arrayValue ?? []
@@ -127,7 +127,7 @@ extension Decider {
     }
 }
 
-extension Task {
+extension TaskExecution {
     /// Whether this DO_WHILE's iteration has ended and its condition waits for the script runner: queued
     /// (SCHEDULED), or polled by the runner (IN_PROGRESS with its worker id) — a loop whose body runs is
     /// IN_PROGRESS without one.

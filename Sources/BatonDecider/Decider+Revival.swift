@@ -48,9 +48,9 @@ extension Decider {
 
     /// The other SUB_WORKFLOW tasks of an ended parent whose latest attempt ended unsuccessfully: their children
     /// are retried in place when the parent is revived, as Conductor does.
-    public func unsuccessfulSiblings(in parent: Workflow, besides taskId: String) -> [Task] {
+    public func unsuccessfulSiblings(in parent: Workflow, besides taskId: String) -> [TaskExecution] {
         guard parent.status.isTerminal else { return [] }
-        var latest: [String: Task] = [:]
+        var latest: [String: TaskExecution] = [:]
         for task in parent.tasks where latest[task.referenceTaskName].map({ $0.seq < task.seq }) ?? true {
             latest[task.referenceTaskName] = task
         }

@@ -7,10 +7,10 @@ extension Decider {
     /// resolved from the node's parameters unless `given` (a rerun's).
     @discardableResult
     func schedule(_ node: WorkflowTask, in workflow: inout Workflow, retryCount: Int = 0,
-                  retrying previous: Task? = nil, iteration: Int = 0, input given: JSONObject? = nil,
+                  retrying previous: TaskExecution? = nil, iteration: Int = 0, input given: JSONObject? = nil,
                   effects: inout DecisionEffects) -> Int {
         let iteration = previous?.iteration ?? iteration
-        var task = Task(
+        var task = TaskExecution(
             taskId: makeId(), taskType: taskType(of: node, in: workflow), taskDefName: node.name,
             referenceTaskName: iteration > 0 ? "\(node.taskReferenceName)__\(iteration)" : node.taskReferenceName,
             workflowInstanceId: workflow.workflowId,
@@ -98,7 +98,7 @@ extension Decider {
     }
 
     /// Puts a WAIT or HUMAN task in progress, with the instant it completes by itself, if any.
-    func startWaiting(_ task: inout Task, node: WorkflowTask) {
+    func startWaiting(_ task: inout TaskExecution, node: WorkflowTask) {
         task.status = .inProgress
         task.startTime = now
         task.firstStartTime = now
@@ -225,14 +225,14 @@ extension Decider {
     }
 
     /// Whether `totalTimeoutSeconds` has passed since the first attempt of `task` was scheduled.
-    func totalTimeoutExceeded(_ task: Task, in workflow: Workflow, policy: RetryPolicy) -> Bool {
+    func totalTimeoutExceeded(_ task: TaskExecution, in workflow: Workflow, policy: RetryPolicy) -> Bool {
         let total = policy.definition.totalTimeoutSeconds
         guard total > 0 else { return false }
         return now - firstScheduledTime(of: task, in: workflow) >= total * 1000
     }
 
     /// When the first attempt of `task` was scheduled (its `retriedTaskId` chain followed back).
-    func firstScheduledTime(of task: Task, in workflow: Workflow) -> Int64 {
+    func firstScheduledTime(of task: TaskExecution, in workflow: Workflow) -> Int64 {
         var first = task
         for _ in workflow.tasks.indices {
             guard let previousId = first.retriedTaskId,
@@ -308,7 +308,7 @@ extension Decider {
     }
 }
 
-extension Task {
+extension TaskExecution {
     /// Whether a worker holds the task, so its response timeout runs: IN_PROGRESS, or back in the queue
     /// after an IN_PROGRESS result with a callback (Conductor keeps such a task IN_PROGRESS).
     var isLeased: Bool { status == .inProgress || (status == .scheduled && startTime > 0) }

@@ -301,7 +301,7 @@ struct RerunScope {
     private let enclosingOperators: Set<String>
     private let iteration: Int
 
-    init(target: Task, definition: WorkflowDef) {
+    init(target: TaskExecution, definition: WorkflowDef) {
         let base = target.baseReferenceName
         var siblings: Set<String> = []
         var operators: Set<String> = []
@@ -324,13 +324,13 @@ struct RerunScope {
     }
 
     /// Whether a later task survives the rerun.
-    func keeps(_ task: Task) -> Bool {
+    func keeps(_ task: TaskExecution) -> Bool {
         if enclosingOperators.contains(task.baseReferenceName) { return true }
         return siblingReferences.contains(task.baseReferenceName) && task.iteration == iteration
     }
 
     /// Whether a task is an enclosing operator to reopen.
-    func reopens(_ task: Task) -> Bool {
+    func reopens(_ task: TaskExecution) -> Bool {
         enclosingOperators.contains(task.baseReferenceName) && !task.retried
     }
 }

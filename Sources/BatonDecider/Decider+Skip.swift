@@ -27,7 +27,7 @@ extension Decider {
         guard !workflow.tasks.contains(where: { $0.baseReferenceName == referenceName }) else {
             throw DeciderError(.conflict, "The task referenced \(referenceName) has already been processed, cannot be skipped")
         }
-        var task = Task(taskId: makeId(), taskType: node.name, taskDefName: node.name, referenceTaskName: referenceName,
+        var task = TaskExecution(taskId: makeId(), taskType: node.name, taskDefName: node.name, referenceTaskName: referenceName,
                         workflowInstanceId: workflow.workflowId,
                         seq: (workflow.tasks.map(\.seq).max() ?? 0) + 1, scheduledTime: now)
         task.status = .skipped

@@ -71,7 +71,7 @@ extension Decider {
     }
 
     /// Conductor's reason for a task whose input or output `payload` is larger than `limit`; nil when it is not.
-    func oversized(_ payload: JSONObject, of task: Task, limit: Int) -> String? {
+    func oversized(_ payload: JSONObject, of task: TaskExecution, limit: Int) -> String? {
         guard let size = payload.jsonSize(exceeding: limit) else { return nil }
         return "The payload size: \(size) of task: \(task.taskId) in workflow: \(task.workflowInstanceId)  "
             + "is greater than the permissible limit: \(limit) bytes"
@@ -337,7 +337,7 @@ extension Decider {
     }
 
     /// The latest attempt of the task with `reference` in the same loop iteration as `iteration`.
-    func latestAttempt(of reference: String, iteration: Int, in workflow: Workflow) -> Task? {
+    func latestAttempt(of reference: String, iteration: Int, in workflow: Workflow) -> TaskExecution? {
         let name = iteration > 0 ? "\(reference)__\(iteration)" : reference
         return workflow.tasks.filter { $0.referenceTaskName == name }.max { $0.seq < $1.seq }
     }
@@ -352,7 +352,7 @@ extension Decider {
             current.tasks[index].inputData[key]?.arrayValue?.compactMap(\.stringValue) ?? fallback
         }
         /// The first of `references` that was scheduled and not skipped.
-        func firstRun(of references: [String]) -> Task? {
+        func firstRun(of references: [String]) -> TaskExecution? {
             for reference in references {
                 if let task = latestAttempt(of: reference, iteration: iteration, in: current), task.status != .skipped {
                     return task
@@ -384,7 +384,7 @@ extension Decider {
     func evaluateJoin(at index: Int, node: WorkflowTask, in workflow: inout Workflow) -> Bool {
         let iteration = workflow.tasks[index].iteration
         var output: JSONObject = [:]
-        var failures: [Task] = []
+        var failures: [TaskExecution] = []
         let joinOn = workflow.tasks[index].inputData["joinOn"]?.arrayValue?.compactMap(\.stringValue) ?? node.joinOn
         for reference in joinOn {
             guard let task = latestAttempt(of: reference, iteration: iteration, in: workflow),

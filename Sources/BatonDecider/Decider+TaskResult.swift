@@ -109,7 +109,7 @@ extension Decider {
     }
 
     /// Marks a polled task as taken by a worker: IN_PROGRESS with a fresh lease.
-    public func start(_ task: inout Task, workerId: String?) {
+    public func start(_ task: inout TaskExecution, workerId: String?) {
         task.status = .inProgress
         if task.startTime == 0 { task.startTime = now }
         if task.firstStartTime == 0 { task.firstStartTime = now }
@@ -120,7 +120,7 @@ extension Decider {
     }
 }
 
-extension Task {
+extension TaskExecution {
     /// Whether the task is an HTTP task that, once its call succeeded, waits IN_PROGRESS for an external completion
     /// (`asyncComplete` in its input, else on its node, as Conductor reads it).
     public var completesAsynchronously: Bool {

@@ -187,7 +187,7 @@ public struct Decider: Sendable {
     /// Why a workflow that ran to its end fails after all: its permissive tasks (not optional) whose last attempt
     /// failed, in Conductor's words; `nil` when there are none.
     func permissiveFailures(of workflow: Workflow) -> String? {
-        var latest: [String: Task] = [:]
+        var latest: [String: TaskExecution] = [:]
         for task in workflow.tasks where task.workflowTask?.permissive == true && task.workflowTask?.optional != true {
             if let seen = latest[task.referenceTaskName], seen.retryCount >= task.retryCount { continue }
             latest[task.referenceTaskName] = task

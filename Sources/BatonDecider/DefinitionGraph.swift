@@ -11,13 +11,13 @@ public struct DefinitionGraph: Sendable {
     /// The node that runs after the node with `reference` has ended well, or `nil` when its list ends
     /// and nothing follows.
     public func node(after reference: String) -> WorkflowTask? {
-        let base = Task.baseReferenceName(of: reference)
+        let base = TaskExecution.baseReferenceName(of: reference)
         return successor(of: base, in: definition.tasks, continuation: nil).flatMap { $0 }
     }
 
     /// Whether the node with `reference` sits in a DO_WHILE's body (at any depth).
     public func isInsideLoop(_ reference: String) -> Bool {
-        let base = Task.baseReferenceName(of: reference)
+        let base = TaskExecution.baseReferenceName(of: reference)
         // Where the node is, and whether a DO_WHILE encloses it; walked in place (this runs for every task
         // scheduled, so it builds no list of the graph's nodes).
         func search(_ list: [WorkflowTask], insideLoop: Bool) -> Bool? {

@@ -197,9 +197,9 @@ extension ParameterResolver {
     ///
     /// A DO_WHILE iteration's task `ref__N` appears under both `ref__N` and `ref` (the latest iteration);
     /// a task literally named `ref` takes precedence over the stripped alias.
-    public static func makeContext(workflow: Workflow, tasks: [BatonModel.Task]) -> JSONObject {
-        var latestByAlias: [String: BatonModel.Task] = [:]
-        var latestByName: [String: BatonModel.Task] = [:]
+    public static func makeContext(workflow: Workflow, tasks: [BatonModel.TaskExecution]) -> JSONObject {
+        var latestByAlias: [String: BatonModel.TaskExecution] = [:]
+        var latestByName: [String: BatonModel.TaskExecution] = [:]
         for task in tasks {
             let name = task.referenceTaskName
             if latestByName[name].map({ $0.seq <= task.seq }) ?? true {
@@ -221,7 +221,7 @@ extension ParameterResolver {
     /// The context entry `makeContext(workflow:tasks:)` would hold under `name`, built alone.
     static func contextEntry(named name: String, in workflow: Workflow) -> JSONValue? {
         if name == "workflow" { return .object(contextEntry(for: workflow)) }
-        var latest: BatonModel.Task?
+        var latest: BatonModel.TaskExecution?
         for task in workflow.tasks where task.referenceTaskName == name && latest.map({ $0.seq <= task.seq }) ?? true {
             latest = task
         }
@@ -254,7 +254,7 @@ extension ParameterResolver {
         return entry
     }
 
-    private static func contextEntry(for task: BatonModel.Task) -> JSONObject {
+    private static func contextEntry(for task: BatonModel.TaskExecution) -> JSONObject {
         var entry: JSONObject = [
             "input": .object(task.inputData),
             "output": .object(task.outputData),

@@ -15,10 +15,10 @@ public struct ScriptTask: Sendable {
     public static let workerId = "baton-scripts"
 
     /// The task as it was polled.
-    public let task: Task
+    public let task: TaskExecution
 
     /// Wraps a polled script task.
-    public init(_ task: Task) {
+    public init(_ task: TaskExecution) {
         self.task = task
     }
 

@@ -16,7 +16,7 @@ public enum TaskKind: Sendable, Hashable {
 
     /// The kind of a task attempt, read from the node it was scheduled from (a DO_WHILE is a script task
     /// while its condition waits to be evaluated).
-    public init(_ task: Task) {
+    public init(_ task: TaskExecution) {
         if let node = task.workflowTask {
             self.init(node)
             if node.type == .doWhile, task.awaitsLoopCondition { self = .script }

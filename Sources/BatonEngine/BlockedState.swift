@@ -9,7 +9,7 @@ public struct BlockedState: Sendable, Hashable {
     public var blockingWorkflow: Workflow
     /// The tasks it waits on: WAIT tasks without a duration and HUMAN tasks, still running, and the ended tasks
     /// of the references the request waits for.
-    public var blockingTasks: [Task]
+    public var blockingTasks: [TaskExecution]
     /// Whether the request stopped waiting before the workflow ended or blocked.
     public var timedOut = false
     /// The ids of the target and its running sub-workflows, whose changes wake the waiting request.
@@ -21,7 +21,7 @@ public struct BlockedState: Sendable, Hashable {
     /// Finds what `target` is blocked on, reading its sub-workflows with `load`.
     init(target: Workflow, waitingFor references: Set<String>, load: (String) throws -> Workflow?) throws {
         self.target = target
-        var blocking: [Task] = []
+        var blocking: [TaskExecution] = []
         var holder: Workflow?
         var ids: [String] = []
         func visit(_ workflow: Workflow) throws {
@@ -61,7 +61,7 @@ public struct BlockedState: Sendable, Hashable {
     }
 }
 
-extension Task {
+extension TaskExecution {
     /// Whether the task waits for someone to signal it: a WAIT or HUMAN task that has not ended.
     var isAwaitingSignal: Bool {
         (taskType == TaskType.wait.rawValue || taskType == TaskType.human.rawValue) && !status.isTerminal

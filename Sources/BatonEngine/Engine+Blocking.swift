@@ -34,7 +34,7 @@ extension Engine {
 
     /// The first running WAIT or HUMAN task of `workflow`, else of its running sub-workflows (depth first), with
     /// the workflow holding it.
-    static func blockedTask(in workflow: Workflow, reading tx: any StoreTransaction) throws -> (Workflow, Task)? {
+    static func blockedTask(in workflow: Workflow, reading tx: any StoreTransaction) throws -> (Workflow, TaskExecution)? {
         let tasks = workflow.tasks.sorted { $0.seq < $1.seq }
         if let task = tasks.first(where: \.isAwaitingSignal) { return (workflow, task) }
         for task in tasks where task.taskType == TaskType.subWorkflow.rawValue && !task.status.isTerminal {

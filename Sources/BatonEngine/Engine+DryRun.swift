@@ -71,13 +71,13 @@ extension Engine {
     }
 
     /// The test a SUB_WORKFLOW task's child runs as, when the request gives one and the child has not started.
-    private func childTest(of task: Task, in request: WorkflowTestRequest) -> WorkflowTestRequest? {
+    private func childTest(of task: TaskExecution, in request: WorkflowTestRequest) -> WorkflowTestRequest? {
         guard task.taskType == TaskType.subWorkflow.rawValue, task.status == .scheduled else { return nil }
         return request.subWorkflowTestRequest[task.referenceTaskName]
     }
 }
 
-extension Task {
+extension TaskExecution {
     /// Whether the task waits for a result from outside the decision: a worker's, a person's (WAIT, HUMAN) or a child
     /// workflow's.
     var awaitsOutsideResult: Bool {

@@ -30,7 +30,7 @@ extension Engine {
     }
 
     /// A page of the SCHEDULED and IN_PROGRESS tasks of `taskType` in running or paused workflows, oldest first.
-    public func pendingTasks(taskType: String, start: Int, count: Int) async throws(EngineError) -> [Task] {
+    public func pendingTasks(taskType: String, start: Int, count: Int) async throws(EngineError) -> [TaskExecution] {
         guard start >= 0, count >= 0 else { throw EngineError.invalid("start and count must not be negative") }
         return try await reading { reader in
             let ids = try reader.liveTaskIds(ofType: taskType)

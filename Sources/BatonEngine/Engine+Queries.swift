@@ -14,7 +14,7 @@ extension Engine {
     /// A page of an execution's tasks in `seq` order, of the given statuses (all when empty), with the number of
     /// all such tasks; only the page is read.
     public func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus> = [], start: Int, count: Int)
-        async throws(EngineError) -> SearchResult<Task> {
+        async throws(EngineError) -> SearchResult<TaskExecution> {
         guard let (total, tasks) = try await reading({
             try $0.tasks(ofWorkflow: workflowId, statuses: statuses, start: start, count: count)
         }) else {
@@ -30,7 +30,7 @@ extension Engine {
     }
 
     /// The task attempts matching a search, newest scheduled first unless sorted otherwise.
-    public func search(_ search: TaskSearch) async throws(EngineError) -> SearchResult<Task> {
+    public func search(_ search: TaskSearch) async throws(EngineError) -> SearchResult<TaskExecution> {
         let (total, tasks) = try await reading { try $0.search(search) }
         return SearchResult(totalHits: total, results: tasks)
     }

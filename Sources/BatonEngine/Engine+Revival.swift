@@ -71,7 +71,7 @@ extension Engine {
 
     /// Retries in place the ended children of a parent's other SUB_WORKFLOW tasks (a child still running is
     /// only waited for again); returns the tasks to reopen on their children.
-    func retryChildren(of tasks: [Task], cause: String, actor: String, decider: Decider, in tx: any StoreTransaction,
+    func retryChildren(of tasks: [TaskExecution], cause: String, actor: String, decider: Decider, in tx: any StoreTransaction,
                        changes: inout Changes) throws -> Set<String> {
         var reopening: Set<String> = []
         for task in tasks {

@@ -12,7 +12,7 @@ extension Engine {
     /// Hands up to `count` tasks of `taskType` (in `domain`) to a worker, marking them IN_PROGRESS.
     /// Waits up to `timeout` milliseconds for one to be queued when none is ready.
     public func poll(taskType: String, workerId: String?, domain: String?, count: Int = 1,
-                     timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
+                     timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [TaskExecution] {
         try await poll(taskType: taskType, workerId: workerId, domain: domain, isolation: nil, count: count, timeout: timeout,
                        access: access)
     }
@@ -20,7 +20,7 @@ extension Engine {
     /// Polls as `poll(taskType:workerId:domain:count:timeout:access:)` does, from the queue of an isolation group and
     /// namespace when given (Baton's own runners serve those queues).
     func poll(taskType: String, workerId: String?, domain: String?, isolation: TaskIsolation?, count: Int = 1,
-              timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [Task] {
+              timeout: Int64 = 0, access: TaskAccess = .unrestricted) async throws(EngineError) -> [TaskExecution] {
         guard !taskType.isEmpty else { throw EngineError.invalid("taskType cannot be empty") }
         try access.check(polledQueue: taskType)
         try access.check(taskType: taskType)
@@ -44,7 +44,7 @@ extension Engine {
     }
 
     func claim(queue: String, domain: String?, count: Int, workerId: String?,
-               inBackground: Bool = false) async throws(EngineError) -> [Task] {
+               inBackground: Bool = false) async throws(EngineError) -> [TaskExecution] {
         // The lease starts when the claim runs, not when it was asked for: a claim that waited for the database
         // (a busy pool, a stalled connection) still hands out a whole lease.
         try await transaction(inBackground: inBackground) { tx, changes in
@@ -55,7 +55,7 @@ extension Engine {
 
     /// Claims up to `count` tasks of `queue` inside a transaction, marking them IN_PROGRESS.
     func claim(queue: String, domain: String?, count: Int, workerId: String?, now: Int64,
-               in tx: any StoreTransaction, changes: inout Changes) throws -> [Task] {
+               in tx: any StoreTransaction, changes: inout Changes) throws -> [TaskExecution] {
         if let domain, !domain.isEmpty { domainActivity.note(queue: queue, at: now) }
         if pollRecords.isDue(queue: queue, workerId: workerId, at: now) {
             let poll = PollData(queueName: queue, domain: domain, workerId: workerId, lastPollTime: now)
@@ -84,7 +84,7 @@ extension Engine {
             count = max(0, allowed)
             guard count > 0 else { return [] }
         }
-        var claimed: [Task] = []
+        var claimed: [TaskExecution] = []
         for id in try tx.claim(queueName: queue, count: count, now: now) {
             guard var task = try tx.task(id: id), task.status == .scheduled else { continue }
             let previous = task
@@ -169,7 +169,7 @@ extension Engine {
     /// result is for, or nil when a rerun had removed it.
     @discardableResult
     func record(_ result: TaskResult, actor: String, access: TaskAccess = .unrestricted, now: Int64,
-                in tx: any StoreTransaction, changes: inout Changes) throws -> Task? {
+                in tx: any StoreTransaction, changes: inout Changes) throws -> TaskExecution? {
         guard let original = try tx.workflow(id: result.workflowInstanceId, includeTasks: true) else {
             throw EngineError.notFound("No such workflow found by id: \(result.workflowInstanceId)")
         }
@@ -218,7 +218,7 @@ extension Engine {
     /// Records a result and, in the same round trip, hands the worker its next task of the same type
     /// and domain, if one is ready.
     public func updateAndPoll(_ result: TaskResult, actor: String = "anonymous",
-                              access: TaskAccess = .unrestricted) async throws(EngineError) -> Task? {
+                              access: TaskAccess = .unrestricted) async throws(EngineError) -> TaskExecution? {
         // One transaction (one commit) for the result and the next task, at the time it runs.
         try Self.validate(result)
         return try await transaction { tx, changes in
@@ -257,7 +257,7 @@ extension Engine {
     }
 
     /// The task attempt with `taskId`.
-    public func task(id taskId: String) async throws(EngineError) -> Task {
+    public func task(id taskId: String) async throws(EngineError) -> TaskExecution {
         guard let task = try await reading({ try $0.task(id: taskId) }) else {
             throw EngineError.notFound("Task not found for taskId: \(taskId)")
         }

@@ -194,13 +194,13 @@ public final class Engine: Sendable {
         // position; the map of all of them is built only when one is not there: an execution of thousands of
         // tasks is saved at the cost of what changed, not of hashing every id.
         let originalTasks = original?.tasks ?? []
-        var byId: [String: Task]?
+        var byId: [String: TaskExecution]?
         var allInPlace = true
         for (position, task) in workflow.tasks.enumerated() {
             // An ended task the same as before (most tasks of a large execution: the same value, compared by identity
             // first) has nothing to write and no queue entry.
             if position < originalTasks.count, task.status.isTerminal, originalTasks[position] == task { continue }
-            let previous: Task?
+            let previous: TaskExecution?
             if position < originalTasks.count, originalTasks[position].taskId == task.taskId {
                 previous = originalTasks[position]
             } else if position >= originalTasks.count, allInPlace {
@@ -255,7 +255,7 @@ public final class Engine: Sendable {
     }
 
     /// The queue entry a task should have: worker and script tasks that are SCHEDULED in a RUNNING workflow.
-    func queueEntry(for task: Task, in workflow: Workflow) -> QueueEntry? {
+    func queueEntry(for task: TaskExecution, in workflow: Workflow) -> QueueEntry? {
         guard workflow.status == .running, task.status == .scheduled, TaskKind(task).isPolled else { return nil }
         return QueueEntry(taskId: task.taskId, workflowId: task.workflowInstanceId,
                           queueName: Engine.queueName(for: task), priority: task.workflowPriority,
@@ -265,7 +265,7 @@ public final class Engine: Sendable {
     /// Conductor's `backoffJitterMs`: an automatic retry not polled yet waits up to that many milliseconds more than
     /// its delay, an amount drawn from its task id (every server computes the same). A manual retry, which replaces a
     /// CANCELED attempt, waits no more.
-    static func retryJitter(of task: Task, in workflow: Workflow) -> Int64 {
+    static func retryJitter(of task: TaskExecution, in workflow: Workflow) -> Int64 {
         guard let jitter = task.workflowTask?.taskDefinition?.backoffJitterMs, jitter > 0, task.startTime == 0,
               let previousId = task.retriedTaskId,
               let previous = workflow.tasks.first(where: { $0.taskId == previousId }), previous.status != .canceled
@@ -278,7 +278,7 @@ public final class Engine: Sendable {
     /// The queue a task waits in: `[domain:]taskType[@namespace][-isolationGroup]`, as Conductor names them (only
     /// system tasks carry a namespace or an isolation group, and Baton's runner gives each such queue its own
     /// workers); every script task waits in the script runner's queue.
-    static func queueName(for task: Task) -> String {
+    static func queueName(for task: TaskExecution) -> String {
         if TaskKind(task) == .script { return ScriptTask.queueName }
         return queueName(taskType: task.taskType, domain: task.domain, namespace: task.executionNameSpace,
                          isolationGroup: task.isolationGroupId)

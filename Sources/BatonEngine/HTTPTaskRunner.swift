@@ -55,7 +55,7 @@ public struct HTTPTaskRunner: Service {
     private func runIsolatedQueues(client: HTTPClient) async {
         await withTaskGroup(of: Void.self) { group in
             var served: Set<TaskIsolation> = []
-            func stopping() -> Bool { _Concurrency.Task.isCancelled || _Concurrency.Task.isShuttingDownGracefully }
+            func stopping() -> Bool { Task.isCancelled || Task.isShuttingDownGracefully }
             while !stopping() {
                 let isolations = (try? await engine.taskDefs())?.compactMap(TaskIsolation.init) ?? []
                 for isolation in Set(isolations).subtracting(served) {
@@ -69,14 +69,14 @@ public struct HTTPTaskRunner: Service {
                 // In short steps, so that a graceful shutdown is noticed at once.
                 let next = ContinuousClock.now + Self.isolationScanInterval
                 while ContinuousClock.now < next, !stopping() {
-                    try? await _Concurrency.Task.sleep(for: .milliseconds(100))
+                    try? await Task.sleep(for: .milliseconds(100))
                 }
             }
         }
     }
 
     /// Makes the call a task describes and turns the outcome into its result.
-    func execute(_ task: BatonModel.Task, client: HTTPClient) async -> TaskResult {
+    func execute(_ task: BatonModel.TaskExecution, client: HTTPClient) async -> TaskResult {
         var result = TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: .failed,
                                 workerId: Self.workerId)
         let call: HTTPCall

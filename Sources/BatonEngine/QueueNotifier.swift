@@ -54,7 +54,7 @@ final class QueueNotifier: Sendable {
     func wait(for queue: String, after generation: Int, timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal(queue, after: generation) }
-            group.addTask { try? await _Concurrency.Task.sleep(for: timeout) }
+            group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
@@ -68,7 +68,7 @@ final class QueueNotifier: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.generations[queue, default: 0] != generation || _Concurrency.Task.isCancelled { return true }
+                    if state.generations[queue, default: 0] != generation || Task.isCancelled { return true }
                     state.waiters[queue, default: []].append(Waiter(id: id, continuation: continuation))
                     return false
                 }

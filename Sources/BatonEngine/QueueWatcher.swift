@@ -19,16 +19,16 @@ public struct QueueWatcher: Service {
             return
         }
         let notifier = engine.notifier
-        while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
                     try await store.watchQueues { queues in notifier.signalAll(queues) }
                 }
             } catch {
-                if _Concurrency.Task.isCancelled || _Concurrency.Task.isShuttingDownGracefully { return }
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 engine.logger.warning("Lost the database's queue notifications; listening again",
                                       metadata: ["baton.error": "\(error)"])
-                try? await _Concurrency.Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }

@@ -27,7 +27,7 @@ public struct Sweeper: Service {
     public func run() async throws {
         await reclaimLeases()
         var domainsRead = ContinuousClock.now - .seconds(60)
-        while !_Concurrency.Task.isCancelled && !_Concurrency.Task.isShuttingDownGracefully {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             if ContinuousClock.now - domainsRead >= .seconds(2) {
                 // Other servers' workers count toward a domain's activity too.
                 domainsRead = ContinuousClock.now
@@ -92,6 +92,6 @@ public struct Sweeper: Service {
     }
 
     private func gracefulShutdownSleep(for duration: Duration) async throws {
-        try await _Concurrency.Task.sleep(for: duration)
+        try await Task.sleep(for: duration)
     }
 }

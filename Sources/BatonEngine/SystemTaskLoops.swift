@@ -15,7 +15,7 @@ struct SystemTaskLoops: Sendable {
     var isolation: TaskIsolation? = nil
 
     /// Runs the loops until the surrounding service shuts down; `execute` gets the loop's number and a task.
-    func run(_ execute: @escaping @Sendable (Int, BatonModel.Task) async -> TaskResult) async {
+    func run(_ execute: @escaping @Sendable (Int, BatonModel.TaskExecution) async -> TaskResult) async {
         await withTaskGroup(of: Void.self) { group in
             for loop in 0..<max(1, concurrency) {
                 group.addTask { await pollLoop(number: loop, execute) }
@@ -23,9 +23,9 @@ struct SystemTaskLoops: Sendable {
         }
     }
 
-    private func pollLoop(number: Int, _ execute: @escaping @Sendable (Int, BatonModel.Task) async -> TaskResult) async {
+    private func pollLoop(number: Int, _ execute: @escaping @Sendable (Int, BatonModel.TaskExecution) async -> TaskResult) async {
         await cancelWhenGracefulShutdown {
-            while !_Concurrency.Task.isCancelled {
+            while !Task.isCancelled {
                 do {
                     let tasks = try await engine.poll(taskType: taskType, workerId: workerId, domain: nil, isolation: isolation,
                                                       count: 1, timeout: 1_000, access: .baton)
@@ -35,7 +35,7 @@ struct SystemTaskLoops: Sendable {
                 } catch {
                     engine.logger.warning("System task runner failed a round",
                                           metadata: ["baton.error": "\(error)", "baton.worker.id": "\(workerId)"])
-                    try? await _Concurrency.Task.sleep(for: .milliseconds(500))
+                    try? await Task.sleep(for: .milliseconds(500))
                 }
             }
         }

@@ -71,7 +71,7 @@ final class WorkflowWatch: Sendable {
     func wait(for generations: [String: Int], timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForChange(generations) }
-            group.addTask { try? await _Concurrency.Task.sleep(for: timeout) }
+            group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
@@ -86,7 +86,7 @@ final class WorkflowWatch: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
                     let moved = generations.contains { key, generation in state.watched[key]?.generation != generation }
-                    if moved || _Concurrency.Task.isCancelled { return true }
+                    if moved || Task.isCancelled { return true }
                     for key in generations.keys { state.watched[key]?.waiters[id] = continuation }
                     state.waiterKeys[id] = Array(generations.keys)
                     return false

@@ -139,13 +139,13 @@ enum JSONResponse {
     }
 
     /// A task, written by its hand-written JSON writer (the hot path: tasks handed to workers).
-    static func make(_ task: Task, status: HTTPResponse.Status = .ok) -> Response {
+    static func make(_ task: TaskExecution, status: HTTPResponse.Status = .ok) -> Response {
         json(task.jsonText, status: status)
     }
 
     /// Tasks, written by their hand-written JSON writer.
-    static func make(_ tasks: [Task], status: HTTPResponse.Status = .ok) -> Response {
-        json(Task.jsonText(of: tasks), status: status)
+    static func make(_ tasks: [TaskExecution], status: HTTPResponse.Status = .ok) -> Response {
+        json(TaskExecution.jsonText(of: tasks), status: status)
     }
 
     private static func json(_ text: String, status: HTTPResponse.Status) -> Response {

@@ -57,7 +57,7 @@ struct WorkflowRoutes {
             let count = max(0, try request.integer("count") ?? 15)
             guard names.isEmpty || !statuses.isEmpty else {
                 _ = try await engine.workflow(id: id, includeTasks: false)  // a missing workflow is still a 404
-                return try JSONResponse.make(SearchResult<Task>(totalHits: 0, results: []))
+                return try JSONResponse.make(SearchResult<TaskExecution>(totalHits: 0, results: []))
             }
             return try JSONResponse.make(await engine.tasks(ofWorkflow: id, statuses: statuses, start: start, count: count))
         }

@@ -84,7 +84,7 @@ struct JSONObjectWriter {
     func finish(_ output: inout String) { output += "}" }
 }
 
-extension Task: JSONWritable {
+extension TaskExecution: JSONWritable {
     public func writeJSON(to output: inout String) {
         var nodes = NodeJSONMemo()
         writeJSON(to: &output, nodes: &nodes)
@@ -93,7 +93,7 @@ extension Task: JSONWritable {
     /// The JSON of `tasks`, as their `jsonText` is, with each definition node written once for the tasks
     /// that follow it and carry the same node (as the tasks of one poll usually do): the node and its task
     /// definition are most of a task's JSON.
-    public static func jsonText(of tasks: [Task]) -> String {
+    public static func jsonText(of tasks: [TaskExecution]) -> String {
         var output = ""
         output.reserveCapacity(1024 + 512 * tasks.count)
         var nodes = NodeJSONMemo()

@@ -37,7 +37,7 @@ public struct WorkflowRun: Codable, Sendable, Hashable {
     public var signalTimeout: Bool
     public var priority: Int
     public var variables: JSONObject
-    public var tasks: [Task]
+    public var tasks: [TaskExecution]
     public var createdBy: String?
     public var createTime: Int64
     public var status: WorkflowStatus
@@ -92,7 +92,7 @@ public struct TaskRun: Codable, Sendable, Hashable {
 
     /// The state of `task`, answered for a request about `target` (as Conductor fills it: the worker as
     /// `createdBy`, the start time as `createTime`).
-    public init(_ task: Task, target: Workflow, responseType: WorkflowSignalReturnStrategy, requestId: String,
+    public init(_ task: TaskExecution, target: Workflow, responseType: WorkflowSignalReturnStrategy, requestId: String,
                 signalTimeout: Bool) {
         self.responseType = responseType
         targetWorkflowId = target.workflowId

@@ -21,7 +21,7 @@ public struct TaskSummary: Codable, Sendable, Hashable {
     public var output: String
 
     /// Summarizes a task attempt as Conductor's index does.
-    public init(_ task: Task) {
+    public init(_ task: TaskExecution) {
         taskId = task.taskId
         taskDefName = task.taskDefName
         taskType = task.taskType

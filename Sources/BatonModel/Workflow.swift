@@ -8,7 +8,7 @@ public struct Workflow: Codable, Sendable, Hashable {
     public var status: WorkflowStatus
     public var input: JSONObject
     public var output: JSONObject
-    public var tasks: [Task]
+    public var tasks: [TaskExecution]
     public var createTime: Int64
     public var updateTime: Int64
     public var endTime: Int64

@@ -91,16 +91,16 @@ public protocol ExecutionReading {
     /// The execution with `id`, with its tasks (in `seq` order) when `includeTasks` is true.
     func workflow(id: String, includeTasks: Bool) throws -> Workflow?
     /// The task attempt with `id`.
-    func task(id: String) throws -> Task?
+    func task(id: String) throws -> TaskExecution?
     /// A page of an execution's tasks in `seq` order — those whose status is one of `statuses` (all when it is
     /// empty) — with the number of all such tasks; nil when there is no execution `workflowId`. Only the page
     /// is read: an execution of thousands of tasks is paged without building every one.
     func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
-        -> (totalHits: Int64, tasks: [Task])?
+        -> (totalHits: Int64, tasks: [TaskExecution])?
     /// The executions that match `search`, without tasks, and the number of all matches.
     func search(_ search: WorkflowSearch) throws -> (totalHits: Int64, workflows: [Workflow])
     /// The task attempts that match `search`, and the number of all matches.
-    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [Task])
+    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [TaskExecution])
     /// The ids of the executions of `name` with `correlationId`, newest first.
     func workflowIds(name: String, correlationId: String) throws -> [String]
     /// The ids of the RUNNING executions of `name` (of `version`, when given).
@@ -122,7 +122,7 @@ public protocol ExecutionWriting {
     /// Inserts (`previous` nil) or updates an execution's own fields; its tasks are saved separately.
     func save(_ workflow: Workflow, previous: Workflow?) throws
     /// Inserts (`previous` nil) or updates a task attempt.
-    func save(_ task: Task, previous: Task?) throws
+    func save(_ task: TaskExecution, previous: TaskExecution?) throws
     /// Deletes task attempts, with their queue entries and logs.
     func deleteTasks(ids: [String]) throws
     /// Deletes an execution with its tasks, queue entries, logs and events. Returns whether it existed.

@@ -76,7 +76,7 @@ final class HealthProbe: Sendable {
     private func drop(_ failed: PostgresConnection) {
         connection.withLock { if $0 === failed { $0 = nil } }
         logger.warning("The health check's database connection failed; it is closed and will be opened again")
-        _Concurrency.Task { try? await failed.close() }
+        Task { try? await failed.close() }
     }
 
     /// Runs `body`, failing as unavailable when it takes longer than `deadline` (and cancelling it).
@@ -87,12 +87,12 @@ final class HealthProbe: Sendable {
                 return true
             }
             group.addTask {
-                try await _Concurrency.Task.sleep(for: Self.deadline)
+                try await Task.sleep(for: Self.deadline)
                 return false
             }
             defer { group.cancelAll() }
             guard try await group.next() == true else {
-                if let open = connection.withLock({ $0.take() }) { _Concurrency.Task { try? await open.close() } }
+                if let open = connection.withLock({ $0.take() }) { Task { try? await open.close() } }
                 throw StoreError(.unavailable, "The database did not answer within \(Self.deadline)")
             }
         }

@@ -42,7 +42,7 @@ import Synchronization
 /// pooled connection, so a long poll on any node wakes when a task is queued through any other.
 public final class PostgresStore: QueueSignalingStore {
     private let client: PostgresClient
-    private let runner: _Concurrency.Task<Void, Never>
+    private let runner: Task<Void, Never>
     private let threads: NIOThreadPool
     private let logger: Logger
     /// Where the database is and how the store uses it.
@@ -89,7 +89,7 @@ public final class PostgresStore: QueueSignalingStore {
             password: configuration.password, database: configuration.database, tls: tls)
         clientConfiguration.options = options
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        let runner = _Concurrency.Task { await client.run() }
+        let runner = Task { await client.run() }
         let threads = NIOThreadPool(numberOfThreads: max(2, configuration.maximumConnections))
         threads.start()
         do {
@@ -135,7 +135,7 @@ public final class PostgresStore: QueueSignalingStore {
             } catch let failure as PostgresFailure where failure.isRetryable && attempt < Self.maximumRetries {
                 attempt += 1
                 logger.debug("Retrying a PostgreSQL transaction", metadata: ["baton.error": "\(failure)"])
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int.random(in: 1...(4 << min(attempt, 6)))))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 << min(attempt, 6)))))
             } catch {
                 throw Self.storeError(error, context: "PostgreSQL write failed")
             }
@@ -267,7 +267,7 @@ public final class PostgresStore: QueueSignalingStore {
                 }
             }
             group.addTask {
-                try await _Concurrency.Task.sleep(for: limit)
+                try await Task.sleep(for: limit)
                 guard leased.isSet else {
                     throw StoreError(.unavailable, "No PostgreSQL connection could be had within \(limit)", cause: .noConnection)
                 }

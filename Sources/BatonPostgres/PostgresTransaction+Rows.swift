@@ -42,11 +42,11 @@ extension PostgresTransaction {
         return workflow
     }
 
-    func makeTask(_ row: Columns, nodes: [String: WorkflowTask], workflow: Workflow) throws -> Task {
+    func makeTask(_ row: Columns, nodes: [String: WorkflowTask], workflow: Workflow) throws -> TaskExecution {
         let statusText: String = try row["status"]
         guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
         let reference: String = try row["reference_name"]
-        var task = Task(taskId: try row["id"], taskType: try row["task_type"], taskDefName: try row["task_def_name"],
+        var task = TaskExecution(taskId: try row["id"], taskType: try row["task_type"], taskDefName: try row["task_def_name"],
                         referenceTaskName: reference, workflowInstanceId: try row["workflow_id"], seq: try row["seq"],
                         scheduledTime: try row["scheduled_time"])
         task.status = status
@@ -79,7 +79,7 @@ extension PostgresTransaction {
         task.isolationGroupId = try row["isolation_group_id"]
         task.waitUntil = try row["wait_until"]
         task.pausedMillis = try row["paused_millis"]
-        task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
+        task.workflowTask = nodes[reference] ?? nodes[TaskExecution.baseReferenceName(of: reference)]
         return task
     }
 

@@ -41,7 +41,7 @@ extension PostgresTransaction {
     }
 
 
-    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [Task]) {
+    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [TaskExecution]) {
         var values: [any SQLBindable] = []
         func placeholder(_ value: any SQLBindable) -> String {
             values.append(value)

@@ -80,7 +80,7 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
-        -> (totalHits: Int64, tasks: [Task])? {
+        -> (totalHits: Int64, tasks: [TaskExecution])? {
         guard let row = try rows("SELECT * FROM workflows WHERE id = $1", [workflowId]).first else { return nil }
         let workflow = try makeWorkflow(row)
         let snapshot = try definitions.snapshot(forKey: try row["definition_key"], in: self)
@@ -96,7 +96,7 @@ final class PostgresTransaction: StoreTransaction {
         return (total, page)
     }
 
-    func task(id: String) throws -> Task? {
+    func task(id: String) throws -> TaskExecution? {
         let lock = locking ? " FOR UPDATE" : ""
         // In a write transaction the workflow row is locked first, then the task read at its latest.
         guard let workflowRow = try rows(
@@ -211,7 +211,7 @@ final class PostgresTransaction: StoreTransaction {
         }
     }
 
-    func save(_ task: Task, previous: Task?) throws {
+    func save(_ task: TaskExecution, previous: TaskExecution?) throws {
         let id = task.taskId
         let workflowId = task.workflowInstanceId
         // As for workflows: an unchanged input or output is not sent again.

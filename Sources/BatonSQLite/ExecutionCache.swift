@@ -25,7 +25,7 @@ final class ExecutionCache: Sendable {
     /// An execution's tasks, with what they were built from.
     struct Entry {
         /// The tasks, in `seq` order, as built from their rows.
-        var tasks: [Task]
+        var tasks: [TaskExecution]
         /// The workflow columns each task carries, and the definition its nodes come from: a cached entry
         /// serves only an execution whose row still has them.
         var workflowName: String
@@ -36,7 +36,7 @@ final class ExecutionCache: Sendable {
         var isLive: Bool
 
         /// The task with `id` and `seq`, if held.
-        func task(id: String, seq: Int) -> Task? {
+        func task(id: String, seq: Int) -> TaskExecution? {
             ExecutionStaging.index(ofTask: id, seq: seq, in: tasks).map { tasks[$0] }
         }
     }
@@ -161,7 +161,7 @@ final class ExecutionStaging {
     }
 
     /// Records that `task`'s row was written; the entry keeps it as `makeTask` would read it back.
-    func saved(_ task: Task) {
+    func saved(_ task: TaskExecution) {
         let id = task.workflowInstanceId
         guard adopt(id), let entry = entries[id] else { return }
         var stored = task
@@ -169,7 +169,7 @@ final class ExecutionStaging {
         stored.correlationId = entry.correlationId
         stored.callbackFromWorker = true
         stored.subworkflowChanged = false
-        stored.workflowTask = entry.nodes[task.referenceTaskName] ?? entry.nodes[Task.baseReferenceName(of: task.referenceTaskName)]
+        stored.workflowTask = entry.nodes[task.referenceTaskName] ?? entry.nodes[TaskExecution.baseReferenceName(of: task.referenceTaskName)]
         // Changed in place (the dictionary's entry is the array's only owner once adopted).
         if let index = Self.index(ofTask: task.taskId, seq: task.seq, in: entry.tasks) {
             entries[id]!.tasks[index] = stored
@@ -194,7 +194,7 @@ final class ExecutionStaging {
     /// Where the task with `id` and `seq` is in `tasks`, which are in `seq` order: a binary search among the tasks
     /// of its `seq` (a loop's own task, saved every iteration, is the first of thousands). A task keeps the `seq`
     /// it was made with, so one not found there is new.
-    static func index(ofTask id: String, seq: Int, in tasks: [Task]) -> Int? {
+    static func index(ofTask id: String, seq: Int, in tasks: [TaskExecution]) -> Int? {
         var low = 0
         var high = tasks.count
         while low < high {
@@ -211,7 +211,7 @@ final class ExecutionStaging {
 
     /// Puts `task` after the last task whose `seq` is not larger (rows are read in `seq` order, and a task
     /// saved twice with one `seq` keeps its place).
-    private static func insert(_ task: Task, into tasks: inout [Task]) {
+    private static func insert(_ task: TaskExecution, into tasks: inout [TaskExecution]) {
         let position = tasks.lastIndex(where: { $0.seq <= task.seq }).map { $0 + 1 } ?? 0
         tasks.insert(task, at: position)
     }

@@ -74,12 +74,12 @@ extension SQLiteTransaction {
     }
 
     /// A task from a row selected with `TaskColumn.selectList` (first).
-    func makeTask(_ row: StatementRow, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> Task {
+    func makeTask(_ row: StatementRow, nodes: [String: WorkflowTask], workflowName: String, correlationId: String?) throws -> TaskExecution {
         let row = TaskRow(row: row)
         let statusText: String = try row[.status]
         guard let status = TaskStatus(rawValue: statusText) else { throw StoreError(.corrupt, "Unknown task status \(statusText)") }
         let reference: String = try row[.referenceName]
-        var task = Task(taskId: try row[.id], taskType: try row[.taskType], taskDefName: try row[.taskDefName],
+        var task = TaskExecution(taskId: try row[.id], taskType: try row[.taskType], taskDefName: try row[.taskDefName],
                         referenceTaskName: reference, workflowInstanceId: try row[.workflowId], seq: try row[.seq],
                         scheduledTime: try row[.scheduledTime])
         task.status = status
@@ -112,7 +112,7 @@ extension SQLiteTransaction {
         task.isolationGroupId = row[.isolationGroupId]
         task.waitUntil = try row[.waitUntil]
         task.pausedMillis = try row[.pausedMillis]
-        task.workflowTask = nodes[reference] ?? nodes[Task.baseReferenceName(of: reference)]
+        task.workflowTask = nodes[reference] ?? nodes[TaskExecution.baseReferenceName(of: reference)]
         return task
     }
 }

@@ -40,7 +40,7 @@ extension SQLiteTransaction {
     }
 
 
-    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [Task]) {
+    func search(_ search: TaskSearch) throws -> (totalHits: Int64, tasks: [TaskExecution]) {
         let (clauses, arguments) = sql(for: search.filter)
         let from = " FROM tasks JOIN workflows ON workflows.id = tasks.workflow_id"
             + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))

@@ -44,7 +44,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// The execution's tasks read from their rows.
-    private func tasksFromRows(of workflow: Workflow, nodes: [String: WorkflowTask]) throws -> [Task] {
+    private func tasksFromRows(of workflow: Workflow, nodes: [String: WorkflowTask]) throws -> [TaskExecution] {
         try db.cachedStatement(sql: Self.selectTasksOfWorkflow).rows(workflow.workflowId) {
             try makeTask($0, nodes: nodes, workflowName: workflow.workflowName, correlationId: workflow.correlationId)
         }
@@ -52,7 +52,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     /// The execution's tasks as this job or the cache knows them, when they were built from the columns its
     /// row holds now; nil when they must be read from the rows.
-    private func cachedTasks(of workflow: Workflow, definitionKey: String) throws -> [Task]? {
+    private func cachedTasks(of workflow: Workflow, definitionKey: String) throws -> [TaskExecution]? {
         guard let cache else { return nil }
         let id = workflow.workflowId
         guard let known = cache.staging.entry(for: id), known.workflowName == workflow.workflowName, known.correlationId == workflow.correlationId,
@@ -71,7 +71,7 @@ struct SQLiteTransaction: StoreTransaction {
         return known.tasks
     }
 
-    func task(id: String) throws -> Task? {
+    func task(id: String) throws -> TaskExecution? {
         if let cache, let (workflowId, seq) = try db.cachedStatement(sql: "SELECT workflow_id, seq FROM tasks WHERE id = ?")
             .firstRow(id, as: { row -> (String, Int) in (try row.value(at: 0), try row.value(at: 1)) }),
            let known = cache.staging.entry(for: workflowId)?.task(id: id, seq: seq) {
@@ -86,7 +86,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// The task with `id` built from its row.
-    private func taskFromRow(_ id: String) throws -> Task? {
+    private func taskFromRow(_ id: String) throws -> TaskExecution? {
         // Only the three workflow columns a task carries: no workflow row to build, no JSON to parse.
         try db.cachedStatement(sql: Self.selectTask).firstRow(id) { row in
             let columns = TaskRow(row: row)
@@ -96,7 +96,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func tasks(ofWorkflow workflowId: String, statuses: Set<TaskStatus>, start: Int, count: Int) throws
-        -> (totalHits: Int64, tasks: [Task])? {
+        -> (totalHits: Int64, tasks: [TaskExecution])? {
         guard let (workflow, nodes) = try db.cachedStatement(sql: Self.selectWorkflow).firstRow(workflowId, as: { row in
             let snapshot = try definitions.snapshot(forKey: WorkflowRow(row: row)[.definitionKey], in: db)
             return (try makeWorkflow(row, snapshot: snapshot), snapshot.nodes)
@@ -106,7 +106,7 @@ struct SQLiteTransaction: StoreTransaction {
         let condition = names.isEmpty ? "" : " AND status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
         let filter = StatementArguments([workflowId] + names)
         let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM tasks WHERE workflow_id = ?" + condition, arguments: filter) ?? 0
-        var page: [Task] = []
+        var page: [TaskExecution] = []
         try db.cachedStatement(sql: "SELECT \(TaskColumn.selectList) FROM tasks WHERE workflow_id = ?" + condition
                                + " ORDER BY seq LIMIT ? OFFSET ?")
             .forEachRow(arguments: filter + [max(0, count), max(0, start)]) { row in
@@ -272,7 +272,7 @@ struct SQLiteTransaction: StoreTransaction {
     private static func text(_ map: [String: String]) -> String { JSONValue.object(map.mapValues(JSONValue.string)).jsonText }
     private static func text(_ list: [String]) -> String { JSONValue.array(list.map(JSONValue.string)).jsonText }
 
-    func save(_ task: Task, previous: Task?) throws {
+    func save(_ task: TaskExecution, previous: TaskExecution?) throws {
         cache?.staging.saved(task)
         guard let previous else { return try insertOrReplace(task) }
         var update = RowUpdate(from: previous, to: task)
@@ -319,7 +319,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// Writes a task that has no stored previous version (or whose stored version the caller does not know).
-    private func insertOrReplace(_ task: Task) throws {
+    private func insertOrReplace(_ task: TaskExecution) throws {
         try db.cachedStatement(sql: Self.upsertTask).run(
             task.taskId, task.workflowInstanceId, task.seq, task.taskType, task.taskDefName, task.referenceTaskName,
             task.status.rawValue,

@@ -10,7 +10,7 @@ import Synchronization
 /// (the continuous clock when working; one the test moves in tests).
 final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duration == Duration {
     private struct Lease {
-        let task: Task
+        let task: TaskExecution
         let interval: Duration
         var due: Clock.Instant
         /// Whether an extension of this lease is on its way.
@@ -24,7 +24,7 @@ final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duratio
         fileprivate let id: Int
     }
 
-    private typealias Sleep = _Concurrency.Task<Void, Never>
+    private typealias Sleep = Task<Void, Never>
     private typealias Idle = CheckedContinuation<Sleep?, Never>
 
     private struct State {
@@ -59,7 +59,7 @@ final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duratio
     var waitingReleases: Int { state.withLock { $0.leases.values.filter { $0.release != nil }.count } }
 
     /// Extends the lease of `task` every `interval` from now on, until released.
-    func hold(_ task: Task, extendingEvery interval: Duration) -> Hold {
+    func hold(_ task: TaskExecution, extendingEvery interval: Duration) -> Hold {
         let due = clock.now.advanced(by: interval)
         let (hold, sleep, idle) = state.withLock { state -> (Hold, Sleep?, Idle?) in
             let hold = Hold(id: state.nextId)
@@ -99,7 +99,7 @@ final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duratio
     /// Extends leases as they fall due until cancelled (extensions on their way are let finish).
     func run() async {
         await withTaskCancellationHandler {
-            while !_Concurrency.Task.isCancelled {
+            while !Task.isCancelled {
                 let due = state.withLock { state in takeDue(&state) }
                 if due.isEmpty {
                     await waitForWork()
@@ -122,7 +122,7 @@ final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duratio
     }
 
     /// Marks the leases that are due as extending and returns them.
-    private func takeDue(_ state: inout State) -> [(Hold, Task)] {
+    private func takeDue(_ state: inout State) -> [(Hold, TaskExecution)] {
         let now = clock.now
         let due = state.leases.filter { !$0.value.extending && $0.value.due <= now }.map { ($0.key, $0.value.task) }
         for (hold, _) in due { state.leases[hold]?.extending = true }
@@ -155,12 +155,12 @@ final class LeaseKeeper<Clock: _Concurrency.Clock>: Sendable where Clock.Duratio
     }
 
     /// Sends one extension of `task`'s lease, then either schedules the next or lets its release return.
-    private func extend(_ task: Task, heldAs hold: Hold) async {
+    private func extend(_ task: TaskExecution, heldAs hold: Hold) async {
         do {
             try await client.tasks.extendLease(taskId: task.taskId, workflowId: task.workflowInstanceId, workerId: workerId)
             metrics.leaseExtensions.increment()
         } catch {
-            if !_Concurrency.Task.isCancelled {
+            if !Task.isCancelled {
                 logger.warning("Extending a task's lease failed", metadata: [
                     "baton.task.id": "\(task.taskId)", "baton.error": "\(error)"])
             }

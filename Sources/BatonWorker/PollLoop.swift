@@ -40,10 +40,10 @@ struct PollLoop: Sendable {
         let logger = self.logger
         await withDiscardingTaskGroup { group in
             var failures = 0
-            while !stop.isStopped && !_Concurrency.Task.isCancelled {
+            while !stop.isStopped && !Task.isCancelled {
                 await slots.waitForFreeSlot()
-                if stop.isStopped || _Concurrency.Task.isCancelled { break }
-                let tasks: [Task]
+                if stop.isStopped || Task.isCancelled { break }
+                let tasks: [TaskExecution]
                 do {
                     metrics.polls.increment()
                     tasks = try await client.tasks.batchPoll(
@@ -76,7 +76,7 @@ struct PollLoop: Sendable {
     }
 
     /// Executes `task` (its lease extended while it runs) and reports the outcome.
-    private func process(_ task: Task, reportingTo reporter: ResultReporter, holding leases: LeaseKeeper<ContinuousClock>) async {
+    private func process(_ task: TaskExecution, reportingTo reporter: ResultReporter, holding leases: LeaseKeeper<ContinuousClock>) async {
         let started = ContinuousClock.now
         let hold = leaseExtensionInterval(for: task).map { leases.hold(task, extendingEvery: $0) }
         let outcome: TaskOutcome
@@ -93,7 +93,7 @@ struct PollLoop: Sendable {
         await reporter.report(outcome.result(for: task, workerId: configuration.workerId))
     }
 
-    private func leaseExtensionInterval(for task: Task) -> Duration? {
+    private func leaseExtensionInterval(for task: TaskExecution) -> Duration? {
         if let interval = configuration.leaseExtensionInterval { return interval > .zero ? interval : nil }
         guard task.responseTimeoutSeconds > 0 else { return nil }
         return .milliseconds(task.responseTimeoutSeconds * 500)

@@ -48,7 +48,7 @@ final class ResultReporter: Sendable {
                 return true
             }
             // Not a child of the caller: a shutdown that cancels the workers still lets their results go out.
-            if startSending { _Concurrency.Task { await self.sendWaiting() } }
+            if startSending { Task { await self.sendWaiting() } }
         }
     }
 
@@ -115,7 +115,7 @@ final class ResultReporter: Sendable {
                 metrics.reports.increment()
                 return try await call()
             } catch let error as ClientError where error.isRetryable && attempt < configuration.reportAttempts {
-                try? await _Concurrency.Task.sleep(for: configuration.backoff.delay(afterFailures: attempt))
+                try? await Task.sleep(for: configuration.backoff.delay(afterFailures: attempt))
             } catch let error as ClientError where taskIds.count > 1 && error.isRefusal && !error.isRetryable {
                 throw error
             } catch {

@@ -60,7 +60,7 @@ public struct TaskOutcome: Sendable, Hashable {
     }
 
     /// The result that reports this outcome for `task`, as `workerId`.
-    public func result(for task: Task, workerId: String?) -> TaskResult {
+    public func result(for task: TaskExecution, workerId: String?) -> TaskResult {
         var result = TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: status,
                                 outputData: output, reasonForIncompletion: reason,
                                 callbackAfterSeconds: callbackAfterSeconds, workerId: workerId)

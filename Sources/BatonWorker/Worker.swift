@@ -19,7 +19,7 @@ public protocol Worker: Sendable {
     /// The domain to poll in, or nil for the default queue (default nil).
     var domain: String? { get }
     /// Executes `task` and returns its outcome; a thrown error reports the task FAILED with the error's text.
-    func execute(_ task: Task) async throws -> TaskOutcome
+    func execute(_ task: TaskExecution) async throws -> TaskOutcome
 }
 
 extension Worker {
@@ -37,11 +37,11 @@ public struct ClosureWorker: Worker {
     public let concurrency: Int
     /// The domain to poll in, or nil for the default queue.
     public let domain: String?
-    private let body: @Sendable (Task) async throws -> TaskOutcome
+    private let body: @Sendable (TaskExecution) async throws -> TaskOutcome
 
     /// Creates a worker for `taskType` that runs `body` for each task, up to `concurrency` at once.
     public init(_ taskType: String, concurrency: Int = 1, domain: String? = nil,
-                execute body: @escaping @Sendable (Task) async throws -> TaskOutcome) {
+                execute body: @escaping @Sendable (TaskExecution) async throws -> TaskOutcome) {
         self.taskType = taskType
         self.concurrency = concurrency
         self.domain = domain
@@ -49,7 +49,7 @@ public struct ClosureWorker: Worker {
     }
 
     /// Runs the closure for `task`.
-    public func execute(_ task: Task) async throws -> TaskOutcome {
+    public func execute(_ task: TaskExecution) async throws -> TaskOutcome {
         try await body(task)
     }
 }

@@ -9,11 +9,11 @@ import Testing
 @Suite("Reading the server's answers")
 struct ClientReplyTests {
     /// Tasks with a definition node each, as a poll hands them out.
-    private static var tasks: [BatonModel.Task] {
+    private static var tasks: [BatonModel.TaskExecution] {
         var node = WorkflowTask(name: "work", taskReferenceName: "step", inputParameters: ["n": "${workflow.input.n}"])
         node.taskDefinition = TaskDef(name: "work", retryCount: 1)
         return (0..<3).map { index in
-            var task = BatonModel.Task(taskId: "t-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "step",
+            var task = BatonModel.TaskExecution(taskId: "t-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "step",
                                        workflowInstanceId: "w-\(index)", seq: 1, scheduledTime: 1)
             task.status = .inProgress
             task.inputData = ["n": .int(Int64(index)), "text": "é \"quoted\""]
@@ -38,7 +38,7 @@ struct ClientReplyTests {
             for taskType in ["garbage", "shape"] {
                 let error = await #expect(throws: ClientError.self) { try await client.tasks.batchPoll(taskType: taskType, count: 3) }
                 #expect(error?.code == .invalidResponse, "\(taskType)")
-                #expect(error?.message.contains("Expected Array<Task> in the answer") == true, "\(error?.message ?? "")")
+                #expect(error?.message.contains("Expected Array<TaskExecution> in the answer") == true, "\(error?.message ?? "")")
             }
         }
         await server.stop()

@@ -88,9 +88,9 @@ struct CommandLineTests {
             #expect(try await client.workflows.get(id).status == .running)
 
             let polled = try await baton(["task", "poll", "work", "--json"], server: server)
-            let task = try #require(try polled.decode([BatonModel.Task].self).first)
+            let task = try #require(try polled.decode([BatonModel.TaskExecution].self).first)
             #expect(task.workflowInstanceId == id)
-            #expect(try await baton(["task", "poll", "work", "--json"], server: server).decode([BatonModel.Task].self).isEmpty)
+            #expect(try await baton(["task", "poll", "work", "--json"], server: server).decode([BatonModel.TaskExecution].self).isEmpty)
             try await client.tasks.update(TaskResult(workflowInstanceId: id, taskId: task.taskId, status: .completed))
 
             let updated = try await baton(["task", "update", id, "approval", "completed", "--output", #"{"by":"ops"}"#, "--json"],
@@ -223,7 +223,7 @@ struct CommandLineTests {
             let config = try await baton(["admin", "config", "--json"], server: server)
             #expect(config.status == 0 && config.standardOutput.contains("maximumTasksPerWorkflow"), "\(config.standardError)")
             let pending = try await baton(["admin", "pending", "ops_cli", "--json"], server: server)
-            #expect(try pending.decode([BatonModel.Task].self).map(\.status) == [.inProgress, .scheduled])
+            #expect(try pending.decode([BatonModel.TaskExecution].self).map(\.status) == [.inProgress, .scheduled])
             let requeued = try await baton(["admin", "requeue", "ops_cli"], server: server)
             #expect(requeued.standardOutput.contains("Requeued 0 tasks of type ops_cli"), "\(requeued.standardOutput)")
             let repaired = try await baton(["admin", "repair", first], server: server)

@@ -103,12 +103,12 @@ struct Run {
     }
 
     /// Every attempt of the task with `reference`, in `seq` order.
-    func attempts(_ reference: String) -> [BatonModel.Task] {
+    func attempts(_ reference: String) -> [BatonModel.TaskExecution] {
         workflow.tasks.filter { $0.referenceTaskName == reference }.sorted { $0.seq < $1.seq }
     }
 
     /// The latest attempt of the task with `reference`.
-    func task(_ reference: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> BatonModel.Task {
+    func task(_ reference: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> BatonModel.TaskExecution {
         try #require(attempts(reference).last, "no task \(reference)", sourceLocation: sourceLocation)
     }
 

@@ -179,8 +179,8 @@ struct DeciderTaskResultTests {
     func byLoopReference() throws {
         var execution = Workflow(workflowId: "wf-1", definition: Fixtures.definition(simpleTasks: 1), input: [:],
                                  createTime: t0)
-        func iteration(_ n: Int, _ status: TaskStatus) -> BatonModel.Task {
-            var task = BatonModel.Task(taskId: "loop-\(n)", taskType: "task_1", taskDefName: "task_1",
+        func iteration(_ n: Int, _ status: TaskStatus) -> BatonModel.TaskExecution {
+            var task = BatonModel.TaskExecution(taskId: "loop-\(n)", taskType: "task_1", taskDefName: "task_1",
                                        referenceTaskName: "step__\(n)", workflowInstanceId: "wf-1", seq: n,
                                        scheduledTime: t0)
             task.status = status

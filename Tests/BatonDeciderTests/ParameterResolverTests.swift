@@ -178,7 +178,7 @@ struct ParameterResolverTests {
 
     // MARK: - Context
 
-    static func makeWorkflow(tasks: [BatonModel.Task] = []) -> Workflow {
+    static func makeWorkflow(tasks: [BatonModel.TaskExecution] = []) -> Workflow {
         let definition = WorkflowDef(name: "orders", version: 4, tasks: [])
         var workflow = Workflow(workflowId: "wf-42", definition: definition, input: ["a": 1], createTime: 1_000)
         workflow.output = ["done": true]
@@ -192,8 +192,8 @@ struct ParameterResolverTests {
 
     static func makeTask(
         _ reference: String, seq: Int, output: JSONObject = [:], status: TaskStatus = .completed, iteration: Int = 0
-    ) -> BatonModel.Task {
-        var task = BatonModel.Task(
+    ) -> BatonModel.TaskExecution {
+        var task = BatonModel.TaskExecution(
             taskId: "\(reference)-\(seq)", taskType: "SIMPLE", taskDefName: "def_\(reference)",
             referenceTaskName: reference, workflowInstanceId: "wf-42", seq: seq, scheduledTime: 100)
         task.outputData = output

@@ -73,7 +73,7 @@ struct CrashRecoveryTests {
                     let client = TestHTTPClient(baseURL: acks.baseURL)
                     guard let reply = try? await client.send(.POST, "/api/workflow/e2e", body: #"{"n":\#(n)}"#),
                           reply.status == 200 else {
-                        try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                        try await Task.sleep(for: .milliseconds(50))
                         continue
                     }
                     acks.started(reply.text)
@@ -86,7 +86,7 @@ struct CrashRecoveryTests {
                 // Crash the server once the run is well under way, then bring it back on the same file.
                 let patience = ContinuousClock.now + .seconds(60)
                 while acks.completions.count < 25, ContinuousClock.now < patience {
-                    try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                    try await Task.sleep(for: .milliseconds(10))
                 }
                 server.kill9()
                 let restarted = try await ServerProcess.start(database: database)
@@ -104,7 +104,7 @@ struct CrashRecoveryTests {
         for (taskId, workflowId) in acks.completions {
             let reply = try await client.get("/api/tasks/\(taskId)")
             #expect(reply.status == 200, "acknowledged task \(taskId) of \(workflowId) is missing")
-            let task = try reply.decode(BatonModel.Task.self)
+            let task = try reply.decode(BatonModel.TaskExecution.self)
             #expect(task.status == .completed, "acknowledged task \(taskId) is \(task.status)")
             #expect(task.outputData["by"] == .string(taskId))
         }
@@ -117,8 +117,8 @@ struct CrashRecoveryTests {
         while ContinuousClock.now < deadline {
             let client = TestHTTPClient(baseURL: acks.baseURL)
             guard let reply = try? await client.get("/api/tasks/poll/batch/e2e_work?count=2&timeout=200&workerid=\(worker)"),
-                  reply.status == 200, let tasks = try? reply.decode([BatonModel.Task].self) else {
-                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                  reply.status == 200, let tasks = try? reply.decode([BatonModel.TaskExecution].self) else {
+                try await Task.sleep(for: .milliseconds(50))
                 continue
             }
             if tasks.isEmpty {

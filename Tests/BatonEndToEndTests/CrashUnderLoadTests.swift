@@ -72,11 +72,11 @@ struct CrashUnderLoadTests {
             group.addTask { try await Self.signal(ledger: ledger) }
             group.addTask {
                 for _ in 0..<3 {
-                    try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 300...1500)))
+                    try await Task.sleep(for: .milliseconds(ledger.random.next(in: 300...1500)))
                     // Each server lives to take a signal (under a loaded machine, a restart can take most of a life).
                     let signalled = ledger.signals, patience = ContinuousClock.now + .seconds(30)
                     while ledger.signals == signalled, ContinuousClock.now < patience {
-                        try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                        try await Task.sleep(for: .milliseconds(10))
                     }
                     ledger.server?.kill9()
                     ledger.use(try await ServerProcess.start(database: database))
@@ -86,7 +86,7 @@ struct CrashUnderLoadTests {
                 let deadline = ContinuousClock.now + .seconds(120)
                 while ContinuousClock.now < deadline {
                     if try await Self.allComplete(ledger) { break }
-                    try await _Concurrency.Task.sleep(for: .milliseconds(200))
+                    try await Task.sleep(for: .milliseconds(200))
                 }
                 ledger.stop()
             }
@@ -107,7 +107,7 @@ struct CrashUnderLoadTests {
             let reply = try await client.get("/api/tasks/\(taskId)")
             #expect(reply.status == 200, "acknowledged task \(taskId) of \(workflowId) is missing")
             guard reply.status == 200 else { continue }
-            let task = try reply.decode(BatonModel.Task.self)
+            let task = try reply.decode(BatonModel.TaskExecution.self)
             #expect(task.status == .completed, "acknowledged task \(taskId) is \(task.status)")
         }
         #expect(ledger.polledAfterCompletion.isEmpty, "completed tasks handed out again: \(ledger.polledAfterCompletion)")
@@ -123,13 +123,13 @@ struct CrashUnderLoadTests {
             guard let client = ledger.client,
                   let reply = try? await client.send(.POST, "/api/workflow/load", body: #"{"n":\#(n)}"#),
                   reply.status == 200 else {
-                try await _Concurrency.Task.sleep(for: .milliseconds(30))
+                try await Task.sleep(for: .milliseconds(30))
                 continue
             }
             ledger.started(reply.text)
             n += 1
             // Paced over the crashes, so that there are always running workflows for the signaller to pause.
-            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -137,14 +137,14 @@ struct CrashUnderLoadTests {
         while !ledger.stopped {
             guard let client = ledger.client,
                   let reply = try? await client.get("/api/tasks/poll/batch/load_work?count=3&timeout=100&workerid=\(worker)"),
-                  reply.status == 200, let tasks = try? reply.decode([BatonModel.Task].self) else {
-                try await _Concurrency.Task.sleep(for: .milliseconds(30))
+                  reply.status == 200, let tasks = try? reply.decode([BatonModel.TaskExecution].self) else {
+                try await Task.sleep(for: .milliseconds(30))
                 continue
             }
             for task in tasks {
                 ledger.polled(task.taskId)
                 // A little work, so that workflows stay RUNNING long enough to be paused.
-                try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 5...25)))
+                try await Task.sleep(for: .milliseconds(ledger.random.next(in: 5...25)))
                 let body = """
                     {"workflowInstanceId":"\(task.workflowInstanceId)","taskId":"\(task.taskId)","status":"COMPLETED",\
                     "workerId":"\(worker)","outputData":{"by":"\(worker)"}}
@@ -160,14 +160,14 @@ struct CrashUnderLoadTests {
     /// the workers' latest starts left a run without any signal now and then: quick workers had completed them.)
     private static func signal(ledger: LoadLedger) async throws {
         while !ledger.quiet {
-            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))
             guard let client = ledger.client,
                   let reply = try? await client.send(.POST, "/api/workflow/load", body: #"{"n":"signalled"}"#),
                   reply.status == 200 else { continue }
             let id = reply.text
             ledger.started(id)
             if (try? await client.send(.PUT, "/api/workflow/\(id)/pause", body: "{}"))?.status == 200 { ledger.signalled() }
-            try await _Concurrency.Task.sleep(for: .milliseconds(ledger.random.next(in: 0...40)))
+            try await Task.sleep(for: .milliseconds(ledger.random.next(in: 0...40)))
             _ = try? await client.send(.PUT, "/api/workflow/\(id)/resume", body: "{}")
         }
     }

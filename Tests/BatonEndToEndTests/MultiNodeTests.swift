@@ -109,7 +109,7 @@ struct MultiNodeTests {
             group.addTask {
                 let patience = ContinuousClock.now + .seconds(120)
                 while ledger.completions.count < workflowCount, ContinuousClock.now < patience {
-                    try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                    try await Task.sleep(for: .milliseconds(10))
                 }
                 ledger.kill(1)?.kill9()
             }
@@ -145,7 +145,7 @@ struct MultiNodeTests {
         for (taskId, workflowId) in ledger.completions {
             let reply = try await client.get("/api/tasks/\(taskId)")
             #expect(reply.status == 200, "acknowledged task \(taskId) of \(workflowId) is missing")
-            let task = try reply.decode(BatonModel.Task.self)
+            let task = try reply.decode(BatonModel.TaskExecution.self)
             #expect(task.status == .completed, "acknowledged task \(taskId) is \(task.status)")
             #expect(task.outputData["by"] == .string(taskId))
         }
@@ -181,11 +181,11 @@ struct MultiNodeTests {
                     let deadline = ContinuousClock.now + .seconds(120)
                     while running.state.withLock({ $0.done }) < workflowCount, ContinuousClock.now < deadline {
                         let polled = try await client.get("/api/tasks/poll/batch/mn_fragile?count=3&timeout=100&workerid=w\(worker)")
-                        guard polled.status == 200, let tasks = try? polled.decode([BatonModel.Task].self), !tasks.isEmpty else {
+                        guard polled.status == 200, let tasks = try? polled.decode([BatonModel.TaskExecution].self), !tasks.isEmpty else {
                             continue
                         }
                         running.state.withLock { $0.now += tasks.count; $0.most = max($0.most, $0.now) }
-                        try await _Concurrency.Task.sleep(for: .milliseconds(30))
+                        try await Task.sleep(for: .milliseconds(30))
                         for task in tasks {
                             // The count drops before the completion is sent: the server frees the slot no earlier.
                             running.state.withLock { $0.now -= 1 }
@@ -223,7 +223,7 @@ struct MultiNodeTests {
         func waitUntil(_ client: TestHTTPClient, count: Int) async throws {
             let deadline = ContinuousClock.now + .seconds(60)
             while try await records(client).count < count, ContinuousClock.now < deadline {
-                try await _Concurrency.Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(100))
             }
         }
         try await waitUntil(nodes[0].client, count: 3)
@@ -260,8 +260,8 @@ struct MultiNodeTests {
             guard let url = ledger.baseURL(preferring: node) else { return }
             let client = TestHTTPClient(baseURL: url)
             guard let reply = try? await client.get("/api/tasks/poll/batch/mn_work?count=3&timeout=200&workerid=\(worker)"),
-                  reply.status == 200, let tasks = try? reply.decode([BatonModel.Task].self) else {
-                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                  reply.status == 200, let tasks = try? reply.decode([BatonModel.TaskExecution].self) else {
+                try await Task.sleep(for: .milliseconds(50))
                 continue
             }
             if tasks.isEmpty {

@@ -26,7 +26,7 @@ struct PayloadSettingsTests {
         let definition = #"{"name":"echo","tasks":[{"name":"echo_work","taskReferenceName":"e"}]}"#
         #expect(try await server.client.send(.POST, "/api/metadata/workflow", body: definition).status == 200)
         let id = try await server.client.send(.POST, "/api/workflow/echo", body: "{}").text
-        let task = try await server.client.get("/api/tasks/poll/echo_work?workerid=w").decode(BatonModel.Task.self)
+        let task = try await server.client.get("/api/tasks/poll/echo_work?workerid=w").decode(BatonModel.TaskExecution.self)
         let result = #"{"workflowInstanceId":"\#(id)","taskId":"\#(task.taskId)","status":"COMPLETED","#
             + #""outputData":{"blob":"\#(String(repeating: "x", count: 3000))"}}"#
         #expect(try await server.client.send(.POST, "/api/tasks", body: result).status == 200)

@@ -25,7 +25,7 @@ struct RequestLoggingTests {
         try #require(reply.status == 200, "\(reply.text)")
         let workflowId = reply.text
         reply = try await client.get("/api/tasks/poll/work?workerid=w")
-        let task = try reply.decode(BatonModel.Task.self)
+        let task = try reply.decode(BatonModel.TaskExecution.self)
         let result = #"{"workflowInstanceId":"\#(workflowId)","taskId":"\#(task.taskId)","status":"COMPLETED"}"#
         #expect(try await client.send(.POST, "/api/tasks", body: result).status == 200)
         // A second result for the finished task is acknowledged, ignored, and logged by the engine.
@@ -72,7 +72,7 @@ struct RequestLoggingTests {
         let deadline = ContinuousClock.now + .seconds(30)
         while !healthy, process.isRunning, ContinuousClock.now < deadline {
             healthy = (try? await client.get("/health").status) == 200
-            if !healthy { try await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+            if !healthy { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(healthy, "the server exited (status \(process.terminationStatus.map(String.init) ?? "none")) or never answered")
         // Requests that log (a definition saved, a workflow started) go on being served.
@@ -100,7 +100,7 @@ struct RequestLoggingTests {
         let deadline = ContinuousClock.now + .seconds(5)
         repeat {
             if let line = server.log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))
         } while ContinuousClock.now < deadline
         throw TestHarnessError("no log line contains '\(text)':\n\(server.log)")
     }

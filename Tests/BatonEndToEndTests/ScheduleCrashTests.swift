@@ -24,7 +24,7 @@ struct ScheduleCrashTests {
                ready(caught, skips) {
                 return true
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(100))
         }
         return false
     }
@@ -52,7 +52,7 @@ struct ScheduleCrashTests {
         try #require(try await Self.waitFor(server.client) { $0.count >= 2 && $1.count >= 2 })
         server.kill9()
         let down = ContinuousClock.now
-        try await _Concurrency.Task.sleep(for: .seconds(3))  // three seconds of slots with no server
+        try await Task.sleep(for: .seconds(3))  // three seconds of slots with no server
         let restarted = try await ServerProcess.start(database: database, extraArguments: arguments)
         defer { _ = restarted.terminate() }
         let since = Int64(Date().timeIntervalSince1970 * 1000)

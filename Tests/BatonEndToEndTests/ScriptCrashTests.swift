@@ -43,7 +43,7 @@ struct ScriptCrashTests {
             if let status = try await client.get("/api/workflow/\(id)").decode(Workflow.self).tasks.first?.status, wanted(status) {
                 return true
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(50))
         }
         return false
     }

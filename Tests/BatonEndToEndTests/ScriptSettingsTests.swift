@@ -31,11 +31,11 @@ struct ScriptSettingsTests {
         let reasons = ["The script ran longer than its time limit of 1.0 seconds",
                        "The script's result is larger than the output limit of 100 bytes"]
         for (id, reason) in zip(ids, reasons) {
-            var task: BatonModel.Task?
+            var task: BatonModel.TaskExecution?
             for _ in 0..<200 {
                 task = try await server.client.get("/api/workflow/\(id)").decode(Workflow.self).tasks.first
                 if task?.status.isTerminal == true { break }
-                try await _Concurrency.Task.sleep(for: .milliseconds(50))
+                try await Task.sleep(for: .milliseconds(50))
             }
             #expect(task?.status == .failed)
             #expect(task?.reasonForIncompletion == reason)

@@ -10,8 +10,8 @@ import Testing
 /// retry's jitter is drawn, and how long a task type's hand-out limits are kept.
 @Suite("Engine: queue rules")
 struct QueueRulesTests {
-    static func task(_ type: String, id: String = "t-1") -> BatonModel.Task {
-        Task(taskId: id, taskType: type, taskDefName: type, referenceTaskName: "r", workflowInstanceId: "w", seq: 1,
+    static func task(_ type: String, id: String = "t-1") -> BatonModel.TaskExecution {
+        TaskExecution(taskId: id, taskType: type, taskDefName: type, referenceTaskName: "r", workflowInstanceId: "w", seq: 1,
              scheduledTime: 0)
     }
 
@@ -62,7 +62,7 @@ struct QueueRulesTests {
         node.taskDefinition = taskDef
         var failed = Self.task("charge", id: "first")
         failed.status = .failed
-        var retries: [BatonModel.Task] = []
+        var retries: [BatonModel.TaskExecution] = []
         for index in 0..<50 {
             var retry = Self.task("charge", id: "retry-\(index)")
             retry.retriedTaskId = "first"

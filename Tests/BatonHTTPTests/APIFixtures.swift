@@ -41,10 +41,10 @@ extension RunningServer {
 
     /// Polls one task of `taskType`, waiting up to five seconds for one to be queued (behind a script the
     /// script runner evaluates, say); nil when none came.
-    func pollSoon(_ taskType: String) async throws -> BatonModel.Task? {
+    func pollSoon(_ taskType: String) async throws -> BatonModel.TaskExecution? {
         for _ in 0..<200 {
             if let task = try await poll(taskType) { return task }
-            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+            try await Task.sleep(for: .milliseconds(25))
         }
         return nil
     }
@@ -55,23 +55,23 @@ extension RunningServer {
             let execution = try await workflow(id)
             let waiting = execution.tasks.contains { !$0.status.isTerminal && TaskKind($0) == .script }
             if !waiting || execution.status.isTerminal { return execution }
-            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+            try await Task.sleep(for: .milliseconds(25))
         }
         return try await workflow(id)
     }
 
     /// Polls one task of `taskType`; nil when none is ready.
-    func poll(_ taskType: String, worker: String = "test-worker", domain: String? = nil) async throws -> BatonModel.Task? {
+    func poll(_ taskType: String, worker: String = "test-worker", domain: String? = nil) async throws -> BatonModel.TaskExecution? {
         let domainQuery = domain.map { "&domain=\($0)" } ?? ""
         let reply = try await client.get("/api/tasks/poll/\(taskType)?workerid=\(worker)\(domainQuery)")
         if reply.status == 204 { return nil }
         try #require(reply.status == 200, "\(reply.text)")
-        return try reply.decode(BatonModel.Task.self)
+        return try reply.decode(BatonModel.TaskExecution.self)
     }
 
     /// Reports a result for a polled task and returns the HTTP reply.
     @discardableResult
-    func report(_ task: BatonModel.Task, _ status: String, output: String = "{}", reason: String? = nil,
+    func report(_ task: BatonModel.TaskExecution, _ status: String, output: String = "{}", reason: String? = nil,
                 callbackAfterSeconds: Int? = nil) async throws -> TestHTTPClient.Reply {
         var fields = [#""workflowInstanceId":"\#(task.workflowInstanceId)""#, #""taskId":"\#(task.taskId)""#,
                       #""status":"\#(status)""#, #""outputData":\#(output)"#]
@@ -82,7 +82,7 @@ extension RunningServer {
 
     /// Polls `taskType` and completes it with `output`; fails the test when nothing was ready.
     @discardableResult
-    func completeNext(_ taskType: String, output: String = "{}") async throws -> BatonModel.Task {
+    func completeNext(_ taskType: String, output: String = "{}") async throws -> BatonModel.TaskExecution {
         let task = try #require(try await pollSoon(taskType))
         let reply = try await report(task, "COMPLETED", output: output)
         #expect(reply.status == 200, "\(reply.text)")

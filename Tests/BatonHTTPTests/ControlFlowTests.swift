@@ -224,7 +224,7 @@ struct ControlFlowTests {
         while ContinuousClock.now < deadline {
             let workflow = try await server.workflow(id)
             if workflow.status.isTerminal { return workflow }
-            try await _Concurrency.Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(50))
         }
         return try await server.workflow(id)
     }
@@ -256,7 +256,7 @@ struct ControlFlowTests {
             var workflow = try await server.workflow(id)
             #expect(workflow.tasks.first?.inputData["asyncComplete"] == true, "Conductor puts the flag in the input")
             for _ in 0..<200 where workflow.tasks.first?.outputData["response"] == nil {
-                try await _Concurrency.Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(25))
                 workflow = try await server.workflow(id)
             }
             let called = try #require(workflow.tasks.first)

@@ -56,7 +56,7 @@ struct ExecuteWorkflowTests {
                                                     body: "{}")
             for _ in 0..<2 {
                 let batch = try await server.client.get("/api/tasks/poll/batch/work?count=1&timeout=5000")
-                    .decode([BatonModel.Task].self)
+                    .decode([BatonModel.TaskExecution].self)
                 let task = try #require(batch.first)
                 #expect(try await server.report(task, "COMPLETED").status == 200)
             }

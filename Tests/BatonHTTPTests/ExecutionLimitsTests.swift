@@ -19,7 +19,7 @@ struct ExecutionLimitsTests {
             let workflow = try await server.client.get("/api/workflow/\(id)?includeTasks=false").decode(Workflow.self)
             if workflow.status.isTerminal { break }
             await server.sweep()
-            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))
         }
         return try await server.workflow(id)
     }

@@ -12,10 +12,10 @@ import Testing
 @Suite("Concurrency and rate limits of task definitions")
 struct HandOutLimitsTests {
     /// Batch-polls up to `count` tasks of `taskType`.
-    static func pollBatch(_ taskType: String, count: Int, on server: RunningServer) async throws -> [BatonModel.Task] {
+    static func pollBatch(_ taskType: String, count: Int, on server: RunningServer) async throws -> [BatonModel.TaskExecution] {
         let reply = try await server.client.get("/api/tasks/poll/batch/\(taskType)?count=\(count)&timeout=10&workerid=w")
         try #require(reply.status == 200, "\(reply.text)")
-        return try reply.decode([BatonModel.Task].self)
+        return try reply.decode([BatonModel.TaskExecution].self)
     }
 
     static func startThree(_ taskType: String, on server: RunningServer) async throws -> [String] {

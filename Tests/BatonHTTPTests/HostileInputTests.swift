@@ -155,7 +155,7 @@ struct HostileInputTests {
             let slowHead = try RawConnection(to: server.baseURL)
             for piece in ["GET /health HTTP/1.1\r\n"] + (0..<20).map({ "X-Slow-\($0): 1\r\n" }) + ["\r\n"] {
                 guard await slowHead.send(piece) else { break }
-                try await _Concurrency.Task.sleep(for: .milliseconds(250))
+                try await Task.sleep(for: .milliseconds(250))
                 await slowHead.receive(until: { _ in false }, timeout: .milliseconds(1))
                 if slowHead.isClosed { break }
             }

@@ -34,7 +34,7 @@ import Testing
         for _ in 0..<400 {
             let tasks = try await server.workflow(id).tasks.filter { references.contains($0.referenceTaskName) }
             if tasks.count == references.count, tasks.allSatisfy({ $0.status == .inProgress }) { return true }
-            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+            try await Task.sleep(for: .milliseconds(25))
         }
         return false
     }
@@ -53,7 +53,7 @@ import Testing
             var helper: [Int] = []
             for _ in 0..<800 where helper != [5] {
                 helper = ProcessInspection.childPolicy(runningCommandContaining: "def f: f; f")
-                try await _Concurrency.Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(25))
             }
             #expect(helper == [5], "the jq helper is in the idle class: \(helper)")
             let niceness = ProcessInspection.threadNiceness(namedWith: "baton-script")  // other suites' servers' too
@@ -83,7 +83,7 @@ import Testing
             #expect(ProcessInspection.children(runningCommandContaining: "def f: f; f") == 0, "no jq helper is left")
             let before = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
             #expect(!before.isEmpty, "the script runner's threads are found")
-            try await _Concurrency.Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(2))
             let after = ProcessInspection.threadCPUTicks(namedWith: "baton-script")
             let used = after.map { $0.value - (before[$0.key] ?? 0) }.reduce(0, +)
             #expect(used < 20, "the script threads used \(used) ticks of the last 200: a script still runs")
@@ -119,7 +119,7 @@ import Testing
             #expect(peakGrowth < 1 << 30, "the peak grew by \(peakGrowth >> 20) MiB")
             var retained = ProcessInspection.memory("VmRSS") - residentBefore
             for _ in 0..<100 where retained >= 200 << 20 {
-                try await _Concurrency.Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(100))
                 retained = ProcessInspection.memory("VmRSS") - residentBefore
             }
             #expect(retained < 200 << 20, "the script's 400 MB string is given back (\(retained >> 20) MiB kept)")

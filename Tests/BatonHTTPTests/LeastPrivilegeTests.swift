@@ -15,14 +15,14 @@ import Testing
 struct LeastPrivilegeTests {
     /// A workflow `order` of `ship` then `charge`, started by the admin, with `ship` polled by the admin's worker;
     /// returns the workflow id and the `ship` task (IN_PROGRESS).
-    private static func order(on server: RunningServer, admin: String) async throws -> (id: String, ship: BatonModel.Task) {
+    private static func order(on server: RunningServer, admin: String) async throws -> (id: String, ship: BatonModel.TaskExecution) {
         #expect(try await server.send(.POST, "/api/metadata/taskdefs", body: #"[{"name":"charge"},{"name":"ship"}]"#,
                                       as: admin).status == 200)
         let definition = #"{"name":"order","version":1,"tasks":[{"name":"ship","taskReferenceName":"ship"},"#
             + #"{"name":"charge","taskReferenceName":"charge"},{"name":"approval","taskReferenceName":"approval","type":"WAIT"}]}"#
         #expect(try await server.send(.POST, "/api/metadata/workflow?overwrite=true", body: definition, as: admin).status == 200)
         let id = try await server.send(.POST, "/api/workflow/order", body: "{}", as: admin).text
-        let ship = try await server.send(.GET, "/api/tasks/poll/ship?workerid=a", as: admin).decode(BatonModel.Task.self)
+        let ship = try await server.send(.GET, "/api/tasks/poll/ship?workerid=a", as: admin).decode(BatonModel.TaskExecution.self)
         return (id, ship)
     }
 

@@ -31,11 +31,11 @@ struct OperatorEndpointTests {
             #expect(polls.contains { $0.queueName == "ops_work" && $0.workerId == "test-worker" })
 
             reply = try await server.client.get("/api/admin/task/ops_work")
-            let pending = try reply.decode([BatonModel.Task].self)
+            let pending = try reply.decode([BatonModel.TaskExecution].self)
             #expect(pending.map(\.workflowInstanceId) == ids, "both live tasks, oldest first")
             #expect(pending.first?.taskId == taken.taskId && pending.first?.status == .inProgress)
             reply = try await server.client.get("/api/admin/task/ops_work?start=1&count=5")
-            #expect(try reply.decode([BatonModel.Task].self).map(\.workflowInstanceId) == [ids[1]])
+            #expect(try reply.decode([BatonModel.TaskExecution].self).map(\.workflowInstanceId) == [ids[1]])
             reply = try await server.client.get("/api/admin/task/ops_work?start=-1")
             #expect(reply.status == 400)
         }

@@ -16,7 +16,7 @@ struct OverloadTests {
             try await server.registerChain("flow", refs: ["a"])
             let first = try await server.start("flow")
             let second = try await server.start("flow")
-            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=2&timeout=10").decode([BatonModel.Task].self)
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=2&timeout=10").decode([BatonModel.TaskExecution].self)
             try #require(tasks.count == 2)
             let results = "[" + tasks.map {
                 #"{"workflowInstanceId":"\#($0.workflowInstanceId)","taskId":"\#($0.taskId)","status":"COMPLETED"}"#
@@ -66,7 +66,7 @@ struct OverloadTests {
             try await intruder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE TRANSACTION") }
             // The poll's claim waits for the lock (up to the 10 s busy timeout) while 20 s pass on the server's clock.
             async let polled = server.poll("lease_work")
-            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(300))
             server.clock.advance(by: 20_000)
             try await intruder.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
             let task = try #require(try await polled, "the claim was refused instead of waiting")

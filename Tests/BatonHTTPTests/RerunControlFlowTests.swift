@@ -28,10 +28,10 @@ struct RerunControlFlowTests {
     }
 
     /// Polls a task of `taskType` in `domain`, waiting up to five seconds for one (behind the loop's condition).
-    static func pollSoon(_ taskType: String, domain: String, on server: RunningServer) async throws -> BatonModel.Task? {
+    static func pollSoon(_ taskType: String, domain: String, on server: RunningServer) async throws -> BatonModel.TaskExecution? {
         for _ in 0..<200 {
             if let task = try await server.poll(taskType, domain: domain) { return task }
-            try await _Concurrency.Task.sleep(for: .milliseconds(25))
+            try await Task.sleep(for: .milliseconds(25))
         }
         return nil
     }
@@ -264,7 +264,7 @@ struct RerunControlFlowTests {
     }
 
     /// The latest attempt of each reference name, as Conductor's `getTaskByRefName` finds it.
-    static func latest(_ reference: String, in workflow: Workflow) throws -> BatonModel.Task {
+    static func latest(_ reference: String, in workflow: Workflow) throws -> BatonModel.TaskExecution {
         try #require(workflow.tasks.filter { $0.referenceTaskName == reference }.max { $0.seq < $1.seq },
                      "no task \(reference)")
     }
@@ -279,7 +279,7 @@ struct RerunControlFlowTests {
                 server.clock.advance(by: 2_000)
                 await server.sweep()
             } else {
-                try await _Concurrency.Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(25))
             }
         }
         return try await server.workflow(id)

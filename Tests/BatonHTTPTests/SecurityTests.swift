@@ -162,7 +162,7 @@ struct SecurityTests {
             #expect(try await server.send(.GET, "/api/tasks/poll/work?workerid=w", as: operatorToken).status == 403)
             let polled = try await server.send(.GET, "/api/tasks/poll/work?workerid=w", as: worker)
             #expect(polled.status == 200, "\(polled.text)")
-            let task = try polled.decode(BatonModel.Task.self)
+            let task = try polled.decode(BatonModel.TaskExecution.self)
             let result = #"{"workflowInstanceId":"\#(id)","taskId":"\#(task.taskId)","status":"COMPLETED","outputData":{}}"#
             #expect(try await server.send(.POST, "/api/tasks", body: result, as: viewer).status == 403)
             #expect(try await server.send(.POST, "/api/tasks", body: result, as: worker).status == 200)
@@ -197,7 +197,7 @@ struct SecurityTests {
             #expect(denied.status == 403)
             #expect((try denied.object()["message"] as? String ?? "").contains("ship"))
 
-            let ship = try await server.send(.GET, "/api/tasks/poll/ship?workerid=a", as: admin).decode(BatonModel.Task.self)
+            let ship = try await server.send(.GET, "/api/tasks/poll/ship?workerid=a", as: admin).decode(BatonModel.TaskExecution.self)
             let result = #"{"workflowInstanceId":"\#(id)","taskId":"\#(ship.taskId)","status":"COMPLETED","outputData":{}}"#
             #expect(try await server.send(.POST, "/api/tasks", body: result, as: charger).status == 403)
             #expect(try await server.send(.POST, "/api/tasks/\(id)/ship/COMPLETED", body: "{}", as: charger).status == 403)
@@ -205,7 +205,7 @@ struct SecurityTests {
 
             let charge = try await server.send(.GET, "/api/tasks/poll/charge?workerid=c", as: charger)
             #expect(charge.status == 200, "\(charge.text)")
-            let task = try charge.decode(BatonModel.Task.self)
+            let task = try charge.decode(BatonModel.TaskExecution.self)
             let done = #"{"workflowInstanceId":"\#(id)","taskId":"\#(task.taskId)","status":"COMPLETED","outputData":{}}"#
             #expect(try await server.send(.POST, "/api/tasks", body: done, as: charger).status == 200)
             let finished = try await server.send(.GET, "/api/workflow/\(id)", as: admin).decode(Workflow.self)

@@ -468,7 +468,7 @@ struct SignalAPITests {
                     }
                     group.addTask {
                         let reply = try await server.client.get("/api/tasks/poll/batch/work?count=6&timeout=1")
-                        for task in (try? reply.decode([BatonModel.Task].self)) ?? [] {
+                        for task in (try? reply.decode([BatonModel.TaskExecution].self)) ?? [] {
                             _ = try await server.report(task, task.seq % 3 == 0 ? "FAILED" : "COMPLETED")
                         }
                     }

@@ -35,11 +35,11 @@ struct TaskAPITests {
             var reply = try await server.client.get("/api/tasks/queue/sizes?taskType=work")
             #expect(try reply.decode([String: Int].self) == ["work": 5])
             reply = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10&workerid=b")
-            #expect(try reply.decode([BatonModel.Task].self).count == 3)
+            #expect(try reply.decode([BatonModel.TaskExecution].self).count == 3)
             reply = try await server.client.get("/api/tasks/poll/batch/work?count=10&timeout=10")
-            #expect(try reply.decode([BatonModel.Task].self).count == 2)
+            #expect(try reply.decode([BatonModel.TaskExecution].self).count == 2)
             reply = try await server.client.get("/api/tasks/poll/batch/work?count=10&timeout=10")
-            #expect(try reply.decode([BatonModel.Task].self).isEmpty)
+            #expect(try reply.decode([BatonModel.TaskExecution].self).isEmpty)
             reply = try await server.client.get("/api/tasks/poll/batch/work?timeout=60000")
             #expect(reply.status == 400)
             reply = try await server.client.get("/api/tasks/poll/batch/work?count=0")
@@ -59,13 +59,13 @@ struct TaskAPITests {
             for _ in 0..<400 where !waiting {
                 let polls = try await server.client.get("/api/tasks/queue/polldata?taskType=work").decode([PollData].self)
                 waiting = !polls.isEmpty
-                if !waiting { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+                if !waiting { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(waiting, "the long poll reached the server")
             _ = try await server.start("flow")
             let startDone = ContinuousClock.now - started
             let reply = try await polled
-            #expect(try reply.decode([BatonModel.Task].self).count == 1)
+            #expect(try reply.decode([BatonModel.TaskExecution].self).count == 1)
             // It woke on the queued task, not at the end of its 5 s timeout (the poll's longest: Conductor's). Beside
             // the rest of the suite this test takes 10-13 s in all, and once the poll came back only at its timeout;
             // a start that takes seconds leaves no room to tell the two apart, so the check is made when the
@@ -87,7 +87,7 @@ struct TaskAPITests {
                 {"workflowInstanceId":"\(task.workflowInstanceId)","taskId":"\(task.taskId)","status":"COMPLETED","workerId":"v2"}
                 """)
             #expect(reply.status == 200, "\(reply.text)")
-            let next = try reply.decode(BatonModel.Task.self)
+            let next = try reply.decode(BatonModel.TaskExecution.self)
             #expect(Set([task.workflowInstanceId, next.workflowInstanceId]) == [first, second])
             #expect(next.status == .inProgress)
             reply = try await server.client.send(.POST, "/api/tasks/update-v2", body: """
@@ -100,7 +100,7 @@ struct TaskAPITests {
     }
 
     /// A worker's results as the JSON array `POST /api/tasks/batch` takes.
-    static func results(_ tasks: [BatonModel.Task], status: String = "COMPLETED") -> String {
+    static func results(_ tasks: [BatonModel.TaskExecution], status: String = "COMPLETED") -> String {
         "[" + tasks.map {
             #"{"workflowInstanceId":"\#($0.workflowInstanceId)","taskId":"\#($0.taskId)","status":"\#(status)","outputData":{"by":"batch"}}"#
         }.joined(separator: ",") + "]"
@@ -112,7 +112,7 @@ struct TaskAPITests {
             try await server.registerChain("flow", refs: ["a"])
             var ids: [String] = []
             for _ in 0..<3 { ids.append(try await server.start("flow")) }
-            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.Task].self)
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.TaskExecution].self)
             #expect(tasks.count == 3)
             var stranger = tasks[0]
             stranger.taskId = "no-such-task"
@@ -168,9 +168,9 @@ struct TaskAPITests {
             try await server.registerChain("flow", refs: ["a"])
             var ids: [String] = []
             for _ in 0..<3 { ids.append(try await server.start("flow")) }
-            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.Task].self)
+            let tasks = try await server.client.get("/api/tasks/poll/batch/work?count=3&timeout=10").decode([BatonModel.TaskExecution].self)
             let padding = String(repeating: "x", count: 600)
-            func result(_ task: BatonModel.Task, _ text: String) -> String {
+            func result(_ task: BatonModel.TaskExecution, _ text: String) -> String {
                 #"{"workflowInstanceId":"\#(task.workflowInstanceId)","taskId":"\#(task.taskId)","status":"COMPLETED","outputData":{"text":"\#(text)"}}"#
             }
             // Together far over the maximum, each but the last within it.
@@ -380,7 +380,7 @@ struct TaskAPITests {
             reply = try await server.client.get("/api/tasks/\(task.taskId)/log")
             #expect(try reply.decode([TaskExecLog].self).map(\.log) == ["step one", "step two"])
             reply = try await server.client.get("/api/tasks/\(task.taskId)")
-            #expect(try reply.decode(BatonModel.Task.self).status == .completed)
+            #expect(try reply.decode(BatonModel.TaskExecution.self).status == .completed)
             reply = try await server.client.get("/api/tasks/no-such-task")
             #expect(reply.status == 404)
             reply = try await server.client.send(.POST, "/api/tasks", body: #"{"workflowInstanceId":"x","taskId":"y","status":"COMPLETED"}"#)

@@ -104,7 +104,7 @@ struct TaskDomainTests {
             let id = try await Self.start("http_domain", taskToDomain: #"{"*":"x"}"#, on: server)
             var workflow = try await server.workflow(id)
             for _ in 0..<600 where !workflow.status.isTerminal {
-                try await _Concurrency.Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(25))
                 workflow = try await server.workflow(id)
             }
             #expect(workflow.status == .completed, "\(workflow.reasonForIncompletion ?? "")")

@@ -30,7 +30,7 @@ struct TaskSearchTests {
             #expect((summary["endTime"] as? String)?.hasSuffix("Z") == true, "times as ISO-8601 text")
 
             let full = try await server.client.get("/api/tasks/search-v2?query=status%20IN%20(SCHEDULED)&sort=scheduledTime:ASC")
-                .decode(SearchResult<BatonModel.Task>.self)
+                .decode(SearchResult<BatonModel.TaskExecution>.self)
             #expect(full.totalHits == 2)
             #expect(Set(full.results.map(\.workflowInstanceId)) == [first, second])
             #expect(full.results.allSatisfy { $0.status == .scheduled && $0.workflowType == "flow" })

@@ -129,7 +129,7 @@ struct WorkflowAPITests {
             reply = try await server.client.get("/api/workflow/\(closedId)/status?includeOutput=true")
             #expect(try reply.object()["status"] as? String == "COMPLETED")
             reply = try await server.client.get("/api/workflow/\(openId)/tasks?status=SCHEDULED,IN_PROGRESS")
-            #expect(try reply.decode(SearchResult<BatonModel.Task>.self).totalHits == 1)
+            #expect(try reply.decode(SearchResult<BatonModel.TaskExecution>.self).totalHits == 1)
         }
     }
 
@@ -140,7 +140,7 @@ struct WorkflowAPITests {
             let id = try await server.start("five")
             for _ in 0..<4 { try await server.completeNext("work") }
             func page(_ query: String) async throws -> (Int64, [String]) {
-                let result = try await server.client.get("/api/workflow/\(id)/tasks?\(query)").decode(SearchResult<BatonModel.Task>.self)
+                let result = try await server.client.get("/api/workflow/\(id)/tasks?\(query)").decode(SearchResult<BatonModel.TaskExecution>.self)
                 return (result.totalHits, result.results.map(\.referenceTaskName))
             }
             #expect(try await page("") == (5, ["a", "b", "c", "d", "e"]), "15 a page by default")

@@ -138,7 +138,7 @@ struct WorkflowAndTaskConfigurationTests {
     @discardableResult
     static func pollAndComplete(_ taskType: String, output: String = "{}", expectedInput: JSONObject = [:],
                                 on server: RunningServer,
-                                sourceLocation: SourceLocation = #_sourceLocation) async throws -> BatonModel.Task {
+                                sourceLocation: SourceLocation = #_sourceLocation) async throws -> BatonModel.TaskExecution {
         let task = try #require(try await server.poll(taskType), "no \(taskType) was polled", sourceLocation: sourceLocation)
         for (key, value) in expectedInput {
             #expect(task.inputData[key] == value, "input \(key)", sourceLocation: sourceLocation)

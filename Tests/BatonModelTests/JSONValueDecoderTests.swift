@@ -10,7 +10,7 @@ struct JSONValueDecoderTests {
          try JSONValueDecoder().decode(T.self, from: JSONValue(parsing: json)))
     }
 
-    private static var task: Task {
+    private static var task: TaskExecution {
         var definition = TaskDef(name: "work", retryCount: 2, retryLogic: .exponentialBackoff, retryDelaySeconds: 3)
         definition.inputKeys = ["a"]
         definition.inputSchema = ["type": "object"]
@@ -20,7 +20,7 @@ struct JSONValueDecoderTests {
         node.forkTasks = [[WorkflowTask(name: "y", taskReferenceName: "y", type: .wait)]]
         node.subWorkflowParam = SubWorkflowParams(name: "child", version: 2)
         node.retryCount = 1
-        var task = Task(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
+        var task = TaskExecution(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
                         workflowInstanceId: "w-1", seq: 3, scheduledTime: 1_000)
         task.status = .inProgress
         task.inputData = ["x": "é \"q\"", "list": [1, 2.25, "s", nil, ["deep": true]], "big": .int(Int64.max)]
@@ -33,7 +33,7 @@ struct JSONValueDecoderTests {
     @Test("model types decode to what Foundation's decoder makes of the same JSON")
     func sameAsFoundation() throws {
         let tasks = String(decoding: try JSONEncoder().encode([Self.task, Self.task]), as: UTF8.self)
-        let (foundationTasks, parsedTasks) = try bothWays([Task].self, tasks)
+        let (foundationTasks, parsedTasks) = try bothWays([TaskExecution].self, tasks)
         #expect(parsedTasks == foundationTasks)
         #expect(parsedTasks[0].workflowTask?.taskDefinition?.retryLogic == .exponentialBackoff)
         var workflow = Workflow(workflowId: "w-1", definition: WorkflowDef(name: "flow", tasks: [Self.task.workflowTask!]),
@@ -65,22 +65,22 @@ struct JSONValueDecoderTests {
         (task.retried, task.executed, task.callbackFromWorker, task.subworkflowChanged) = (true, true, false, true)
         task.outputData = ["done": true]
         let full = String(decoding: try JSONEncoder().encode(task), as: UTF8.self)
-        let (foundation, parsed) = try bothWays(Task.self, full)
+        let (foundation, parsed) = try bothWays(TaskExecution.self, full)
         #expect(parsed == foundation)
         #expect(parsed == task)
-        #expect(try JSONValueDecoder().decode([Task].self, fromJSON: Array(Task.jsonText(of: [task, task]).utf8)) == [task, task])
+        #expect(try JSONValueDecoder().decode([TaskExecution].self, fromJSON: Array(TaskExecution.jsonText(of: [task, task]).utf8)) == [task, task])
 
         // Nulls and unknown members leave the defaults; a number written as 2.0 and a status Baton does not know
         // go through Decodable, as they would without the shortcut.
         let odd = #"{"taskId":"t","seq":2.0,"callbackFromWorker":null,"rateLimitFrequencyInSeconds":null,"new":[1],"loopOverTask":true}"#
-        let (foundationOdd, parsedOdd) = try bothWays(Task.self, odd)
+        let (foundationOdd, parsedOdd) = try bothWays(TaskExecution.self, odd)
         #expect(parsedOdd == foundationOdd)
         #expect(parsedOdd.seq == 2 && parsedOdd.callbackFromWorker && parsedOdd.rateLimitFrequencyInSeconds == 1)
         #expect(throws: DecodingError.self) {
-            try JSONValueDecoder().decode(Task.self, from: JSONValue(parsing: #"{"taskId":"t","status":"DONE"}"#))
+            try JSONValueDecoder().decode(TaskExecution.self, from: JSONValue(parsing: #"{"taskId":"t","status":"DONE"}"#))
         }
         #expect(throws: DecodingError.self) {
-            try JSONValueDecoder().decode(Task.self, from: JSONValue(parsing: #"{"taskId":"t","workflowTask":{"name":1}}"#))
+            try JSONValueDecoder().decode(TaskExecution.self, from: JSONValue(parsing: #"{"taskId":"t","workflowTask":{"name":1}}"#))
         }
     }
 

@@ -41,7 +41,7 @@ struct JSONWritableTests {
         node.subWorkflowParam = parameters
         node.metadata = ["k": ["nested": [1, true, nil]]]
         node.cacheConfig = ["key": "${workflow.input.x}", "ttlInSecond": 60]
-        var task = Task(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
+        var task = TaskExecution(taskId: "t-1", taskType: "work", taskDefName: "work", referenceTaskName: "work_ref",
                         workflowInstanceId: "w-1", seq: 3, scheduledTime: 1_000)
         task.status = .inProgress
         task.inputData = ["x": "é ü \u{1} \\ \"q\"", "list": [1, 2.25, "s"], "none": nil]
@@ -53,7 +53,7 @@ struct JSONWritableTests {
         task.iteration = 2
         task.workflowTask = node
         #expect(try sameDocument(task))
-        #expect(try sameDocument([task, Task(taskId: "t-2", taskType: "a", taskDefName: "a", referenceTaskName: "a",
+        #expect(try sameDocument([task, TaskExecution(taskId: "t-2", taskType: "a", taskDefName: "a", referenceTaskName: "a",
                                              workflowInstanceId: "w-1", seq: 1, scheduledTime: 0)]))
     }
 
@@ -68,15 +68,15 @@ struct JSONWritableTests {
         let many = (0..<12).map { WorkflowTask(name: "work", taskReferenceName: "n\($0)") }
         let tasks = ([defined, defined, renamed, nil, bare, defined] + many + many.reversed() + [renamed])
             .enumerated().map { index, node in
-            var task = Task(taskId: "t-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "a",
+            var task = TaskExecution(taskId: "t-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "a",
                             workflowInstanceId: "w", seq: index, scheduledTime: 0)
             task.workflowTask = node
             return task
         }
-        let shared = Task.jsonText(of: tasks)
+        let shared = TaskExecution.jsonText(of: tasks)
         #expect(shared == tasks.jsonText)
         #expect(shared.components(separatedBy: #""taskReferenceName":"b""#).count == 3)  // `renamed` twice
-        #expect(Task.jsonText(of: []) == "[]")
+        #expect(TaskExecution.jsonText(of: []) == "[]")
     }
 
     @Test("a task definition with every member set writes what its Encodable writes (the SDK registers definitions so)")

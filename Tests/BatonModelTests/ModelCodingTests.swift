@@ -69,7 +69,7 @@ struct ModelCodingTests {
 
     @Test("the engine's bookkeeping fields never reach the wire")
     func hiddenFields() throws {
-        var task = BatonModel.Task(taskId: "t", taskType: "work", taskDefName: "work", referenceTaskName: "a",
+        var task = BatonModel.TaskExecution(taskId: "t", taskType: "work", taskDefName: "work", referenceTaskName: "a",
                                    workflowInstanceId: "w", seq: 1, scheduledTime: 5)
         task.waitUntil = 99
         task.pausedMillis = 7
@@ -91,7 +91,7 @@ struct ModelCodingTests {
         ("x__٣", "x"), ("x__3٣", "x"), ("x__½", "x"), ("x__é", "x__é"),
     ])
     func baseReferenceName(name: String, base: String) {
-        #expect(BatonModel.Task.baseReferenceName(of: name) == base)
+        #expect(BatonModel.TaskExecution.baseReferenceName(of: name) == base)
     }
 }
 

@@ -17,7 +17,7 @@ struct RepeatedObjectsTests {
     /// in the same order each time).
     private static func tasksText(count: Int, nodes: [WorkflowTask]) throws -> [UInt8] {
         let tasks = (0..<count).map { index in
-            var task = Task(taskId: "t-\(index)", taskType: "work", taskDefName: "work",
+            var task = TaskExecution(taskId: "t-\(index)", taskType: "work", taskDefName: "work",
                             referenceTaskName: nodes[index % nodes.count].taskReferenceName,
                             workflowInstanceId: "w-\(index / 3)", seq: index, scheduledTime: 1_000)
             task.inputData = ["n": .int(Int64(index))]
@@ -33,8 +33,8 @@ struct RepeatedObjectsTests {
     func sameTasks() throws {
         for nodeCount in [1, 3, RepeatedObjects.capacity + 4] {
             let text = try Self.tasksText(count: 40, nodes: (0..<nodeCount).map(Self.node))
-            let shared = try JSONValueDecoder().decode([Task].self, fromJSON: text)
-            let apart = try JSONDecoder().decode([Task].self, from: Data(text))
+            let shared = try JSONValueDecoder().decode([TaskExecution].self, fromJSON: text)
+            let apart = try JSONDecoder().decode([TaskExecution].self, from: Data(text))
             #expect(shared == apart)
             #expect(shared.map(\.workflowTask?.taskReferenceName) == apart.map(\.workflowTask?.taskReferenceName))
         }
@@ -104,7 +104,7 @@ struct RepeatedObjectsTests {
         let filler = String(repeating: "z", count: 80)
         let node = #"{"name":"work","taskReferenceName":"r","retryCount":"many","description":"\#(filler)"}"#
         let one = "{\"taskId\":\"a\",\"workflowTask\":\(node)}"
-        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode([Task].self, fromJSON: Array("[\(one),\(one)]".utf8)) }
-        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Task.self, fromJSON: Array(one.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode([TaskExecution].self, fromJSON: Array("[\(one),\(one)]".utf8)) }
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(TaskExecution.self, fromJSON: Array(one.utf8)) }
     }
 }

@@ -88,7 +88,7 @@ struct PostgresClusterTests {
                 holding.withLock { $0 = true }
                 Thread.sleep(forTimeInterval: 1.5)
             }
-            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
             // Without a deadline the write would wait for node 0 and then succeed; with one it gives up.
             let refused = await #expect(throws: StoreError.self) {
                 try await nodes[1].write { tx in
@@ -156,7 +156,7 @@ struct PostgresClusterTests {
                         try tx.enqueue(QueueEntry(taskId: "t\(round)", workflowId: "wf", queueName: "eu:ship", priority: 0,
                                                   visibleAt: 0))
                     }
-                    try await _Concurrency.Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(100))
                 }
                 // A transaction that rolls back announces nothing; the next committed one is heard.
                 _ = try? await nodes[0].write { tx in
@@ -168,7 +168,7 @@ struct PostgresClusterTests {
                     try tx.enqueue(QueueEntry(taskId: "after", workflowId: "wf", queueName: "after", priority: 0, visibleAt: 0))
                 }
                 while !received.names.withLock({ $0.contains("after") }), ContinuousClock.now < deadline + .seconds(5) {
-                    try await _Concurrency.Task.sleep(for: .milliseconds(20))
+                    try await Task.sleep(for: .milliseconds(20))
                 }
                 group.cancelAll()
             }

@@ -24,13 +24,13 @@ struct PostgresHealthTests {
             #expect(waits.values.count == 1)
             // The only connection is held for 300 ms while a second transaction asks for one.
             let holding = Mutex(false)
-            let held = _Concurrency.Task {
+            let held = Task {
                 try await store.read { _ in
                     holding.withLock { $0 = true }
                     Thread.sleep(forTimeInterval: 0.3)
                 }
             }
-            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+            while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             _ = try await store.read { try $0.workflow(id: "none", includeTasks: false) }
             try await held.value
             #expect(waits.values.count == 3)
@@ -59,17 +59,17 @@ struct PostgresHealthTests {
         do {
             try await holder.write { try $0.save(workflow, previous: nil) }
             // The holder keeps the workflow's row locked, as a node cut off mid-write would.
-            let held = _Concurrency.Task {
+            let held = Task {
                 try await holder.write { tx in
                     _ = try tx.workflow(id: "wf-held", includeTasks: false)
                     holding.withLock { $0 = true }
                     while !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
                 }
             }
-            while !holding.withLock({ $0 }) { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
             // Two writes to that workflow through the contended node take both of its connections, waiting on the lock.
             let writes = (0..<2).map { round in
-                _Concurrency.Task {
+                Task {
                     try await contended.write { tx in
                         guard var current = try tx.workflow(id: "wf-held", includeTasks: false) else { return }
                         let previous = current
@@ -82,7 +82,7 @@ struct PostgresHealthTests {
                 try #require(reader as? PostgresTransaction).column(
                     Int64.self, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").first ?? 0
             } }
-            while try await waiting() < 2 { try await _Concurrency.Task.sleep(for: .milliseconds(10)) }
+            while try await waiting() < 2 { try await Task.sleep(for: .milliseconds(10)) }
             // Its pool has nothing free, and still its health check answers (a pooled read would wait for a connection).
             try await contended.checkConnectivity()
             release.withLock { $0 = true }

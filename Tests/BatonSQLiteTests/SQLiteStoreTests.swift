@@ -25,8 +25,8 @@ struct SQLiteStoreTests {
         return workflow
     }
 
-    static func task(_ id: String, of workflow: Workflow) -> Task {
-        var task = Task(taskId: id, taskType: "SIMPLE", taskDefName: "charge", referenceTaskName: "charge_ref",
+    static func task(_ id: String, of workflow: Workflow) -> TaskExecution {
+        var task = TaskExecution(taskId: id, taskType: "SIMPLE", taskDefName: "charge", referenceTaskName: "charge_ref",
                         workflowInstanceId: workflow.workflowId, seq: 1, scheduledTime: 1_001)
         task.workflowType = workflow.workflowName
         task.correlationId = workflow.correlationId
@@ -272,7 +272,7 @@ struct SQLiteStoreTests {
             let copy = directory.appendingPathComponent("copy.sqlite").path
             var found = false
             for _ in 0..<100 where !found {
-                try? await _Concurrency.Task.sleep(for: .milliseconds(50))
+                try? await Task.sleep(for: .milliseconds(50))
                 // The main file alone, as it would be if the log were lost: what a checkpoint has copied into it.
                 try? FileManager.default.removeItem(atPath: copy)
                 try? FileManager.default.removeItem(atPath: copy + "-wal")

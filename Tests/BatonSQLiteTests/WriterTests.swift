@@ -44,7 +44,7 @@ struct ExecutionCacheTests {
     }
 
     /// The execution's tasks as a write transaction reads them (from the cache when it holds them).
-    static func tasks(of id: String, in store: SQLiteStore) async throws -> [Task] {
+    static func tasks(of id: String, in store: SQLiteStore) async throws -> [TaskExecution] {
         try await store.write { tx in try tx.workflow(id: id, includeTasks: true)?.tasks ?? [] }
     }
 
@@ -168,7 +168,7 @@ struct WriterLaneTests {
                 release.wait()
             }
             func waitUntil(_ condition: @escaping () -> Bool) async throws {
-                while !condition() { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+                while !condition() { try await Task.sleep(for: .milliseconds(5)) }
             }
             try await waitUntil { held.wait(timeout: .now()) == .success }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -197,7 +197,7 @@ struct WriterLaneTests {
             let running = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
             func waitUntil(_ condition: @escaping () -> Bool) async throws {
-                while !condition() { try await _Concurrency.Task.sleep(for: .milliseconds(5)) }
+                while !condition() { try await Task.sleep(for: .milliseconds(5)) }
             }
             // Four background writes queue while a request holds the writer, so they run as one batch.
             let holding = DispatchSemaphore(value: 0)

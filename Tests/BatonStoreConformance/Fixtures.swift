@@ -92,8 +92,8 @@ enum Fixtures {
     }
 
     /// A SCHEDULED task of `workflow` with only the required fields set.
-    static func task(id: String, of workflow: Workflow, reference: String = "charge_ref", seq: Int = 1) -> Task {
-        var task = Task(taskId: id, taskType: "SIMPLE", taskDefName: Task.baseReferenceName(of: reference),
+    static func task(id: String, of workflow: Workflow, reference: String = "charge_ref", seq: Int = 1) -> TaskExecution {
+        var task = TaskExecution(taskId: id, taskType: "SIMPLE", taskDefName: TaskExecution.baseReferenceName(of: reference),
                         referenceTaskName: reference, workflowInstanceId: workflow.workflowId, seq: seq,
                         scheduledTime: workflow.createTime + Int64(seq))
         task.workflowType = workflow.workflowName
@@ -102,8 +102,8 @@ enum Fixtures {
     }
 
     /// A task of `workflow` with every stored field set to a value other than its default.
-    static func fullTask(id: String, of workflow: Workflow, reference: String = "charge_ref", seq: Int = 1) -> Task {
-        var task = Task(taskId: id, taskType: "SIMPLE", taskDefName: "charge", referenceTaskName: reference,
+    static func fullTask(id: String, of workflow: Workflow, reference: String = "charge_ref", seq: Int = 1) -> TaskExecution {
+        var task = TaskExecution(taskId: id, taskType: "SIMPLE", taskDefName: "charge", referenceTaskName: reference,
                         workflowInstanceId: workflow.workflowId, seq: seq, scheduledTime: workflow.createTime + 10)
         task.status = .inProgress
         task.inputData = richPayload
@@ -135,7 +135,7 @@ enum Fixtures {
         task.isolationGroupId = "group-b"
         task.waitUntil = workflow.createTime + 86_400_000
         task.pausedMillis = 6_789
-        task.workflowTask = workflow.workflowDefinition?.node(referenceName: Task.baseReferenceName(of: reference))
+        task.workflowTask = workflow.workflowDefinition?.node(referenceName: TaskExecution.baseReferenceName(of: reference))
         return task
     }
 
@@ -158,7 +158,7 @@ func stored(_ workflow: Workflow) -> Workflow {
 }
 
 /// What a store gives back for a task saved as `task`: the wire-only flags at their defaults.
-func stored(_ task: Task) -> Task {
+func stored(_ task: TaskExecution) -> TaskExecution {
     var task = task
     // Not part of the stored task: Baton never sets these Conductor wire flags.
     task.callbackFromWorker = true
@@ -180,7 +180,7 @@ extension Store {
     }
 
     /// Inserts task attempts, each with no previous version.
-    func insert(_ tasks: [Task]) async throws {
+    func insert(_ tasks: [TaskExecution]) async throws {
         try await write { tx in
             for task in tasks { try tx.save(task, previous: nil) }
         }
@@ -207,7 +207,7 @@ extension Store {
     }
 
     /// Reads a task attempt.
-    func task(_ id: String) async throws -> Task? {
+    func task(_ id: String) async throws -> TaskExecution? {
         try await read { try $0.task(id: id) }
     }
 

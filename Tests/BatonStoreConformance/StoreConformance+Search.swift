@@ -41,7 +41,7 @@ extension StoreConformance {
     /// Three more tasks beside `s-task` (a `charge` of `s-order-1`): a completed and a failed `charge`, and a SKIPPED
     /// `ship` of the sub-workflow `s-ship-4`.
     static func insertTaskSearchFixtures(_ workflows: [Workflow], into store: any Store) async throws {
-        func make(_ id: String, _ type: String, of workflow: Workflow, _ status: TaskStatus, started: Int64) -> Task {
+        func make(_ id: String, _ type: String, of workflow: Workflow, _ status: TaskStatus, started: Int64) -> TaskExecution {
             var task = Fixtures.task(id: id, of: workflow, reference: type + "_ref")
             task.taskType = type
             task.status = status

@@ -41,7 +41,7 @@ extension StoreConformance {
             try expectEqual(read.count, references.count, "every task is read")
             for (task, reference) in zip(read, references) {
                 let expected = definition.node(referenceName: reference)
-                    ?? definition.node(referenceName: Task.baseReferenceName(of: reference))
+                    ?? definition.node(referenceName: TaskExecution.baseReferenceName(of: reference))
                 try expectEqual(task.workflowTask, expected, "workflowTask of \(reference)")
             }
             try expectEqual(read[0].workflowTask?.taskDefinition?.retryCount, 2, "the node keeps its task definition")

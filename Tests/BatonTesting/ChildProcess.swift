@@ -79,7 +79,7 @@ public final class ChildProcess: Sendable {
         let deadline = ContinuousClock.now + limit
         while isRunning {
             guard ContinuousClock.now < deadline else { return false }
-            try? await _Concurrency.Task.sleep(for: .milliseconds(5))
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return true
     }

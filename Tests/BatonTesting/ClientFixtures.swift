@@ -17,7 +17,7 @@ public func eventually(attempts: Int = 500, interval: Duration = .milliseconds(2
                 _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
     for _ in 0..<attempts {
         if try await condition() { return true }
-        try? await _Concurrency.Task.sleep(for: interval)
+        try? await Task.sleep(for: interval)
     }
     return try await condition()
 }
@@ -46,7 +46,7 @@ extension BatonClient {
 
     /// Polls one task of `taskType` and completes it with `output`; throws when none was waiting.
     @discardableResult
-    public func completeNext(_ taskType: String = "work", output: JSONObject = [:]) async throws -> BatonModel.Task {
+    public func completeNext(_ taskType: String = "work", output: JSONObject = [:]) async throws -> BatonModel.TaskExecution {
         let task = try await pollOne(taskType)
         try await tasks.update(TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId,
                                           status: .completed, outputData: output))
@@ -55,14 +55,14 @@ extension BatonClient {
 
     /// Polls one task of `taskType` and fails it with `reason`.
     @discardableResult
-    public func failNext(_ taskType: String = "work", reason: String = "boom") async throws -> BatonModel.Task {
+    public func failNext(_ taskType: String = "work", reason: String = "boom") async throws -> BatonModel.TaskExecution {
         let task = try await pollOne(taskType)
         try await tasks.update(TaskResult(workflowInstanceId: task.workflowInstanceId, taskId: task.taskId,
                                           status: .failed, reasonForIncompletion: reason))
         return task
     }
 
-    private func pollOne(_ taskType: String) async throws -> BatonModel.Task {
+    private func pollOne(_ taskType: String) async throws -> BatonModel.TaskExecution {
         guard let task = try await tasks.poll(taskType: taskType, workerId: "test") else {
             throw TestHarnessError("No task of type \(taskType) was waiting to be polled")
         }

@@ -49,7 +49,7 @@ public final class ServerProcess: Sendable {
             if !process.isRunning {
                 throw TestHarnessError("baton server exited early: \(output.text)")
             }
-            try await _Concurrency.Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(20))
         }
         process.kill()
         throw TestHarnessError("baton server did not start listening: \(output.text)")

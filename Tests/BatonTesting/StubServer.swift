@@ -6,9 +6,9 @@ import ServiceLifecycle
 public final class StubServer: Sendable {
     public let baseURL: String
     private let group: ServiceGroup
-    private let running: _Concurrency.Task<Void, any Error>
+    private let running: Task<Void, any Error>
 
-    private init(baseURL: String, group: ServiceGroup, running: _Concurrency.Task<Void, any Error>) {
+    private init(baseURL: String, group: ServiceGroup, running: Task<Void, any Error>) {
         self.baseURL = baseURL
         self.group = group
         self.running = running
@@ -23,7 +23,7 @@ public final class StubServer: Sendable {
                                           port.continuation.finish()
                                       }, logger: Logger(label: "stub-server", factory: { _ in SwiftLogNoOpLogHandler() }))
         let group = ServiceGroup(configuration: .init(services: [application], logger: Logger(label: "test")))
-        let running = _Concurrency.Task { try await group.run() }
+        let running = Task { try await group.run() }
         var iterator = port.stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw TestHarnessError("The stub server did not start") }
         return StubServer(baseURL: "http://127.0.0.1:\(bound)", group: group, running: running)

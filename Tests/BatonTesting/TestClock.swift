@@ -42,11 +42,11 @@ public final class TestClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (wake: CheckedContinuation<Void, any Error>) in
                 let due = state.withLock { state -> Bool in
-                    if deadline <= state.now || _Concurrency.Task.isCancelled { return true }
+                    if deadline <= state.now || Task.isCancelled { return true }
                     state.sleepers[id] = Sleeper(deadline: deadline, wake: wake)
                     return false
                 }
-                if due { _Concurrency.Task.isCancelled ? wake.resume(throwing: CancellationError()) : wake.resume() }
+                if due { Task.isCancelled ? wake.resume(throwing: CancellationError()) : wake.resume() }
             }
         } onCancel: {
             state.withLock { $0.sleepers.removeValue(forKey: id) }?.wake.resume(throwing: CancellationError())

@@ -58,8 +58,8 @@ struct LeaseKeeperTests {
         }
     }
 
-    static func task(_ id: String) -> BatonModel.Task {
-        BatonModel.Task(taskId: id, taskType: "work", taskDefName: "work", referenceTaskName: "w", workflowInstanceId: "wf",
+    static func task(_ id: String) -> BatonModel.TaskExecution {
+        BatonModel.TaskExecution(taskId: id, taskType: "work", taskDefName: "work", referenceTaskName: "w", workflowInstanceId: "wf",
                         seq: 1, scheduledTime: 0)
     }
 
@@ -113,7 +113,7 @@ struct LeaseKeeperTests {
             server.close()
             clock.advance(by: .seconds(1))
             #expect(await eventually { server.received("held") == 1 }, "the extension is on its way, unanswered")
-            let released = _Concurrency.Task { await keeper.release(hold) }
+            let released = Task { await keeper.release(hold) }
             #expect(await eventually { keeper.waitingReleases == 1 }, "the release waits for the extension")
             #expect(keeper.holds == 1)
             server.open()

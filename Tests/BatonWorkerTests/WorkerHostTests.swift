@@ -90,13 +90,13 @@ struct WorkerHostTests {
             let worker = ClosureWorker("work", concurrency: 3) { task in
                 gauge.enter()
                 defer { gauge.leave() }
-                try await _Concurrency.Task.sleep(for: .milliseconds(30))
+                try await Task.sleep(for: .milliseconds(30))
                 return .completed(["doubled": .int((task.inputData["n"]?.intValue ?? 0) * 2)])
             }
             let side = ClosureWorker("side") { _ in
                 sideGauge.enter()
                 defer { sideGauge.leave() }
-                try await _Concurrency.Task.sleep(for: .milliseconds(10))
+                try await Task.sleep(for: .milliseconds(10))
                 return .completed()
             }
             let metrics = TestMetrics()

@@ -123,7 +123,7 @@ final class OneBatchServer: Sendable {
     static func start(taskCount: Int, batchAnswer: HTTPResponse.Status) async throws -> OneBatchServer {
         let shared = Shared()
         let tasks = (0..<taskCount).map { index in
-            var task = BatonModel.Task(taskId: "task-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "one",
+            var task = BatonModel.TaskExecution(taskId: "task-\(index)", taskType: "work", taskDefName: "work", referenceTaskName: "one",
                                        workflowInstanceId: "workflow-\(index)", seq: 1, scheduledTime: 1)
             task.status = .inProgress
             return task
@@ -135,7 +135,7 @@ final class OneBatchServer: Sendable {
                 defer { state.handedOut = true }
                 return !state.handedOut
             }
-            if !first { try await _Concurrency.Task.sleep(for: .milliseconds(50)) }
+            if !first { try await Task.sleep(for: .milliseconds(50)) }
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: first ? tasksJSON : "[]")))
         }

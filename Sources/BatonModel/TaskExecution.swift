@@ -1,7 +1,7 @@
 import Foundation
 
-/// One attempt of one task in a workflow execution, as Conductor's `Task` JSON.
-public struct Task: Codable, Sendable, Hashable, JSONObjectReadable, CustomReflectable {
+/// One attempt of one task in a workflow execution, as Conductor's `TaskExecution` JSON.
+public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, CustomReflectable {
     /// The members, behind one reference: an execution's tasks are copied whole far more often than one is
     /// changed (every decision reads them all, the store keeps large executions' tasks between decisions), and a
     /// copy of a task then costs one retain, an unchanged one compares equal by identity.
@@ -418,7 +418,7 @@ public struct Task: Codable, Sendable, Hashable, JSONObjectReadable, CustomRefle
     }
 
     /// The reference name without a DO_WHILE iteration suffix (`ref__2` → `ref`).
-    public var baseReferenceName: String { Task.baseReferenceName(of: referenceTaskName) }
+    public var baseReferenceName: String { TaskExecution.baseReferenceName(of: referenceTaskName) }
 
     /// Strips a DO_WHILE iteration suffix (`ref__2` → `ref`) from a reference name.
     public static func baseReferenceName(of name: String) -> String {
