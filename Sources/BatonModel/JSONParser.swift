@@ -31,12 +31,12 @@ struct JSONParser {
     }
 
     /// Parses the whole text as one JSON value, each repeat of an object near the top (see `RepeatedObjects`)
-    /// sharing the first one's value, and returns the storage identities of the objects that may be so shared.
-    static func parseSharingRepeats(_ bytes: [UInt8]) throws -> (value: JSONValue, shared: Set<UInt>) {
+    /// sharing the first one's value, and returns the objects so shared.
+    static func parseSharingRepeats(_ bytes: [UInt8]) throws -> (value: JSONValue, shared: [JSONObject]) {
         var parser = JSONParser(bytes)
         parser.repeats = RepeatedObjects()
         let value = try parser.parseWhole()
-        return (value, parser.repeats?.identities ?? [])
+        return (value, parser.repeats?.repeated ?? [])
     }
 
     mutating func parseWhole() throws -> JSONValue {

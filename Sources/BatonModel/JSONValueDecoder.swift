@@ -14,7 +14,7 @@ public struct JSONValueDecoder {
     /// of the text (the definition node each task of a poll carries) are parsed and decoded once.
     public func decode<T: Decodable>(_ type: T.Type, fromJSON bytes: [UInt8]) throws -> T {
         let (value, shared) = try JSONParser.parseSharingRepeats(bytes)
-        let repeats = shared.isEmpty ? nil : DecodedRepeats(identities: shared)
+        let repeats = shared.isEmpty ? nil : DecodedRepeats(shared: shared)
         return try ValueDecoder(value: value, containerPath: [], repeats: repeats).decodeValue(T.self)
     }
 }
@@ -37,18 +37,28 @@ struct JSONNestedReader {
     }
 }
 
-/// What the objects that repeat in one text decoded to, by their storage and the type asked for.
+/// What the objects that repeat in one text decoded to, by the object and the type asked for.
+///
+/// A repeat is the earlier object's value itself, sharing its storage, so finding it among the shared objects costs
+/// a comparison that a dictionary answers at once for shared storage (and by its count for most other objects).
 private final class DecodedRepeats {
     struct Key: Hashable {
-        let identity: UInt
+        /// The object's place among `shared`.
+        let index: Int
         let type: ObjectIdentifier
     }
 
-    let identities: Set<UInt>
+    /// The objects that repeats may share, in the order they were parsed.
+    let shared: [JSONObject]
     var decoded: [Key: Any] = [:]
 
-    init(identities: Set<UInt>) {
-        self.identities = identities
+    init(shared: [JSONObject]) {
+        self.shared = shared
+    }
+
+    /// Where `members` is among the shared objects, or nil when it is none of them.
+    func index(of members: JSONObject) -> Int? {
+        shared.firstIndex { $0.count == members.count && $0 == members }
     }
 }
 
@@ -112,9 +122,10 @@ private struct ValueDecoder: Decoder {
     }
 
     private func decodeOnce<T: Decodable>(_ type: T.Type) throws -> T {
-        guard let repeats, case .object(let members) = value, let identity = RepeatedObjects.identity(of: members),
-              repeats.identities.contains(identity) else { return try decodeAfresh(T.self) }
-        let key = DecodedRepeats.Key(identity: identity, type: ObjectIdentifier(T.self))
+        guard let repeats, case .object(let members) = value, let index = repeats.index(of: members) else {
+            return try decodeAfresh(T.self)
+        }
+        let key = DecodedRepeats.Key(index: index, type: ObjectIdentifier(T.self))
         if let earlier = repeats.decoded[key] as? T { return earlier }
         let decoded = try decodeAfresh(T.self)
         repeats.decoded[key] = decoded

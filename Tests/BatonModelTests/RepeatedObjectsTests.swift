@@ -40,21 +40,20 @@ struct RepeatedObjectsTests {
         }
     }
 
-    @Test("a repeat shares the first object's storage; objects that differ, even by one byte of the same length, do not")
+    @Test("a repeated object is listed once as shared, with the value its repeats have; objects that differ, even by one byte of the same length, are apart")
     func sharing() throws {
         let text = try Self.tasksText(count: 4, nodes: [Self.node(1), Self.node(2)])
         let (value, shared) = try JSONParser.parseSharingRepeats(text)
         guard case .array(let tasks) = value else { Issue.record("not a list"); return }
-        let identities = tasks.map { task -> UInt? in
+        let nodes = tasks.map { task -> JSONObject? in
             guard case .object(let members) = task, case .object(let node)? = members["workflowTask"] else { return nil }
-            return RepeatedObjects.identity(of: node)
+            return node
         }
-        #expect(identities[0] != nil)
-        #expect(identities[0] == identities[2])
-        #expect(identities[1] == identities[3])
-        #expect(identities[0] != identities[1])
-        #expect(shared.contains(identities[0] ?? 0))
-        // The same parse without sharing: every object its own.
+        // Each node once, and the task definition both nodes carry beside them.
+        #expect(shared.count == 3)
+        #expect(shared.contains { $0 == nodes[0] } && shared.contains { $0 == nodes[1] })
+        #expect(nodes[0] == nodes[2] && nodes[1] == nodes[3] && nodes[0] != nodes[1])
+        // The same parse without sharing: every object its own, the same values.
         guard case .array(let plain) = try JSONValue(parsing: String(decoding: text, as: UTF8.self)) else { return }
         #expect(plain == tasks)
     }
@@ -65,13 +64,8 @@ struct RepeatedObjectsTests {
         let tasks = (0..<(3 * RepeatedObjects.capacity)).map { index in
             #"{"taskId":"t-\#(index)","inputData":{"payload":"\#(String(repeating: "p", count: 80))","n":\#(index)},"workflowTask":\#(node)}"#
         }
-        let (value, _) = try JSONParser.parseSharingRepeats(Array("[\(tasks.joined(separator: ","))]".utf8))
-        guard case .array(let parsed) = value else { Issue.record("not a list"); return }
-        let identities = Set(parsed.compactMap { task -> UInt? in
-            guard case .object(let members) = task, case .object(let node)? = members["workflowTask"] else { return nil }
-            return RepeatedObjects.identity(of: node)
-        })
-        #expect(identities.count == 1)
+        let (_, shared) = try JSONParser.parseSharingRepeats(Array("[\(tasks.joined(separator: ","))]".utf8))
+        #expect(shared.count == 1, "the node, shared by every task from the first to the last; no input is")
     }
 
     @Test("strings holding brackets, quotes and escapes do not end an object early")
