@@ -1,4 +1,4 @@
-import BatonModel
+@_spi(Engine) import BatonModel
 
 extension Decider {
     /// Pauses a RUNNING workflow: no new work starts until it is resumed. Returns false when it was

@@ -1,4 +1,4 @@
-import BatonModel
+@_spi(Engine) import BatonModel
 
 /// The pure workflow state machine: given an execution and the current instant, what happens next.
 ///

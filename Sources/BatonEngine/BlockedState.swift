@@ -1,4 +1,4 @@
-public import BatonModel
+@_spi(Engine) public import BatonModel
 
 /// Where a workflow stands for a request that waits on it (a synchronous execute or signal): the workflow,
 /// and the tasks it is blocked on — in it or in its running sub-workflows, however deep.

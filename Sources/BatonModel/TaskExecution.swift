@@ -1,6 +1,6 @@
 import Foundation
 
-/// One attempt of one task in a workflow execution, as Conductor's `TaskExecution` JSON.
+/// One attempt of one task in a workflow execution, with Conductor's `Task` JSON (named apart from Swift's `Task`).
 public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, CustomReflectable {
     /// The members, behind one reference: an execution's tasks are copied whole far more often than one is
     /// changed (every decision reads them all, the store keeps large executions' tasks between decisions), and a
@@ -202,13 +202,13 @@ public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, Cu
         get { storage.fields.isolationGroupId }
         set { storage.fields.isolationGroupId = newValue }
     }
-    /// Engine bookkeeping, never sent: when a WAIT task with a duration or `until` completes (epoch ms, 0 = never).
-    public var waitUntil: Int64 {
+    /// Engine bookkeeping, never sent (SPI `Engine`: the engine and the stores import it, SDK users do not see it): when a WAIT task with a duration or `until` completes (epoch ms, 0 = never).
+    @_spi(Engine) public var waitUntil: Int64 {
         get { storage.fields.waitUntil }
         set { storage.fields.waitUntil = newValue }
     }
-    /// Engine bookkeeping, never sent: paused time (ms) that does not count toward this task's timeouts.
-    public var pausedMillis: Int64 {
+    /// Engine bookkeeping, never sent (SPI `Engine`: the engine and the stores import it, SDK users do not see it): paused time (ms) that does not count toward this task's timeouts.
+    @_spi(Engine) public var pausedMillis: Int64 {
         get { storage.fields.pausedMillis }
         set { storage.fields.pausedMillis = newValue }
     }

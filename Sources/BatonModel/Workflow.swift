@@ -29,10 +29,10 @@ public struct Workflow: Codable, Sendable, Hashable {
     public var createdBy: String?
     public var updatedBy: String?
 
-    /// Engine bookkeeping, never sent: when the current pause began (epoch ms, 0 when not paused).
-    public var pausedAt: Int64 = 0
-    /// Engine bookkeeping, never sent: paused time (ms) that does not count toward the workflow timeout.
-    public var pausedMillis: Int64 = 0
+    /// Engine bookkeeping, never sent (SPI `Engine`: the engine and the stores import it, SDK users do not see it): when the current pause began (epoch ms, 0 when not paused).
+    @_spi(Engine) public var pausedAt: Int64 = 0
+    /// Engine bookkeeping, never sent (SPI `Engine`: the engine and the stores import it, SDK users do not see it): paused time (ms) that does not count toward the workflow timeout.
+    @_spi(Engine) public var pausedMillis: Int64 = 0
 
     /// Creates a RUNNING execution of `definition`.
     public init(workflowId: String, definition: WorkflowDef, input: JSONObject, createTime: Int64) {

@@ -1,4 +1,4 @@
-import BatonModel
+@_spi(Engine) import BatonModel
 import BatonPersistence
 import PostgresNIO
 

@@ -1,5 +1,5 @@
 import BatonDecider
-import BatonModel
+@_spi(Engine) import BatonModel
 import Testing
 
 /// The status a test drives a workflow into before sending it a signal.

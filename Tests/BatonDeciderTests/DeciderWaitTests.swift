@@ -1,5 +1,5 @@
 import BatonDecider
-import BatonModel
+@_spi(Engine) import BatonModel
 import Testing
 
 @Suite("Decider: WAIT")

@@ -1,4 +1,4 @@
-import BatonModel
+@_spi(Engine) import BatonModel
 import BatonPersistence
 
 /// Builders for the definitions, executions and tasks the cases store.
