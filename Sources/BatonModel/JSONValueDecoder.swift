@@ -31,6 +31,9 @@ protocol JSONObjectReadable: Decodable {
 struct JSONNestedReader {
     fileprivate let repeats: DecodedRepeats?
 
+    /// A reader for an object read on its own, with no repeats to share.
+    static var alone: JSONNestedReader { JSONNestedReader(repeats: nil) }
+
     /// `value` as a `T`, or nil when it is not one.
     func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) -> T? {
         try? ValueDecoder(value: value, containerPath: [], repeats: repeats).decodeValue(T.self)

@@ -108,54 +108,16 @@ extension TaskExecution: JSONWritable {
 
     private func writeJSON(to output: inout String, nodes: inout NodeJSONMemo) {
         var o = JSONObjectWriter(&output)
-        o.string("taskId", taskId, &output)
-        o.string("taskType", taskType, &output)
-        o.string("taskDefName", taskDefName, &output)
-        o.string("referenceTaskName", referenceTaskName, &output)
-        o.string("status", status.rawValue, &output)
-        o.object("inputData", inputData, &output)
-        o.object("outputData", outputData, &output)
-        o.string("workflowInstanceId", workflowInstanceId, &output)
-        o.string("workflowType", workflowType, &output)
-        o.string("correlationId", correlationId, &output)
-        o.number("seq", seq, &output)
-        o.number("retryCount", retryCount, &output)
-        o.bool("retried", retried, &output)
-        o.string("retriedTaskId", retriedTaskId, &output)
-        o.bool("executed", executed, &output)
-        o.number("pollCount", pollCount, &output)
-        o.number("scheduledTime", scheduledTime, &output)
-        o.number("startTime", startTime, &output)
-        o.number("endTime", endTime, &output)
-        o.number("updateTime", updateTime, &output)
-        o.number("firstStartTime", firstStartTime, &output)
-        o.number("startDelayInSeconds", startDelayInSeconds, &output)
-        o.number("callbackAfterSeconds", callbackAfterSeconds, &output)
-        o.bool("callbackFromWorker", callbackFromWorker, &output)
-        o.number("responseTimeoutSeconds", responseTimeoutSeconds, &output)
-        o.string("workerId", workerId, &output)
-        o.string("reasonForIncompletion", reasonForIncompletion, &output)
-        if let workflowTask {
-            nodes.remember(workflowTask)
-            o.key("workflowTask", &output)
+        for member in Self.members {
+            guard let node = member.write(self, &o, &output) else { continue }
+            nodes.remember(node)
+            o.key(member.name, &output)
             output += nodes.nodeJSON
             if let definitionJSON = nodes.definitionJSON {
                 o.key("taskDefinition", &output)
                 output += definitionJSON
             }
         }
-        o.string("domain", domain, &output)
-        o.number("workflowPriority", workflowPriority, &output)
-        o.number("iteration", wireIteration, &output)
-        o.bool("loopOverTask", wireIteration > 0, &output)
-        o.number("queueWaitTime", queueWaitTime, &output)
-        o.string("subWorkflowId", subWorkflowId, &output)
-        o.bool("subworkflowChanged", subworkflowChanged, &output)
-        o.string("parentTaskId", parentTaskId, &output)
-        o.number("rateLimitPerFrequency", rateLimitPerFrequency, &output)
-        o.number("rateLimitFrequencyInSeconds", rateLimitFrequencyInSeconds, &output)
-        o.string("executionNameSpace", executionNameSpace, &output)
-        o.string("isolationGroupId", isolationGroupId, &output)
         o.finish(&output)
     }
 }
@@ -298,23 +260,6 @@ extension SubWorkflowParams: JSONWritable {
     }
 }
 
-extension TaskResult: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        o.string("workflowInstanceId", workflowInstanceId, &output)
-        o.string("taskId", taskId, &output)
-        o.string("status", status?.rawValue, &output)
-        o.object("outputData", outputData, &output)
-        o.string("reasonForIncompletion", reasonForIncompletion, &output)
-        o.number("callbackAfterSeconds", callbackAfterSeconds, &output)
-        o.string("workerId", workerId, &output)
-        o.nested("logs", logs, &output)
-        o.string("subWorkflowId", subWorkflowId, &output)
-        o.bool("extendLease", extendLease, &output)
-        o.finish(&output)
-    }
-}
-
 extension TaskExecLog: JSONWritable {
     public func writeJSON(to output: inout String) {
         var o = JSONObjectWriter(&output)
@@ -325,42 +270,3 @@ extension TaskExecLog: JSONWritable {
     }
 }
 
-extension TaskResult {
-    /// Reads a worker's result in its usual shape without Foundation's decoder (the hot path of every task
-    /// update). Returns nil when the JSON holds anything else, e.g. logs or a value of an unexpected type;
-    /// the `Decodable` conformance then reads it, with its leniency and its errors.
-    public init?(fastParsing text: String) {
-        guard let value = try? JSONValue(parsing: text) else { return nil }
-        self.init(fastParsing: value)
-    }
-
-    /// Reads a worker's result from JSON already parsed, as `init?(fastParsing:)` does from text.
-    public init?(fastParsing value: JSONValue) {
-        guard case .object(let members) = value else { return nil }
-        var result = TaskResult(workflowInstanceId: "", taskId: "", status: .completed)
-        result.status = nil
-        for (key, value) in members {
-            if case .null = value { continue }
-            switch (key, value) {
-            case ("workflowInstanceId", .string(let text)): result.workflowInstanceId = text
-            case ("taskId", .string(let text)): result.taskId = text
-            case ("status", .string(let text)):
-                guard let status = TaskResultStatus(rawValue: text) else { return nil }
-                result.status = status
-            case ("outputData", .object(let output)): result.outputData = output
-            case ("reasonForIncompletion", .string(let text)): result.reasonForIncompletion = text
-            case ("callbackAfterSeconds", .int(let seconds)): result.callbackAfterSeconds = seconds
-            case ("workerId", .string(let text)): result.workerId = text
-            case ("subWorkflowId", .string(let text)): result.subWorkflowId = text
-            case ("extendLease", .bool(let flag)): result.extendLease = flag
-            case ("logs", .array(let logs)) where logs.isEmpty: continue
-            case ("externalOutputPayloadStoragePath", _): return nil  // refused by the Decodable reading
-            case ("workflowInstanceId", _), ("taskId", _), ("status", _), ("outputData", _), ("reasonForIncompletion", _),
-                 ("callbackAfterSeconds", _), ("workerId", _), ("subWorkflowId", _), ("extendLease", _), ("logs", _):
-                return nil
-            default: continue
-            }
-        }
-        self = result
-    }
-}

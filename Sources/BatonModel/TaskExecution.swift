@@ -248,56 +248,39 @@ public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, Cu
         self.rateLimitFrequencyInSeconds = 1
     }
 
-    enum CodingKeys: String, CodingKey {
-        case taskId, taskType, taskDefName, referenceTaskName, status, inputData, outputData, workflowInstanceId
-        case workflowType, correlationId, seq, retryCount, retried, retriedTaskId, executed, pollCount
-        case scheduledTime, startTime, endTime, updateTime, firstStartTime, startDelayInSeconds
-        case callbackAfterSeconds, callbackFromWorker, responseTimeoutSeconds, workerId, reasonForIncompletion
-        case workflowTask, taskDefinition, domain, workflowPriority, iteration, loopOverTask, queueWaitTime
-        case subWorkflowId, subworkflowChanged, parentTaskId, rateLimitPerFrequency, rateLimitFrequencyInSeconds
-        case executionNameSpace, isolationGroupId
-    }
+    /// Every member of a task's JSON, in the order written: how each is decoded, encoded, read and written.
+    static let members: [JSONMember<TaskExecution>] = [
+        .member("taskId", { $0.taskId }, { $0.taskId = $1 }), .member("taskType", { $0.taskType }, { $0.taskType = $1 }), .member("taskDefName", { $0.taskDefName }, { $0.taskDefName = $1 }),
+        .member("referenceTaskName", { $0.referenceTaskName }, { $0.referenceTaskName = $1 }), .member("status", { $0.status }, { $0.status = $1 }),
+        .member("inputData", { $0.inputData }, { $0.inputData = $1 }), .member("outputData", { $0.outputData }, { $0.outputData = $1 }),
+        .member("workflowInstanceId", { $0.workflowInstanceId }, { $0.workflowInstanceId = $1 }), .optional("workflowType", { $0.workflowType }, { $0.workflowType = $1 }),
+        .optional("correlationId", { $0.correlationId }, { $0.correlationId = $1 }), .member("seq", { $0.seq }, { $0.seq = $1 }), .member("retryCount", { $0.retryCount }, { $0.retryCount = $1 }),
+        .member("retried", { $0.retried }, { $0.retried = $1 }), .optional("retriedTaskId", { $0.retriedTaskId }, { $0.retriedTaskId = $1 }), .member("executed", { $0.executed }, { $0.executed = $1 }),
+        .member("pollCount", { $0.pollCount }, { $0.pollCount = $1 }), .member("scheduledTime", { $0.scheduledTime }, { $0.scheduledTime = $1 }), .member("startTime", { $0.startTime }, { $0.startTime = $1 }),
+        .member("endTime", { $0.endTime }, { $0.endTime = $1 }), .member("updateTime", { $0.updateTime }, { $0.updateTime = $1 }), .member("firstStartTime", { $0.firstStartTime }, { $0.firstStartTime = $1 }),
+        .member("startDelayInSeconds", { $0.startDelayInSeconds }, { $0.startDelayInSeconds = $1 }), .member("callbackAfterSeconds", { $0.callbackAfterSeconds }, { $0.callbackAfterSeconds = $1 }),
+        .member("callbackFromWorker", { $0.callbackFromWorker }, { $0.callbackFromWorker = $1 }), .member("responseTimeoutSeconds", { $0.responseTimeoutSeconds }, { $0.responseTimeoutSeconds = $1 }),
+        .optional("workerId", { $0.workerId }, { $0.workerId = $1 }), .optional("reasonForIncompletion", { $0.reasonForIncompletion }, { $0.reasonForIncompletion = $1 }),
+        .node("workflowTask", { $0.workflowTask }, { $0.workflowTask = $1 }), .optional("domain", { $0.domain }, { $0.domain = $1 }),
+        .member("workflowPriority", { $0.workflowPriority }, { $0.workflowPriority = $1 }),
+        .member("iteration", writing: { .integer(Int64($0.wireIteration)) }, { $0.iteration = $1 }),
+        .written("loopOverTask") { .bool($0.wireIteration > 0) },
+        .written("queueWaitTime") { .integer($0.queueWaitTime) },
+        .optional("subWorkflowId", { $0.subWorkflowId }, { $0.subWorkflowId = $1 }), .member("subworkflowChanged", { $0.subworkflowChanged }, { $0.subworkflowChanged = $1 }),
+        .optional("parentTaskId", { $0.parentTaskId }, { $0.parentTaskId = $1 }), .member("rateLimitPerFrequency", { $0.rateLimitPerFrequency }, { $0.rateLimitPerFrequency = $1 }),
+        .member("rateLimitFrequencyInSeconds", { $0.rateLimitFrequencyInSeconds }, { $0.rateLimitFrequencyInSeconds = $1 }),
+        .optional("executionNameSpace", { $0.executionNameSpace }, { $0.executionNameSpace = $1 }), .optional("isolationGroupId", { $0.isolationGroupId }, { $0.isolationGroupId = $1 }),
+    ]
 
+    /// The members by name, for the fast reader.
+    private static let membersByName = Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0) })
+
+    /// Reads a task as `init(from:)` does, with its defaults (a SCHEDULED task, `callbackFromWorker`,
+    /// `rateLimitFrequencyInSeconds` 1).
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        taskId = try c.value(.taskId, or: "")
-        taskType = try c.value(.taskType, or: "")
-        taskDefName = try c.value(.taskDefName, or: "")
-        referenceTaskName = try c.value(.referenceTaskName, or: "")
-        status = try c.value(.status, or: .scheduled)
-        inputData = try c.value(.inputData, or: [:])
-        outputData = try c.value(.outputData, or: [:])
-        workflowInstanceId = try c.value(.workflowInstanceId, or: "")
-        workflowType = try c.decodeIfPresent(String.self, forKey: .workflowType)
-        correlationId = try c.decodeIfPresent(String.self, forKey: .correlationId)
-        seq = try c.value(.seq, or: 0)
-        retryCount = try c.value(.retryCount, or: 0)
-        retried = try c.value(.retried, or: false)
-        retriedTaskId = try c.decodeIfPresent(String.self, forKey: .retriedTaskId)
-        executed = try c.value(.executed, or: false)
-        pollCount = try c.value(.pollCount, or: 0)
-        scheduledTime = try c.value(.scheduledTime, or: 0)
-        startTime = try c.value(.startTime, or: 0)
-        endTime = try c.value(.endTime, or: 0)
-        updateTime = try c.value(.updateTime, or: 0)
-        firstStartTime = try c.value(.firstStartTime, or: 0)
-        startDelayInSeconds = try c.value(.startDelayInSeconds, or: 0)
-        callbackAfterSeconds = try c.value(.callbackAfterSeconds, or: 0)
-        callbackFromWorker = try c.value(.callbackFromWorker, or: true)
-        responseTimeoutSeconds = try c.value(.responseTimeoutSeconds, or: 0)
-        workerId = try c.decodeIfPresent(String.self, forKey: .workerId)
-        reasonForIncompletion = try c.decodeIfPresent(String.self, forKey: .reasonForIncompletion)
-        workflowTask = try c.decodeIfPresent(WorkflowTask.self, forKey: .workflowTask)
-        domain = try c.decodeIfPresent(String.self, forKey: .domain)
-        workflowPriority = try c.value(.workflowPriority, or: 0)
-        iteration = try c.value(.iteration, or: 0)
-        subWorkflowId = try c.decodeIfPresent(String.self, forKey: .subWorkflowId)
-        subworkflowChanged = try c.value(.subworkflowChanged, or: false)
-        parentTaskId = try c.decodeIfPresent(String.self, forKey: .parentTaskId)
-        rateLimitPerFrequency = try c.value(.rateLimitPerFrequency, or: 0)
-        rateLimitFrequencyInSeconds = try c.value(.rateLimitFrequencyInSeconds, or: 1)
-        executionNameSpace = try c.decodeIfPresent(String.self, forKey: .executionNameSpace)
-        isolationGroupId = try c.decodeIfPresent(String.self, forKey: .isolationGroupId)
+        self.init(taskId: "", taskType: "", taskDefName: "", referenceTaskName: "", workflowInstanceId: "", seq: 0,
+                  scheduledTime: 0)
+        try Self.members.decode(into: &self, from: decoder)
     }
 
     /// Reads a task in its usual shape, as `init(from:)` reads it, without a decoder's container per member
@@ -308,99 +291,13 @@ public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, Cu
                   scheduledTime: 0)
         for (key, value) in members {
             if case .null = value { continue }
-            switch (key, value) {
-            case ("taskId", .string(let text)): taskId = text
-            case ("taskType", .string(let text)): taskType = text
-            case ("taskDefName", .string(let text)): taskDefName = text
-            case ("referenceTaskName", .string(let text)): referenceTaskName = text
-            case ("status", .string(let text)):
-                guard let status = TaskStatus(rawValue: text) else { return nil }
-                self.status = status
-            case ("inputData", .object(let object)): inputData = object
-            case ("outputData", .object(let object)): outputData = object
-            case ("workflowInstanceId", .string(let text)): workflowInstanceId = text
-            case ("workflowType", .string(let text)): workflowType = text
-            case ("correlationId", .string(let text)): correlationId = text
-            case ("seq", .int(let number)): seq = Int(number)
-            case ("retryCount", .int(let number)): retryCount = Int(number)
-            case ("retried", .bool(let flag)): retried = flag
-            case ("retriedTaskId", .string(let text)): retriedTaskId = text
-            case ("executed", .bool(let flag)): executed = flag
-            case ("pollCount", .int(let number)): pollCount = Int(number)
-            case ("scheduledTime", .int(let number)): scheduledTime = number
-            case ("startTime", .int(let number)): startTime = number
-            case ("endTime", .int(let number)): endTime = number
-            case ("updateTime", .int(let number)): updateTime = number
-            case ("firstStartTime", .int(let number)): firstStartTime = number
-            case ("startDelayInSeconds", .int(let number)): startDelayInSeconds = Int(number)
-            case ("callbackAfterSeconds", .int(let number)): callbackAfterSeconds = number
-            case ("callbackFromWorker", .bool(let flag)): callbackFromWorker = flag
-            case ("responseTimeoutSeconds", .int(let number)): responseTimeoutSeconds = number
-            case ("workerId", .string(let text)): workerId = text
-            case ("reasonForIncompletion", .string(let text)): reasonForIncompletion = text
-            case ("workflowTask", .object):
-                guard let node = nested.decode(WorkflowTask.self, from: value) else { return nil }
-                workflowTask = node
-            case ("domain", .string(let text)): domain = text
-            case ("workflowPriority", .int(let number)): workflowPriority = Int(number)
-            case ("iteration", .int(let number)): iteration = Int(number)
-            case ("subWorkflowId", .string(let text)): subWorkflowId = text
-            case ("subworkflowChanged", .bool(let flag)): subworkflowChanged = flag
-            case ("parentTaskId", .string(let text)): parentTaskId = text
-            case ("rateLimitPerFrequency", .int(let number)): rateLimitPerFrequency = Int(number)
-            case ("rateLimitFrequencyInSeconds", .int(let number)): rateLimitFrequencyInSeconds = Int(number)
-            case ("executionNameSpace", .string(let text)): executionNameSpace = text
-            case ("isolationGroupId", .string(let text)): isolationGroupId = text
-            case ("taskDefinition", _), ("loopOverTask", _), ("queueWaitTime", _): continue  // written, never read
-            default:
-                if CodingKeys(rawValue: key) != nil { return nil }  // a member read above, of another type
-            }
+            guard let read = Self.membersByName[key]?.read else { continue }  // unknown, or written only
+            guard read(&self, value, nested) else { return nil }
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(taskId, forKey: .taskId)
-        try c.encode(taskType, forKey: .taskType)
-        try c.encode(taskDefName, forKey: .taskDefName)
-        try c.encode(referenceTaskName, forKey: .referenceTaskName)
-        try c.encode(status, forKey: .status)
-        try c.encode(inputData, forKey: .inputData)
-        try c.encode(outputData, forKey: .outputData)
-        try c.encode(workflowInstanceId, forKey: .workflowInstanceId)
-        try c.encodeIfPresent(workflowType, forKey: .workflowType)
-        try c.encodeIfPresent(correlationId, forKey: .correlationId)
-        try c.encode(seq, forKey: .seq)
-        try c.encode(retryCount, forKey: .retryCount)
-        try c.encode(retried, forKey: .retried)
-        try c.encodeIfPresent(retriedTaskId, forKey: .retriedTaskId)
-        try c.encode(executed, forKey: .executed)
-        try c.encode(pollCount, forKey: .pollCount)
-        try c.encode(scheduledTime, forKey: .scheduledTime)
-        try c.encode(startTime, forKey: .startTime)
-        try c.encode(endTime, forKey: .endTime)
-        try c.encode(updateTime, forKey: .updateTime)
-        try c.encode(firstStartTime, forKey: .firstStartTime)
-        try c.encode(startDelayInSeconds, forKey: .startDelayInSeconds)
-        try c.encode(callbackAfterSeconds, forKey: .callbackAfterSeconds)
-        try c.encode(callbackFromWorker, forKey: .callbackFromWorker)
-        try c.encode(responseTimeoutSeconds, forKey: .responseTimeoutSeconds)
-        try c.encodeIfPresent(workerId, forKey: .workerId)
-        try c.encodeIfPresent(reasonForIncompletion, forKey: .reasonForIncompletion)
-        try c.encodeIfPresent(workflowTask, forKey: .workflowTask)
-        try c.encodeIfPresent(workflowTask?.taskDefinition, forKey: .taskDefinition)
-        try c.encodeIfPresent(domain, forKey: .domain)
-        try c.encode(workflowPriority, forKey: .workflowPriority)
-        try c.encode(wireIteration, forKey: .iteration)
-        try c.encode(wireIteration > 0, forKey: .loopOverTask)
-        try c.encode(queueWaitTime, forKey: .queueWaitTime)
-        try c.encodeIfPresent(subWorkflowId, forKey: .subWorkflowId)
-        try c.encode(subworkflowChanged, forKey: .subworkflowChanged)
-        try c.encodeIfPresent(parentTaskId, forKey: .parentTaskId)
-        try c.encode(rateLimitPerFrequency, forKey: .rateLimitPerFrequency)
-        try c.encode(rateLimitFrequencyInSeconds, forKey: .rateLimitFrequencyInSeconds)
-        try c.encodeIfPresent(executionNameSpace, forKey: .executionNameSpace)
-        try c.encodeIfPresent(isolationGroupId, forKey: .isolationGroupId)
+        try Self.members.encode(self, to: encoder)
     }
 
     /// The `iteration` clients see: a DO_WHILE task's own is its current iteration, as in Conductor (Baton keeps
