@@ -109,20 +109,3 @@ public struct ScheduleExecutionSearch: Sendable, Hashable {
         }
     }
 }
-
-/// How the stores keep schedules and slot records: as JSON text, keys sorted.
-public enum ScheduleJSON {
-    public static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    public static func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
-        } catch {
-            throw StoreError(.corrupt, "Stored \(T.self) cannot be read: \(error)")
-        }
-    }
-}

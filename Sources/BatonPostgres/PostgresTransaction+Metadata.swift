@@ -5,11 +5,11 @@ import Foundation
 extension PostgresTransaction {
     func taskDef(named name: String) throws -> TaskDef? {
         try column(String.self, "SELECT json FROM task_defs WHERE name = $1", [name]).first
-            .map { try decode(TaskDef.self, from: $0) }
+            .map { try StoredJSON.decode(TaskDef.self, from: $0) }
     }
 
     func taskDefs() throws -> [TaskDef] {
-        try column(String.self, "SELECT json FROM task_defs ORDER BY name").map { try decode(TaskDef.self, from: $0) }
+        try column(String.self, "SELECT json FROM task_defs ORDER BY name").map { try StoredJSON.decode(TaskDef.self, from: $0) }
     }
 
     func workflowDef(named name: String, version: Int?) throws -> WorkflowDef? {
@@ -21,17 +21,17 @@ extension PostgresTransaction {
             json = try column(String.self, "SELECT json FROM workflow_defs WHERE name = $1 ORDER BY version DESC LIMIT 1",
                               [name]).first
         }
-        return try json.map { try decode(WorkflowDef.self, from: $0) }
+        return try json.map { try StoredJSON.decode(WorkflowDef.self, from: $0) }
     }
 
     func workflowDefs() throws -> [WorkflowDef] {
         try column(String.self, "SELECT json FROM workflow_defs ORDER BY name, version")
-            .map { try decode(WorkflowDef.self, from: $0) }
+            .map { try StoredJSON.decode(WorkflowDef.self, from: $0) }
     }
 
     func save(_ taskDef: TaskDef) throws {
         try execute("INSERT INTO task_defs (name, json) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET json = EXCLUDED.json",
-                    [taskDef.name, try encode(taskDef)])
+                    [taskDef.name, try StoredJSON.encode(taskDef)])
     }
 
     func deleteTaskDef(named name: String) throws -> Bool {
@@ -42,25 +42,11 @@ extension PostgresTransaction {
         try execute("""
             INSERT INTO workflow_defs (name, version, json) VALUES ($1, $2, $3)
             ON CONFLICT (name, version) DO UPDATE SET json = EXCLUDED.json
-            """, [workflowDef.name, workflowDef.version, try encode(workflowDef)])
+            """, [workflowDef.name, workflowDef.version, try StoredJSON.encode(workflowDef)])
     }
 
     func deleteWorkflowDef(named name: String, version: Int) throws -> Bool {
         try changes("DELETE FROM workflow_defs WHERE name = $1 AND version = $2", [name, version]) > 0
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, from json: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(json.utf8))
-        } catch {
-            throw StoreError(.corrupt, "Stored \(T.self) cannot be read: \(error)")
-        }
-    }
-
-    private func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

@@ -4,7 +4,7 @@ import BatonPersistence
 extension PostgresTransaction {
     func schedule(named name: String) throws -> WorkflowSchedule? {
         try column(String.self, "SELECT json FROM schedules WHERE name = $1", [name]).first
-            .map { try ScheduleJSON.decode(WorkflowSchedule.self, from: $0) }
+            .map { try StoredJSON.decode(WorkflowSchedule.self, from: $0) }
     }
 
     func schedules(workflowName: String?) throws -> [WorkflowSchedule] {
@@ -13,7 +13,7 @@ extension PostgresTransaction {
         } else {
             try column(String.self, "SELECT json FROM schedules ORDER BY name")
         }
-        return try json.map { try ScheduleJSON.decode(WorkflowSchedule.self, from: $0) }
+        return try json.map { try StoredJSON.decode(WorkflowSchedule.self, from: $0) }
     }
 
     func dueScheduleNames(at now: Int64, limit: Int) throws -> [String] {
@@ -28,7 +28,7 @@ extension PostgresTransaction {
             INSERT INTO schedules (name, workflow_name, next_run_time, json) VALUES ($1, $2, $3, $4)
             ON CONFLICT (name) DO UPDATE SET workflow_name = EXCLUDED.workflow_name,
                 next_run_time = EXCLUDED.next_run_time, json = EXCLUDED.json
-            """, [schedule.name, schedule.workflowName, schedule.nextRunTime, try ScheduleJSON.encode(schedule)])
+            """, [schedule.name, schedule.workflowName, schedule.nextRunTime, try StoredJSON.encode(schedule)])
     }
 
     func deleteSchedule(named name: String) throws -> Bool {
@@ -41,7 +41,7 @@ extension PostgresTransaction {
     func lockSchedule(named name: String, skippingIfBusy: Bool) throws -> WorkflowSchedule? {
         let lock = skippingIfBusy ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"
         return try column(String.self, "SELECT json FROM schedules WHERE name = $1" + lock, [name]).first
-            .map { try ScheduleJSON.decode(WorkflowSchedule.self, from: $0) }
+            .map { try StoredJSON.decode(WorkflowSchedule.self, from: $0) }
     }
 
     func append(_ execution: ScheduleExecution, keeping: Int) throws {
@@ -52,7 +52,7 @@ extension PostgresTransaction {
             ON CONFLICT (execution_id) DO NOTHING
             """, [execution.executionId, execution.scheduleName, execution.workflowName, execution.workflowId,
                   execution.state.rawValue, execution.scheduledTime, execution.executionTime, execution.reason,
-                  try ScheduleJSON.encode(execution)])
+                  try StoredJSON.encode(execution)])
         try execute("""
             DELETE FROM schedule_executions WHERE schedule_name = $1 AND scheduled_time < (
                 SELECT scheduled_time FROM schedule_executions WHERE schedule_name = $1

@@ -89,7 +89,7 @@ extension PostgresTransaction {
         let offset = placeholder(search.start)
         let json = try column(String.self, "SELECT json FROM schedule_executions" + filter
                               + " ORDER BY \(order), execution_id LIMIT \(limit) OFFSET \(offset)", values)
-        return (total, try json.map { try ScheduleJSON.decode(ScheduleExecution.self, from: $0) })
+        return (total, try json.map { try StoredJSON.decode(ScheduleExecution.self, from: $0) })
     }
 
     /// The clauses a task must meet for `filter` (on `tasks`, and `workflows` for the workflow's name and

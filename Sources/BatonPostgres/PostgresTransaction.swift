@@ -211,6 +211,10 @@ final class PostgresTransaction: StoreTransaction {
         }
     }
 
+    private static let upsertTask = TaskColumns.upsert { "$\($0)" }
+    /// An update: a payload written apart and unchanged is bound as NULL and keeps its column.
+    private static let updateTask = TaskColumns.update(placeholder: { "$\($0)" }, keptWhenNull: ["input", "output"])
+
     func save(_ task: TaskExecution, previous: TaskExecution?) throws {
         let id = task.taskId
         let workflowId = task.workflowInstanceId
@@ -230,46 +234,10 @@ final class PostgresTransaction: StoreTransaction {
             task.pausedMillis,
         ]
         guard previous == nil else {
-            try execute("""
-                UPDATE tasks SET workflow_id = $2, seq = $3, task_type = $4, task_def_name = $5, reference_name = $6,
-                    status = $7, input = COALESCE($8, input), output = COALESCE($9, output), retry_count = $10,
-                    retried = $11, retried_task_id = $12, executed = $13, poll_count = $14, scheduled_time = $15,
-                    start_time = $16, end_time = $17, update_time = $18, first_start_time = $19,
-                    start_delay_seconds = $20, callback_after_seconds = $21, response_timeout_seconds = $22,
-                    worker_id = $23, reason = $24, domain = $25, workflow_priority = $26, iteration = $27,
-                    sub_workflow_id = $28, parent_task_id = $29, rate_limit_per_frequency = $30,
-                    rate_limit_frequency_seconds = $31, execution_namespace = $32, isolation_group_id = $33,
-                    wait_until = $34, paused_millis = $35
-                WHERE id = $1
-                """, values)
+            try execute(Self.updateTask, values)
             return
         }
-        try execute("""
-            INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
-                input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
-                start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
-                response_timeout_seconds, worker_id, reason, domain, workflow_priority, iteration, sub_workflow_id,
-                parent_task_id, rate_limit_per_frequency, rate_limit_frequency_seconds, execution_namespace,
-                isolation_group_id, wait_until, paused_millis)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
-            ON CONFLICT (id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
-                task_type = EXCLUDED.task_type, task_def_name = EXCLUDED.task_def_name,
-                reference_name = EXCLUDED.reference_name, status = EXCLUDED.status, input = EXCLUDED.input,
-                output = EXCLUDED.output, retry_count = EXCLUDED.retry_count, retried = EXCLUDED.retried,
-                retried_task_id = EXCLUDED.retried_task_id, executed = EXCLUDED.executed,
-                poll_count = EXCLUDED.poll_count, scheduled_time = EXCLUDED.scheduled_time,
-                start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, update_time = EXCLUDED.update_time,
-                first_start_time = EXCLUDED.first_start_time, start_delay_seconds = EXCLUDED.start_delay_seconds,
-                callback_after_seconds = EXCLUDED.callback_after_seconds,
-                response_timeout_seconds = EXCLUDED.response_timeout_seconds, worker_id = EXCLUDED.worker_id,
-                reason = EXCLUDED.reason, domain = EXCLUDED.domain, workflow_priority = EXCLUDED.workflow_priority,
-                iteration = EXCLUDED.iteration, sub_workflow_id = EXCLUDED.sub_workflow_id,
-                parent_task_id = EXCLUDED.parent_task_id, rate_limit_per_frequency = EXCLUDED.rate_limit_per_frequency,
-                rate_limit_frequency_seconds = EXCLUDED.rate_limit_frequency_seconds,
-                execution_namespace = EXCLUDED.execution_namespace, isolation_group_id = EXCLUDED.isolation_group_id,
-                wait_until = EXCLUDED.wait_until, paused_millis = EXCLUDED.paused_millis
-            """, values)
+        try execute(Self.upsertTask, values)
     }
 
     /// The column text for `kind` payload `payload` of `owner` (a workflow, or a task of `workflowId`), storing it

@@ -33,7 +33,7 @@ extension SQLiteTransaction {
 
     func save(_ taskDef: TaskDef) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO task_defs (name, json) VALUES (?, ?)",
-                       arguments: [taskDef.name, try encode(taskDef)])
+                       arguments: [taskDef.name, try StoredJSON.encode(taskDef)])
     }
 
     func deleteTaskDef(named name: String) throws -> Bool {
@@ -43,7 +43,7 @@ extension SQLiteTransaction {
 
     func save(_ workflowDef: WorkflowDef) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO workflow_defs (name, version, json) VALUES (?, ?, ?)",
-                       arguments: [workflowDef.name, workflowDef.version, try encode(workflowDef)])
+                       arguments: [workflowDef.name, workflowDef.version, try StoredJSON.encode(workflowDef)])
     }
 
     func deleteWorkflowDef(named name: String, version: Int) throws -> Bool {
@@ -55,19 +55,9 @@ extension SQLiteTransaction {
     /// every time, and Foundation's decoder would dominate them).
     private func decode<T: Decodable & Sendable>(_ type: T.Type, from json: String) throws -> T {
         if let decoded = definitions.decoded(T.self, json: json) { return decoded }
-        do {
-            let decoded = try JSONDecoder().decode(T.self, from: Data(json.utf8))
-            definitions.remember(decoded, json: json)
-            return decoded
-        } catch {
-            throw StoreError(.corrupt, "Stored \(T.self) cannot be read: \(error)")
-        }
-    }
-
-    private func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        let decoded = try StoredJSON.decode(T.self, from: json)
+        definitions.remember(decoded, json: json)
+        return decoded
     }
 }
 

@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteTransaction {
     func schedule(named name: String) throws -> WorkflowSchedule? {
         try String.fetchOne(db, sql: "SELECT json FROM schedules WHERE name = ?", arguments: [name])
-            .map { try ScheduleJSON.decode(WorkflowSchedule.self, from: $0) }
+            .map { try StoredJSON.decode(WorkflowSchedule.self, from: $0) }
     }
 
     func schedules(workflowName: String?) throws -> [WorkflowSchedule] {
@@ -16,7 +16,7 @@ extension SQLiteTransaction {
         } else {
             try String.fetchAll(db, sql: "SELECT json FROM schedules ORDER BY name")
         }
-        return try json.map { try ScheduleJSON.decode(WorkflowSchedule.self, from: $0) }
+        return try json.map { try StoredJSON.decode(WorkflowSchedule.self, from: $0) }
     }
 
     func dueScheduleNames(at now: Int64, limit: Int) throws -> [String] {
@@ -29,7 +29,7 @@ extension SQLiteTransaction {
     func save(_ schedule: WorkflowSchedule) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO schedules (name, workflow_name, next_run_time, json) VALUES (?, ?, ?, ?)",
                        arguments: [schedule.name, schedule.workflowName, schedule.nextRunTime,
-                                   try ScheduleJSON.encode(schedule)])
+                                   try StoredJSON.encode(schedule)])
     }
 
     func deleteSchedule(named name: String) throws -> Bool {
@@ -50,7 +50,7 @@ extension SQLiteTransaction {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [execution.executionId, execution.scheduleName, execution.workflowName, execution.workflowId,
                              execution.state.rawValue, execution.scheduledTime, execution.executionTime, execution.reason,
-                             try ScheduleJSON.encode(execution)])
+                             try StoredJSON.encode(execution)])
         try db.execute(sql: """
             DELETE FROM schedule_executions WHERE schedule_name = ? AND scheduled_time < (
                 SELECT scheduled_time FROM schedule_executions WHERE schedule_name = ?

@@ -78,7 +78,7 @@ extension SQLiteTransaction {
         let json = try String.fetchAll(db, sql: "SELECT json FROM schedule_executions" + filter
                                        + " ORDER BY \(order), execution_id LIMIT ? OFFSET ?",
                                        arguments: arguments + [search.size, search.start])
-        return (total, try json.map { try ScheduleJSON.decode(ScheduleExecution.self, from: $0) })
+        return (total, try json.map { try StoredJSON.decode(ScheduleExecution.self, from: $0) })
     }
 
     /// The clauses a task must meet for `filter` (on `tasks`, and `workflows` for the workflow's name and

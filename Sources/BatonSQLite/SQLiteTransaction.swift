@@ -334,30 +334,7 @@ struct SQLiteTransaction: StoreTransaction {
             task.pausedMillis)
     }
 
-    private static let upsertTask = """
-            INSERT INTO tasks (id, workflow_id, seq, task_type, task_def_name, reference_name, status,
-                input, output, retry_count, retried, retried_task_id, executed, poll_count, scheduled_time,
-                start_time, end_time, update_time, first_start_time, start_delay_seconds, callback_after_seconds,
-                response_timeout_seconds, worker_id, reason, domain, workflow_priority, iteration, sub_workflow_id,
-                parent_task_id, rate_limit_per_frequency, rate_limit_frequency_seconds, execution_namespace,
-                isolation_group_id, wait_until, paused_millis)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, task_type = excluded.task_type,
-                task_def_name = excluded.task_def_name, reference_name = excluded.reference_name,
-                status = excluded.status, input = excluded.input, output = excluded.output,
-                retry_count = excluded.retry_count, retried = excluded.retried, retried_task_id = excluded.retried_task_id,
-                executed = excluded.executed, poll_count = excluded.poll_count, scheduled_time = excluded.scheduled_time,
-                start_time = excluded.start_time, end_time = excluded.end_time, update_time = excluded.update_time,
-                first_start_time = excluded.first_start_time, start_delay_seconds = excluded.start_delay_seconds,
-                callback_after_seconds = excluded.callback_after_seconds,
-                response_timeout_seconds = excluded.response_timeout_seconds, worker_id = excluded.worker_id,
-                reason = excluded.reason, domain = excluded.domain, workflow_priority = excluded.workflow_priority,
-                iteration = excluded.iteration, sub_workflow_id = excluded.sub_workflow_id,
-                parent_task_id = excluded.parent_task_id, rate_limit_per_frequency = excluded.rate_limit_per_frequency,
-                rate_limit_frequency_seconds = excluded.rate_limit_frequency_seconds,
-                execution_namespace = excluded.execution_namespace, isolation_group_id = excluded.isolation_group_id,
-                wait_until = excluded.wait_until, paused_millis = excluded.paused_millis
-            """
+    private static let upsertTask = TaskColumns.upsert { _ in "?" }
 
     func deleteTasks(ids: [String]) throws {
         if let cache {
