@@ -100,7 +100,10 @@ extension Dictionary: JSONMemberCodable where Key == String, Value == JSONValue 
     }
 }
 
-extension TaskResultStatus: JSONMemberCodable {
+/// A string enumeration as a member: its raw value.
+protocol JSONMemberEnumeration: JSONMemberCodable, RawRepresentable where RawValue == String {}
+
+extension JSONMemberEnumeration {
     init?(member value: JSONValue) {
         guard case .string(let text) = value else { return nil }
         self.init(rawValue: text)
@@ -111,16 +114,8 @@ extension TaskResultStatus: JSONMemberCodable {
     }
 }
 
-extension TaskStatus: JSONMemberCodable {
-    init?(member value: JSONValue) {
-        guard case .string(let text) = value else { return nil }
-        self.init(rawValue: text)
-    }
-    var memberValue: JSONMemberValue { .string(rawValue) }
-    func write(as name: String, with writer: inout JSONObjectWriter, _ output: inout String) {
-        writer.string(name, rawValue, &output)
-    }
-}
+extension TaskStatus: JSONMemberEnumeration {}
+extension TaskResultStatus: JSONMemberEnumeration {}
 
 extension JSONMember {
     /// A member always written, read into the root with `set` (which keeps its default when the member is absent or
@@ -159,22 +154,13 @@ extension JSONMember {
             })
     }
 
-    /// A member left out when nil.
+    /// A member left out when nil (and nil when absent).
     static func optional<Value: JSONMemberCodable>(_ name: String, _ get: @escaping @Sendable (Root) -> Value?,
                                                    _ set: @escaping @Sendable (inout Root, Value?) -> Void) -> JSONMember {
-        let key = JSONMemberKey(stringValue: name)
-        return JSONMember(
-            name: name, value: { get($0)?.memberValue },
-            write: { root, writer, output in
-                get(root)?.write(as: name, with: &writer, &output)
-                return nil
-            },
-            read: { root, value, _ in
-                guard let read = Value(member: value) else { return false }
-                set(&root, read)
-                return true
-            },
-            decode: { root, container in set(&root, try container.decodeIfPresent(Value.self, forKey: key)) })
+        member(name, writing: { get($0)?.memberValue }, fastWriting: { root, writer, output in
+            get(root)?.write(as: name, with: &writer, &output)
+            return nil
+        }, { (root, value: Value) in set(&root, value) })
     }
 
     /// A definition node (left out when nil), with its task definition written beside it.
