@@ -27,6 +27,8 @@ enum JSONMemberValue {
     case node(WorkflowTask)
     /// A value that writes its JSON itself (a worker's log lines).
     case writable(any JSONWritable & Encodable & Sendable)
+    /// Free-form JSON (a schema), or a list of strings.
+    case json(JSONValue)
 }
 
 /// A member's key, by name.
@@ -100,6 +102,30 @@ extension Dictionary: JSONMemberCodable where Key == String, Value == JSONValue 
     }
 }
 
+extension JSONValue: JSONMemberCodable {
+    init?(member value: JSONValue) { self = value }
+    var memberValue: JSONMemberValue { .json(self) }
+    func write(as name: String, with writer: inout JSONObjectWriter, _ output: inout String) {
+        writer.value(name, self, &output)
+    }
+}
+
+extension Array: JSONMemberCodable where Element == String {
+    init?(member value: JSONValue) {
+        guard case .array(let items) = value else { return nil }
+        var strings: [String] = []
+        for item in items {
+            guard case .string(let text) = item else { return nil }
+            strings.append(text)
+        }
+        self = strings
+    }
+    var memberValue: JSONMemberValue { .json(.array(map(JSONValue.string))) }
+    func write(as name: String, with writer: inout JSONObjectWriter, _ output: inout String) {
+        writer.strings(name, self, &output)
+    }
+}
+
 /// A string enumeration as a member: its raw value.
 protocol JSONMemberEnumeration: JSONMemberCodable, RawRepresentable where RawValue == String {}
 
@@ -116,6 +142,9 @@ extension JSONMemberEnumeration {
 
 extension TaskStatus: JSONMemberEnumeration {}
 extension TaskResultStatus: JSONMemberEnumeration {}
+extension TaskTimeoutPolicy: JSONMemberEnumeration {}
+extension TaskType: JSONMemberEnumeration {}
+extension RetryLogic: JSONMemberEnumeration {}
 
 extension JSONMember {
     /// A member always written, read into the root with `set` (which keeps its default when the member is absent or
@@ -177,6 +206,28 @@ extension JSONMember {
             decode: { root, container in set(&root, try container.decodeIfPresent(WorkflowTask.self, forKey: key)) })
     }
 
+    /// A member of a type that writes its own JSON (a nested object, a list of them), left out when `get` gives nil;
+    /// read and decoded as that type decodes.
+    static func nested<Value: JSONWritable & Codable & Sendable>(
+        _ name: String, _ get: @escaping @Sendable (Root) -> Value?, _ set: @escaping @Sendable (inout Root, Value) -> Void
+    ) -> JSONMember {
+        let key = JSONMemberKey(stringValue: name)
+        return JSONMember(
+            name: name, value: { get($0).map { .writable($0) } },
+            write: { root, writer, output in
+                writer.nested(name, get(root), &output)
+                return nil
+            },
+            read: { root, value, nested in
+                guard let read = nested.decode(Value.self, from: value) else { return false }
+                set(&root, read)
+                return true
+            },
+            decode: { root, container in
+                if let decoded = try container.decodeIfPresent(Value.self, forKey: key) { set(&root, decoded) }
+            })
+    }
+
     /// A member written only: what the type derives for its readers, ignored when read.
     static func written(_ name: String, _ value: @escaping @Sendable (Root) -> JSONMemberValue?) -> JSONMember {
         JSONMember(name: name, value: value, write: { root, writer, output in
@@ -194,6 +245,7 @@ extension JSONMember {
         case .object(let object): writer.object(name, object, &output)
         case .node(let node): return node
         case .writable(let value): writer.nested(name, value, &output)
+        case .json(let value): writer.value(name, value, &output)
         }
         return nil
     }
@@ -221,6 +273,7 @@ extension Array {
                 try container.encode(node, forKey: key)
                 try container.encodeIfPresent(node.taskDefinition, forKey: JSONMemberKey(stringValue: "taskDefinition"))
             case .writable(let value): try container.encode(value, forKey: key)
+            case .json(let value): try container.encode(value, forKey: key)
             }
         }
     }

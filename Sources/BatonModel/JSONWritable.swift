@@ -27,6 +27,20 @@ extension Array: JSONWritable where Element: JSONWritable {
     }
 }
 
+extension Dictionary: JSONWritable where Key == String, Value: JSONWritable {
+    /// An object of the values by key, keys in order.
+    public func writeJSON(to output: inout String) {
+        output += "{"
+        for (position, key) in keys.sorted().enumerated() {
+            if position > 0 { output += "," }
+            JSONValue.writeString(key, to: &output)
+            output += ":"
+            self[key]?.writeJSON(to: &output)
+        }
+        output += "}"
+    }
+}
+
 /// Writes one JSON object member by member. Member names are Swift identifiers: written as they are.
 struct JSONObjectWriter {
     private var first = true
@@ -157,92 +171,6 @@ private struct NodeJSONMemo {
             current = oldest
             oldest = (oldest + 1) % Self.capacity
         }
-    }
-}
-
-extension WorkflowTask: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        o.string("name", name, &output)
-        o.string("taskReferenceName", taskReferenceName, &output)
-        o.string("description", description, &output)
-        o.object("inputParameters", inputParameters, &output)
-        o.string("type", type.rawValue, &output)
-        o.string("dynamicTaskNameParam", dynamicTaskNameParam, &output)
-        o.string("caseValueParam", caseValueParam, &output)
-        o.string("caseExpression", caseExpression, &output)
-        o.string("scriptExpression", scriptExpression, &output)
-        o.key("decisionCases", &output)
-        output += "{"
-        for (position, branch) in decisionCases.keys.sorted().enumerated() {
-            if position > 0 { output += "," }
-            JSONValue.writeString(branch, to: &output)
-            output += ":"
-            decisionCases[branch, default: []].writeJSON(to: &output)
-        }
-        output += "}"
-        o.nested("defaultCase", defaultCase, &output)
-        o.string("dynamicForkJoinTasksParam", dynamicForkJoinTasksParam, &output)
-        o.string("dynamicForkTasksParam", dynamicForkTasksParam, &output)
-        o.string("dynamicForkTasksInputParamName", dynamicForkTasksInputParamName, &output)
-        o.nested("forkTasks", forkTasks, &output)
-        o.number("startDelay", startDelay, &output)
-        o.nested("subWorkflowParam", subWorkflowParam, &output)
-        o.strings("joinOn", joinOn, &output)
-        o.string("sink", sink, &output)
-        o.bool("optional", optional, &output)
-        o.nested("taskDefinition", taskDefinition, &output)
-        o.bool("rateLimited", rateLimited, &output)
-        o.strings("defaultExclusiveJoinTask", defaultExclusiveJoinTask, &output)
-        o.bool("asyncComplete", asyncComplete, &output)
-        o.string("loopCondition", loopCondition, &output)
-        o.nested("loopOver", loopOver, &output)
-        o.string("items", items, &output)
-        o.number("retryCount", retryCount, &output)
-        o.string("evaluatorType", evaluatorType, &output)
-        o.string("expression", expression, &output)
-        o.string("joinStatus", joinStatus, &output)
-        o.bool("permissive", permissive, &output)
-        o.object("metadata", metadata, &output)
-        o.value("cacheConfig", cacheConfig, &output)
-        o.finish(&output)
-    }
-}
-
-extension TaskDef: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        o.string("name", name, &output)
-        o.string("description", description, &output)
-        o.number("retryCount", retryCount, &output)
-        o.number("timeoutSeconds", timeoutSeconds, &output)
-        o.number("totalTimeoutSeconds", totalTimeoutSeconds, &output)
-        o.strings("inputKeys", inputKeys, &output)
-        o.strings("outputKeys", outputKeys, &output)
-        o.string("timeoutPolicy", timeoutPolicy.rawValue, &output)
-        o.string("retryLogic", retryLogic.rawValue, &output)
-        o.number("retryDelaySeconds", retryDelaySeconds, &output)
-        o.number("backoffScaleFactor", backoffScaleFactor, &output)
-        o.number("maxRetryDelaySeconds", maxRetryDelaySeconds, &output)
-        o.number("backoffJitterMs", backoffJitterMs, &output)
-        o.number("responseTimeoutSeconds", responseTimeoutSeconds, &output)
-        o.number("pollTimeoutSeconds", pollTimeoutSeconds, &output)
-        o.number("concurrentExecLimit", concurrentExecLimit, &output)
-        o.number("rateLimitPerFrequency", rateLimitPerFrequency, &output)
-        o.number("rateLimitFrequencyInSeconds", rateLimitFrequencyInSeconds, &output)
-        o.object("inputTemplate", inputTemplate, &output)
-        o.string("isolationGroupId", isolationGroupId, &output)
-        o.string("executionNameSpace", executionNameSpace, &output)
-        o.string("ownerEmail", ownerEmail, &output)
-        o.string("ownerApp", ownerApp, &output)
-        o.number("createTime", createTime, &output)
-        o.number("updateTime", updateTime, &output)
-        o.string("createdBy", createdBy, &output)
-        o.string("updatedBy", updatedBy, &output)
-        o.value("inputSchema", inputSchema, &output)
-        o.value("outputSchema", outputSchema, &output)
-        o.bool("enforceSchema", enforceSchema, &output)
-        o.finish(&output)
     }
 }
 

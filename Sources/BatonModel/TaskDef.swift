@@ -54,37 +54,55 @@ public struct TaskDef: Codable, Sendable, Hashable {
         self.enforceSchema = false
     }
 
+    /// Every member of a definition's JSON, in the order written.
+    static let members: [JSONMember<TaskDef>] = [
+        .member("name", { $0.name }, { $0.name = $1 }),
+        .optional("description", { $0.description }, { $0.description = $1 }),
+        .member("retryCount", { $0.retryCount }, { $0.retryCount = $1 }),
+        .member("timeoutSeconds", { $0.timeoutSeconds }, { $0.timeoutSeconds = $1 }),
+        .member("totalTimeoutSeconds", { $0.totalTimeoutSeconds }, { $0.totalTimeoutSeconds = $1 }),
+        .member("inputKeys", { $0.inputKeys }, { $0.inputKeys = $1 }),
+        .member("outputKeys", { $0.outputKeys }, { $0.outputKeys = $1 }),
+        .member("timeoutPolicy", { $0.timeoutPolicy }, { $0.timeoutPolicy = $1 }),
+        .member("retryLogic", { $0.retryLogic }, { $0.retryLogic = $1 }),
+        .member("retryDelaySeconds", { $0.retryDelaySeconds }, { $0.retryDelaySeconds = $1 }),
+        .member("backoffScaleFactor", { $0.backoffScaleFactor }, { $0.backoffScaleFactor = $1 }),
+        .member("maxRetryDelaySeconds", { $0.maxRetryDelaySeconds }, { $0.maxRetryDelaySeconds = $1 }),
+        .member("backoffJitterMs", { $0.backoffJitterMs }, { $0.backoffJitterMs = $1 }),
+        .member("responseTimeoutSeconds", { $0.responseTimeoutSeconds }, { $0.responseTimeoutSeconds = $1 }),
+        .optional("pollTimeoutSeconds", { $0.pollTimeoutSeconds }, { $0.pollTimeoutSeconds = $1 }),
+        .optional("concurrentExecLimit", { $0.concurrentExecLimit }, { $0.concurrentExecLimit = $1 }),
+        .optional("rateLimitPerFrequency", { $0.rateLimitPerFrequency }, { $0.rateLimitPerFrequency = $1 }),
+        .optional("rateLimitFrequencyInSeconds", { $0.rateLimitFrequencyInSeconds }, { $0.rateLimitFrequencyInSeconds = $1 }),
+        .member("inputTemplate", { $0.inputTemplate }, { $0.inputTemplate = $1 }),
+        .optional("isolationGroupId", { $0.isolationGroupId }, { $0.isolationGroupId = $1 }),
+        .optional("executionNameSpace", { $0.executionNameSpace }, { $0.executionNameSpace = $1 }),
+        .optional("ownerEmail", { $0.ownerEmail }, { $0.ownerEmail = $1 }),
+        .optional("ownerApp", { $0.ownerApp }, { $0.ownerApp = $1 }),
+        .optional("createTime", { $0.createTime }, { $0.createTime = $1 }),
+        .optional("updateTime", { $0.updateTime }, { $0.updateTime = $1 }),
+        .optional("createdBy", { $0.createdBy }, { $0.createdBy = $1 }),
+        .optional("updatedBy", { $0.updatedBy }, { $0.updatedBy = $1 }),
+        .optional("inputSchema", { $0.inputSchema }, { $0.inputSchema = $1 }),
+        .optional("outputSchema", { $0.outputSchema }, { $0.outputSchema = $1 }),
+        .member("enforceSchema", { $0.enforceSchema }, { $0.enforceSchema = $1 }),
+    ]
+
+    /// Reads a definition with Conductor's defaults for what it leaves out (those of `init(name:)`).
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.value(.name, or: "")
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        retryCount = try c.value(.retryCount, or: 3)
-        timeoutSeconds = try c.value(.timeoutSeconds, or: 0)
-        totalTimeoutSeconds = try c.value(.totalTimeoutSeconds, or: 0)
-        inputKeys = try c.value(.inputKeys, or: [])
-        outputKeys = try c.value(.outputKeys, or: [])
-        timeoutPolicy = try c.value(.timeoutPolicy, or: .timeOutWorkflow)
-        retryLogic = try c.value(.retryLogic, or: .fixed)
-        retryDelaySeconds = try c.value(.retryDelaySeconds, or: 60)
-        backoffScaleFactor = try c.value(.backoffScaleFactor, or: 1)
-        maxRetryDelaySeconds = try c.value(.maxRetryDelaySeconds, or: 0)
-        backoffJitterMs = try c.value(.backoffJitterMs, or: 0)
-        responseTimeoutSeconds = try c.value(.responseTimeoutSeconds, or: 3600)
-        pollTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .pollTimeoutSeconds)
-        concurrentExecLimit = try c.decodeIfPresent(Int.self, forKey: .concurrentExecLimit)
-        rateLimitPerFrequency = try c.decodeIfPresent(Int.self, forKey: .rateLimitPerFrequency)
-        rateLimitFrequencyInSeconds = try c.decodeIfPresent(Int.self, forKey: .rateLimitFrequencyInSeconds)
-        inputTemplate = try c.value(.inputTemplate, or: [:])
-        isolationGroupId = try c.decodeIfPresent(String.self, forKey: .isolationGroupId)
-        executionNameSpace = try c.decodeIfPresent(String.self, forKey: .executionNameSpace)
-        ownerEmail = try c.decodeIfPresent(String.self, forKey: .ownerEmail)
-        ownerApp = try c.decodeIfPresent(String.self, forKey: .ownerApp)
-        createTime = try c.decodeIfPresent(Int64.self, forKey: .createTime)
-        updateTime = try c.decodeIfPresent(Int64.self, forKey: .updateTime)
-        createdBy = try c.decodeIfPresent(String.self, forKey: .createdBy)
-        updatedBy = try c.decodeIfPresent(String.self, forKey: .updatedBy)
-        inputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .inputSchema)
-        outputSchema = try c.decodeIfPresent(JSONValue.self, forKey: .outputSchema)
-        enforceSchema = try c.value(.enforceSchema, or: false)
+        self.init(name: "")
+        try Self.members.decode(into: &self, from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try Self.members.encode(self, to: encoder)
+    }
+}
+
+extension TaskDef: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        for member in Self.members { _ = member.write(self, &o, &output) }
+        o.finish(&output)
     }
 }

@@ -5,7 +5,7 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
     /// The node's members, shared until changed: every task carries its node.
     private var storage: CopyOnWrite<Fields>
 
-    private struct Fields: Codable, Hashable, Sendable {
+    private struct Fields: Hashable, Sendable {
         var name: String
         var taskReferenceName: String
         var description: String?
@@ -57,44 +57,6 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
             self.loopOver = []
             self.permissive = false
             self.metadata = [:]
-        }
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            name = try c.value(.name, or: "")
-            taskReferenceName = try c.value(.taskReferenceName, or: "")
-            description = try c.decodeIfPresent(String.self, forKey: .description)
-            inputParameters = try c.value(.inputParameters, or: [:])
-            type = try c.value(.type, or: .simple)
-            dynamicTaskNameParam = try c.decodeIfPresent(String.self, forKey: .dynamicTaskNameParam)
-            caseValueParam = try c.decodeIfPresent(String.self, forKey: .caseValueParam)
-            caseExpression = try c.decodeIfPresent(String.self, forKey: .caseExpression)
-            scriptExpression = try c.decodeIfPresent(String.self, forKey: .scriptExpression)
-            decisionCases = try c.value(.decisionCases, or: [:])
-            defaultCase = try c.value(.defaultCase, or: [])
-            dynamicForkJoinTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkJoinTasksParam)
-            dynamicForkTasksParam = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksParam)
-            dynamicForkTasksInputParamName = try c.decodeIfPresent(String.self, forKey: .dynamicForkTasksInputParamName)
-            forkTasks = try c.value(.forkTasks, or: [])
-            startDelay = try c.value(.startDelay, or: 0)
-            subWorkflowParam = try c.decodeIfPresent(SubWorkflowParams.self, forKey: .subWorkflowParam)
-            joinOn = try c.value(.joinOn, or: [])
-            sink = try c.decodeIfPresent(String.self, forKey: .sink)
-            optional = try c.value(.optional, or: false)
-            taskDefinition = try c.decodeIfPresent(TaskDef.self, forKey: .taskDefinition)
-            rateLimited = try c.decodeIfPresent(Bool.self, forKey: .rateLimited)
-            defaultExclusiveJoinTask = try c.value(.defaultExclusiveJoinTask, or: [])
-            asyncComplete = try c.value(.asyncComplete, or: false)
-            loopCondition = try c.decodeIfPresent(String.self, forKey: .loopCondition)
-            loopOver = try c.value(.loopOver, or: [])
-            items = try c.decodeIfPresent(String.self, forKey: .items)
-            retryCount = try c.decodeIfPresent(Int.self, forKey: .retryCount)
-            evaluatorType = try c.decodeIfPresent(String.self, forKey: .evaluatorType)
-            expression = try c.decodeIfPresent(String.self, forKey: .expression)
-            joinStatus = try c.decodeIfPresent(String.self, forKey: .joinStatus)
-            permissive = try c.value(.permissive, or: false)
-            metadata = try c.value(.metadata, or: [:])
-            cacheConfig = try c.decodeIfPresent(JSONValue.self, forKey: .cacheConfig)
         }
     }
 
@@ -281,12 +243,53 @@ public struct WorkflowTask: Codable, Sendable, Hashable {
                                  type: type, optional: optional))
     }
 
+    /// Every member of a node's JSON, in the order written.
+    static let members: [JSONMember<WorkflowTask>] = [
+        .member("name", { $0.name }, { $0.name = $1 }),
+        .member("taskReferenceName", { $0.taskReferenceName }, { $0.taskReferenceName = $1 }),
+        .optional("description", { $0.description }, { $0.description = $1 }),
+        .member("inputParameters", { $0.inputParameters }, { $0.inputParameters = $1 }),
+        .member("type", { $0.type }, { $0.type = $1 }),
+        .optional("dynamicTaskNameParam", { $0.dynamicTaskNameParam }, { $0.dynamicTaskNameParam = $1 }),
+        .optional("caseValueParam", { $0.caseValueParam }, { $0.caseValueParam = $1 }),
+        .optional("caseExpression", { $0.caseExpression }, { $0.caseExpression = $1 }),
+        .optional("scriptExpression", { $0.scriptExpression }, { $0.scriptExpression = $1 }),
+        .nested("decisionCases", { $0.decisionCases }, { $0.decisionCases = $1 }),
+        .nested("defaultCase", { $0.defaultCase }, { $0.defaultCase = $1 }),
+        .optional("dynamicForkJoinTasksParam", { $0.dynamicForkJoinTasksParam }, { $0.dynamicForkJoinTasksParam = $1 }),
+        .optional("dynamicForkTasksParam", { $0.dynamicForkTasksParam }, { $0.dynamicForkTasksParam = $1 }),
+        .optional("dynamicForkTasksInputParamName", { $0.dynamicForkTasksInputParamName },
+                  { $0.dynamicForkTasksInputParamName = $1 }),
+        .nested("forkTasks", { $0.forkTasks }, { $0.forkTasks = $1 }),
+        .member("startDelay", { $0.startDelay }, { $0.startDelay = $1 }),
+        .nested("subWorkflowParam", { $0.subWorkflowParam }, { $0.subWorkflowParam = $1 }),
+        .member("joinOn", { $0.joinOn }, { $0.joinOn = $1 }),
+        .optional("sink", { $0.sink }, { $0.sink = $1 }),
+        .member("optional", { $0.optional }, { $0.optional = $1 }),
+        .nested("taskDefinition", { $0.taskDefinition }, { $0.taskDefinition = $1 }),
+        .optional("rateLimited", { $0.rateLimited }, { $0.rateLimited = $1 }),
+        .member("defaultExclusiveJoinTask", { $0.defaultExclusiveJoinTask }, { $0.defaultExclusiveJoinTask = $1 }),
+        .member("asyncComplete", { $0.asyncComplete }, { $0.asyncComplete = $1 }),
+        .optional("loopCondition", { $0.loopCondition }, { $0.loopCondition = $1 }),
+        .nested("loopOver", { $0.loopOver }, { $0.loopOver = $1 }),
+        .optional("items", { $0.items }, { $0.items = $1 }),
+        .optional("retryCount", { $0.retryCount }, { $0.retryCount = $1 }),
+        .optional("evaluatorType", { $0.evaluatorType }, { $0.evaluatorType = $1 }),
+        .optional("expression", { $0.expression }, { $0.expression = $1 }),
+        .optional("joinStatus", { $0.joinStatus }, { $0.joinStatus = $1 }),
+        .member("permissive", { $0.permissive }, { $0.permissive = $1 }),
+        .member("metadata", { $0.metadata }, { $0.metadata = $1 }),
+        .optional("cacheConfig", { $0.cacheConfig }, { $0.cacheConfig = $1 }),
+    ]
+
+    /// Reads a node with Conductor's defaults for what it leaves out (a SIMPLE task, required, not async).
     public init(from decoder: any Decoder) throws {
-        storage = CopyOnWrite(try Fields(from: decoder))
+        self.init(name: "", taskReferenceName: "")
+        try Self.members.decode(into: &self, from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try storage.fields.encode(to: encoder)
+        try Self.members.encode(self, to: encoder)
     }
 
 
@@ -315,5 +318,13 @@ public struct SubWorkflowParams: Codable, Sendable, Hashable {
     public init(name: String? = nil, version: Int? = nil) {
         self.name = name
         self.version = version
+    }
+}
+
+extension WorkflowTask: JSONWritable {
+    public func writeJSON(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        for member in Self.members { _ = member.write(self, &o, &output) }
+        o.finish(&output)
     }
 }
