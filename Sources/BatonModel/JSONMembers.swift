@@ -17,6 +17,20 @@ struct JSONMember<Root>: Sendable {
     let decode: (@Sendable (inout Root, KeyedDecodingContainer<JSONMemberKey>) throws -> Void)?
 }
 
+/// A type whose JSON object is its `members`, declared once: its codings walk that list.
+protocol JSONObjectMembers {
+    static var members: [JSONMember<Self>] { get }
+}
+
+extension JSONObjectMembers {
+    /// Writes the object: each member that has a value, with the fast writer.
+    func writeMembers(to output: inout String) {
+        var o = JSONObjectWriter(&output)
+        for member in Self.members { _ = member.write(self, &o, &output) }
+        o.finish(&output)
+    }
+}
+
 /// A member's value as written.
 enum JSONMemberValue {
     case string(String)
@@ -144,6 +158,7 @@ extension TaskStatus: JSONMemberEnumeration {}
 extension TaskResultStatus: JSONMemberEnumeration {}
 extension TaskTimeoutPolicy: JSONMemberEnumeration {}
 extension TaskType: JSONMemberEnumeration {}
+extension IdempotencyStrategy: JSONMemberEnumeration {}
 extension RetryLogic: JSONMemberEnumeration {}
 
 extension JSONMember {

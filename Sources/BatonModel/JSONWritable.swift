@@ -174,18 +174,8 @@ private struct NodeJSONMemo {
     }
 }
 
-extension SubWorkflowParams: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        o.string("name", name, &output)
-        o.number("version", version, &output)
-        o.object("taskToDomain", taskToDomain?.mapValues(JSONValue.string), &output)
-        o.value("workflowDefinition", workflowDefinition, &output)
-        o.string("idempotencyKey", idempotencyKey, &output)
-        o.string("idempotencyStrategy", idempotencyStrategy?.rawValue, &output)
-        o.value("priority", priority, &output)
-        o.finish(&output)
-    }
+extension String: JSONWritable {
+    public func writeJSON(to output: inout String) { JSONValue.writeString(self, to: &output) }
 }
 
 extension TaskExecLog: JSONWritable {

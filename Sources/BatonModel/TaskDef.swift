@@ -99,10 +99,6 @@ public struct TaskDef: Codable, Sendable, Hashable {
     }
 }
 
-extension TaskDef: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        for member in Self.members { _ = member.write(self, &o, &output) }
-        o.finish(&output)
-    }
+extension TaskDef: JSONWritable, JSONObjectMembers {
+    public func writeJSON(to output: inout String) { writeMembers(to: &output) }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One attempt of one task in a workflow execution, with Conductor's `Task` JSON (named apart from Swift's `Task`).
-public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, CustomReflectable {
+public struct TaskExecution: Codable, Sendable, Hashable, JSONObjectReadable, JSONObjectMembers, CustomReflectable {
     /// The members, behind one reference: an execution's tasks are copied whole far more often than one is
     /// changed (every decision reads them all, the store keeps large executions' tasks between decisions), and a
     /// copy of a task then costs one retain, an unchanged one compares equal by identity.

@@ -108,10 +108,6 @@ public struct TaskResult: Codable, Sendable, Hashable {
     }
 }
 
-extension TaskResult: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        for member in Self.members { _ = member.write(self, &o, &output) }
-        o.finish(&output)
-    }
+extension TaskResult: JSONWritable, JSONObjectMembers {
+    public func writeJSON(to output: inout String) { writeMembers(to: &output) }
 }

@@ -319,12 +319,32 @@ public struct SubWorkflowParams: Codable, Sendable, Hashable {
         self.name = name
         self.version = version
     }
+
+    /// Every member of the parameters' JSON, in the order written.
+    static let members: [JSONMember<SubWorkflowParams>] = [
+        .optional("name", { $0.name }, { $0.name = $1 }),
+        .optional("version", { $0.version }, { $0.version = $1 }),
+        .nested("taskToDomain", { $0.taskToDomain }, { $0.taskToDomain = $1 }),
+        .optional("workflowDefinition", { $0.workflowDefinition }, { $0.workflowDefinition = $1 }),
+        .optional("idempotencyKey", { $0.idempotencyKey }, { $0.idempotencyKey = $1 }),
+        .optional("idempotencyStrategy", { $0.idempotencyStrategy }, { $0.idempotencyStrategy = $1 }),
+        .optional("priority", { $0.priority }, { $0.priority = $1 }),
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        try Self.members.decode(into: &self, from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try Self.members.encode(self, to: encoder)
+    }
 }
 
-extension WorkflowTask: JSONWritable {
-    public func writeJSON(to output: inout String) {
-        var o = JSONObjectWriter(&output)
-        for member in Self.members { _ = member.write(self, &o, &output) }
-        o.finish(&output)
-    }
+extension SubWorkflowParams: JSONWritable, JSONObjectMembers {
+    public func writeJSON(to output: inout String) { writeMembers(to: &output) }
+}
+
+extension WorkflowTask: JSONWritable, JSONObjectMembers {
+    public func writeJSON(to output: inout String) { writeMembers(to: &output) }
 }
