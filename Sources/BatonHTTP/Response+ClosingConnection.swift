@@ -17,8 +17,14 @@ extension Response {
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             try await body.write(writer)
-            channel.close(promise: nil)
+            // The answer's last writes may still be on their way from the async writer into the channel, which a
+            // close at once would drop (the client then sees the connection end with no answer, as a full run on
+            // two cores showed): the close waits a moment behind them.
+            channel.eventLoop.scheduleTask(in: Self.closeDelay) { channel.close(promise: nil) }
         }
         return response
     }
+
+    /// How long the close of a refused request's connection waits behind its answer's writes.
+    static let closeDelay = TimeAmount.milliseconds(100)
 }

@@ -91,7 +91,8 @@ struct HostileInputTests {
     private static func health(_ server: RunningServer, host: String) async throws -> String {
         let connection = try RawConnection(to: server.baseURL)
         await connection.send("GET /health HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
-        await connection.receive(until: { $0.contains("\r\n\r\n") }, timeout: .seconds(5))
+        // Up to 30 s: a server starting beside the whole suite on two cores can be that slow to answer.
+        await connection.receive(until: { $0.contains("\r\n\r\n") }, timeout: .seconds(30))
         return String(connection.text.prefix { $0 != "\r" })
     }
 
