@@ -77,11 +77,13 @@ def test_create_in_the_form_then_pause_resume_edit_and_open(ui, api):
     ui.click("[data-role=save-schedule]")
     ui.wait_text("[data-role=schedule-error]", "Workflow input: Must be a JSON object")
 
-    # A zone: the preview says it reads the expression in UTC; the saved schedule fires at nine in that zone.
+    # A zone: the preview reads the expression in that zone (nine in Berlin), and so does the saved schedule.
     ui.set_value("[data-role=schedule-input-editor]", '{"n": 1}')
     ui.type("[data-role=schedule-zone-input]", "Europe/Berlin")
     ui.wait_text("[data-role=preview-note]", "Europe/Berlin")
-    ui.wait(lambda d: len(ui.find_all("[data-role=preview-times] li")) == 5)
+    ui.wait(lambda d: len(ui.find_all("[data-role=preview-times] li")) == 5
+            and all("09:00:00 Europe/Berlin" in li.text for li in ui.find_all("[data-role=preview-times] li")),
+            message="the preview is not at nine in Berlin")
     ui.type("[data-role=schedule-correlation-input]", "weekday-run")
     ui.screenshot("schedule-form")
     ui.click("[data-role=save-schedule]")

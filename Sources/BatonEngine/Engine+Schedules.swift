@@ -14,17 +14,19 @@ extension Engine {
     /// How many slot records each schedule keeps (the oldest are forgotten).
     public static let scheduleExecutionsKept = 1_000
 
-    /// The next fire times (epoch milliseconds, at most `maximumFireTimesListed`, ascending) of `cronExpression` in
-    /// UTC from now, as Conductor's `GET /api/scheduler/nextFewSchedules` answers: none before `startTime` (when it
-    /// is later than now), none after `endTime`.
-    public func nextFireTimes(cronExpression: String, startTime: Int64? = nil, endTime: Int64? = nil,
-                              limit: Int = maximumFireTimesListed) throws(EngineError) -> [Int64] {
-        var probe = WorkflowSchedule(name: "preview", cronExpression: cronExpression, startWorkflowRequest: nil)
+    /// The next fire times (epoch milliseconds, at most `maximumFireTimesListed`, ascending) of `cronExpression` read
+    /// in `zoneId` (UTC by default, as Conductor's `GET /api/scheduler/nextFewSchedules`) from now: none before
+    /// `startTime` (when it is later than now), none after `endTime`.
+    public func nextFireTimes(cronExpression: String, zoneId: String = "UTC", startTime: Int64? = nil,
+                              endTime: Int64? = nil, limit: Int = maximumFireTimesListed) throws(EngineError) -> [Int64] {
+        var probe = WorkflowSchedule(name: "preview", cronExpression: cronExpression, zoneId: zoneId,
+                                     startWorkflowRequest: nil)
         probe.scheduleStartTime = startTime
         probe.scheduleEndTime = endTime
         let timing: ScheduleTiming
         do { timing = try ScheduleTiming(probe) } catch {
-            throw EngineError.invalid("Invalid cron expression: \(error.description)")
+            throw EngineError.invalid(error.description.hasPrefix("zoneId") ? error.description
+                                      : "Invalid cron expression: \(error.description)")
         }
         var times: [Int64] = []
         var last = clock.now()

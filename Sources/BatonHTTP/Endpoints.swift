@@ -295,8 +295,9 @@ extension Endpoint {
         reply: .schema("SearchResultScheduleExecution"))
 
     static let nextFireTimes = Endpoint(.get, "/api/scheduler/nextFewSchedules", .read, tag: .scheduler,
-        summary: "The next fire times of a cron expression in UTC (epoch ms, at most 5)",
+        summary: "The next fire times of a cron expression (epoch ms, at most 5)",
         query: [.string("cronExpression", "Spring's six-field cron expression, e.g. 0 0 9 * * MON-FRI", required: true),
+                .string("zoneId", "The time zone the expression is read in (Baton's; default UTC, as Conductor)"),
                 .integer("scheduleStartTime", "None before this (epoch ms)"),
                 .integer("scheduleEndTime", "None after this (epoch ms)"), .integer("limit", "How many (at most 5)")],
         reply: .array)

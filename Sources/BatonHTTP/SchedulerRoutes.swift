@@ -92,8 +92,10 @@ struct SchedulerRoutes {
             guard let expression = request.query("cronExpression") else {
                 throw Refusal.badRequest("Query parameter 'cronExpression' is required")
             }
+            let zone = request.query("zoneId").flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
             let times = try engine.nextFireTimes(
-                cronExpression: expression, startTime: try request.integer("scheduleStartTime").map(Int64.init),
+                cronExpression: expression, zoneId: zone,
+                startTime: try request.integer("scheduleStartTime").map(Int64.init),
                 endTime: try request.integer("scheduleEndTime").map(Int64.init),
                 limit: try request.integer("limit") ?? Engine.maximumFireTimesListed)
             return try JSONResponse.make(times)

@@ -54,6 +54,23 @@ import Testing
         }
     }
 
+    @Test("a zone reads the expression in that zone's wall-clock time (Baton's zoneId); an unknown zone is a 400")
+    func zone() async throws {
+        try await withRunningServer { server in
+            server.clock.advance(by: Self.now - server.clock.now())
+            // 09:00 in New York on 27 and 30 August 2021 (EDT, UTC-4).
+            let newYork = try await Self.nextFew(server, "cronExpression=0%200%209%20*%20*%20MON-FRI&zoneId=America/New_York&limit=2")
+            #expect(newYork.times == [1_630_069_200_000, 1_630_328_400_000], "\(newYork.body)")
+            let unknown = try await Self.nextFew(server, "cronExpression=0%200%209%20*%20*%20*&zoneId=Mars/Base")
+            #expect(unknown.status == 400 && unknown.body.contains("zoneId 'Mars/Base'"), "\(unknown.body)")
+            try await withBatonClient(baseURL: server.baseURL) { client in
+                let times = try await client.scheduler.nextFireTimes(cronExpression: "0 0 9 * * MON-FRI",
+                                                                     zoneId: "America/New_York", limit: 2)
+                #expect(times == newYork.times)
+            }
+        }
+    }
+
     @Test("an expression that is not Spring's cron, or none, is refused with a 400 naming what is wrong")
     func refusals() async throws {
         try await withRunningServer { server in

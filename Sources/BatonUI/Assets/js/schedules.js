@@ -335,21 +335,17 @@
     let previewTimer = null;
     let previewSeq = 0;
     let lastTimes = null;
-    function drawPreview() {
-      const zone = zoneInput.value.trim() || 'UTC';
-      previewNote.textContent = zone === 'UTC'
-        ? 'The next five fire times, as the server computes them.'
-        : `The server's preview reads the expression in UTC. Saved with ${zone}, the schedule fires at these wall-clock ` +
-          `times in ${zone} instead (the list and the schedule's page then show its real next fire time).`;
+    function drawPreview(zone) {
+      previewNote.textContent = `The next five fire times in ${zone}, as the server computes them.`;
       if (!lastTimes) return;
       if (!lastTimes.length) {
         replace(previewBody, h('p', { class: 'muted', 'data-role': 'preview-empty' }, 'It never fires (within its start and end times).'));
         return;
       }
       replace(previewBody, h('ol', { class: 'preview-times', 'data-role': 'preview-times' }, lastTimes.map((ms) => {
-        const utc = fmtInZone(ms, 'UTC');
-        return h('li', { 'data-time': ms }, h('span', { class: 'mono' }, utc + ' UTC'),
-          utc.endsWith(fmtTime(ms)) ? null : h('span', { class: 'muted' }, ` · ${fmtTime(ms)} your time`));
+        const zoned = fmtInZone(ms, zone) || fmtInZone(ms, 'UTC');
+        return h('li', { 'data-time': ms }, h('span', { class: 'mono' }, `${zoned} ${zone}`),
+          zoned.endsWith(fmtTime(ms)) ? null : h('span', { class: 'muted' }, ` · ${fmtTime(ms)} your time`));
       })));
     }
     function schedulePreview() {
@@ -359,24 +355,24 @@
     async function preview() {
       const seq = ++previewSeq;
       const cron = cronInput.value.trim();
+      const zone = zoneInput.value.trim() || 'UTC';
       lastTimes = null;
-      if (!cron) { replace(previewBody, h('p', { class: 'muted' }, 'Enter a cron expression to see when it fires.')); drawPreview(); return; }
+      if (!cron) { replace(previewBody, h('p', { class: 'muted' }, 'Enter a cron expression to see when it fires.')); drawPreview(zone); return; }
       const start = fromLocalInput(startInput.value);
       const end = fromLocalInput(endInput.value);
       try {
         const times = await api('GET', '/scheduler/nextFewSchedules', {
-          query: { cronExpression: cron, scheduleStartTime: start, scheduleEndTime: end, limit: 5 },
+          query: { cronExpression: cron, zoneId: zone, scheduleStartTime: start, scheduleEndTime: end, limit: 5 },
         });
         if (seq !== previewSeq) return;
         lastTimes = Array.isArray(times) ? times : [];
-        drawPreview();
+        drawPreview(zone);
       } catch (error) {
         if (seq !== previewSeq) return;
         replace(previewBody, h('p', { class: 'error-text', 'data-role': 'preview-error' }, error.message));
       }
     }
-    [cronInput, startInput, endInput].forEach((node) => node.addEventListener('input', schedulePreview));
-    zoneInput.addEventListener('input', drawPreview);
+    [cronInput, zoneInput, startInput, endInput].forEach((node) => node.addEventListener('input', schedulePreview));
 
     const form = h('form', {
       class: 'card', 'data-role': 'schedule-form', novalidate: true, onsubmit: async (event) => {
@@ -440,7 +436,7 @@
         h('h1', {}, editing ? 'Edit schedule' : 'New schedule')),
       h('div', { class: 'run-layout' }, form,
         h('div', { class: 'card' }, h('h2', {}, 'Next fire times'), previewNote, previewBody)));
-    drawPreview();
+    drawPreview(zoneInput.value.trim() || 'UTC');
     preview();
 
     if (editing) {
