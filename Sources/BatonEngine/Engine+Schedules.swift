@@ -114,15 +114,18 @@ extension Engine {
             return 0
         }
         let threshold = misfireThreshold.components.seconds * 1000 + misfireThreshold.components.attoseconds / 1_000_000_000_000_000
+        var handled = 0
         for name in names {
             do {
-                try await fireSlot(ofScheduleNamed: name, misfireThreshold: threshold)
+                // A schedule another server holds, or changed since it was read, is left: no progress to count, so
+                // the sweeper pauses rather than asking again at once.
+                if try await fireSlot(ofScheduleNamed: name, misfireThreshold: threshold) { handled += 1 }
             } catch {
                 logger.error("Could not fire a schedule's slot", metadata: ["baton.schedule": "\(name)",
                                                                              "baton.error": "\(error.message)"])
             }
         }
-        return names.count
+        return handled
     }
 
     /// What became of a due slot.
@@ -135,7 +138,9 @@ extension Engine {
 
     /// Fires the due slot of the schedule named `name`, in one transaction: the workflow started (or the refusal
     /// recorded), the slot recorded, the next run time set.
-    private func fireSlot(ofScheduleNamed name: String, misfireThreshold: Int64) async throws(EngineError) {
+    /// Returns whether a slot was fired, failed or skipped (false when the schedule was not due after all).
+    @discardableResult
+    private func fireSlot(ofScheduleNamed name: String, misfireThreshold: Int64) async throws(EngineError) -> Bool {
         let outcome: SlotOutcome = try await transaction(inBackground: true) { tx, changes in
             let now = self.clock.now()
             guard var schedule = try tx.lockSchedule(named: name, skippingIfBusy: true), let slotTime = schedule.nextRunTime,
@@ -164,7 +169,7 @@ extension Engine {
         }
         switch outcome {
         case .notDue:
-            break
+            return false
         case .fired(let execution) where execution.state == .executed:
             metrics.recordScheduleSlots("fired", schedule: name)
         case .fired(let execution):
@@ -177,6 +182,7 @@ extension Engine {
             logger.notice("A schedule's slots came while no server ran, and were skipped (no catch-up)",
                           metadata: ["baton.schedule": "\(name)", "baton.count": "\(count)"])
         }
+        return true
     }
 
     /// Starts the workflow of `schedule` for the slot at `slotTime` with Conductor's scheduler inputs, and returns the
