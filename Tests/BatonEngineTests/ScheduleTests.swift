@@ -204,6 +204,24 @@ struct ScheduleTests {
         }
     }
 
+    @Test("a schedule saved paused, or saved again as paused, has no next run and fires nothing (Conductor's pausedScheduleCreation, scheduleUpdatedPaused)")
+    func savedPaused() async throws {
+        try await Self.withEngine { engine, clock in
+            var schedule = Self.schedule(cron: "* * * * * *")
+            schedule.paused = true
+            schedule.pausedReason = "not yet"
+            let created = try await Self.save(schedule, in: engine)
+            #expect(created.nextRunTime == nil && created.pausedReason == "not yet")
+            schedule.paused = false
+            #expect(try await Self.save(schedule, in: engine).nextRunTime == Self.start + 1_000)
+            schedule.paused = true
+            #expect(try await Self.save(schedule, in: engine).nextRunTime == nil)
+            clock.advance(by: 5_000)
+            #expect(await engine.fireDueSchedules() == 0)
+            #expect(try await Self.started(engine).isEmpty)
+        }
+    }
+
     @Test("no slot before the start time, none after the end time; past its end a schedule has no next run time")
     func startAndEndTimes() async throws {
         try await Self.withEngine { engine, clock in

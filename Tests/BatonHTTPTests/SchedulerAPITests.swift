@@ -199,6 +199,27 @@ import Testing
         }
     }
 
+    @Test("searching schedules: free text in the name, description or workflow name; sorted by a field either way; paged")
+    func searchSchedules() async throws {
+        try await withRunningServer { server in
+            for (name, cron, description) in [("alpha", "0 0 9 * * *", "morning report"), ("beta", "0 0 3 * * *", "nightly"),
+                                              ("gamma", "0 0 12 * * *", "noon")] {
+                let body = #"{"name":"\#(name)","cronExpression":"\#(cron)","description":"\#(description)","startWorkflowRequest":{"name":"w"}}"#
+                #expect(try await server.client.send(.POST, "/api/scheduler/schedules", body: body).status == 200)
+            }
+            func names(_ query: String) async throws -> (Int64, [String]) {
+                let found = try await server.client.get("/api/scheduler/schedules/search?" + query)
+                    .decode(SearchResult<WorkflowSchedule>.self)
+                return (found.totalHits, found.results.map(\.name))
+            }
+            #expect(try await names("freeText=REPORT").1 == ["alpha"], "the description, any case")
+            #expect(try await names("sort=nextRunTime:DESC").1 == ["gamma", "alpha", "beta"], "latest next run first")
+            let page = try await names("sort=name:DESC&start=1&size=1")
+            #expect(page.0 == 3 && page.1 == ["beta"])
+            #expect(try await server.client.get("/api/scheduler/schedules/search?size=0").status == 400)
+        }
+    }
+
     @Test("saving a schedule needs OPERATOR, and ADMIN when it starts an inline definition; reading it, VIEWER")
     func roles() async throws {
         try await AuthFixtures.withAuthServer { server in
